@@ -1,0 +1,119 @@
+"""Static check of a workflow definition, run by the tests and at start-up.
+
+A broken definition stops the server with a message that names each faulty step and its fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from workflows.graph import Graph, target_steps
+from workflows.model import Component, FieldType, Op, Step, Workflow
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    step: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.step}: {self.message}"
+
+
+class DefinitionError(Exception):
+    def __init__(self, workflow: Workflow, faults: list[Fault]) -> None:
+        listed = "\n".join(f"  - {fault}" for fault in faults)
+        super().__init__(f"workflow {workflow.name} v{workflow.version} is broken:\n{listed}")
+        self.faults = faults
+
+
+def check(workflow: Workflow, bound_effects: Collection[str] | None = None) -> list[Fault]:
+    """Every fault of the definition; `bound_effects` None skips the binding check."""
+    faults = list(_targets_exist(workflow))
+    if faults:
+        return faults
+    for step in workflow.steps.values():
+        faults.extend(_step_shape(step))
+        faults.extend(_choice_exits(step))
+        if bound_effects is not None:
+            faults.extend(
+                Fault(step.id, f"effect '{name}' is not bound to a handler")
+                for name in step.effects
+                if name not in bound_effects
+            )
+    faults.extend(_reachability(workflow))
+    return faults
+
+
+def ensure_valid(workflow: Workflow, bound_effects: Collection[str] | None = None) -> None:
+    faults = check(workflow, bound_effects)
+    if faults:
+        raise DefinitionError(workflow, faults)
+
+
+def _targets_exist(workflow: Workflow) -> Iterator[Fault]:
+    for entry, first in workflow.entries.items():
+        if first not in workflow.steps:
+            yield Fault(f"entry {entry}", f"starts at unknown step '{first}'")
+    for step in workflow.steps.values():
+        for target in step.targets():
+            for name in target_steps(target):
+                if name not in workflow.steps:
+                    yield Fault(step.id, f"transition to unknown step '{name}'")
+
+
+def _step_shape(step: Step) -> Iterator[Fault]:
+    names = [spec.name for spec in step.fields]
+    if len(names) != len(set(names)):
+        yield Fault(step.id, "a field name is used twice")
+    for spec in step.fields:
+        for other in spec.required_unless:
+            if other not in names:
+                yield Fault(step.id, f"field '{spec.name}' is required unless unknown '{other}'")
+        if spec.type in (FieldType.ENUM, FieldType.MULTI_ENUM):
+            if not spec.options and spec.options_from is None:
+                yield Fault(step.id, f"choice field '{spec.name}' has no options")
+    for low, high in step.ordered:
+        if low not in names or high not in names:
+            yield Fault(step.id, f"order rule names unknown fields '{low}', '{high}'")
+    for guard in step.guards:
+        if guard.when.field not in names:
+            yield Fault(step.id, f"guard reads unknown field '{guard.when.field}'")
+    if step.terminal and step.targets():
+        yield Fault(step.id, "terminal step has transitions")
+    if not step.terminal and step.default is None:
+        yield Fault(step.id, "step has no default transition")
+    if (step.component is Component.PENDING) != (step.awaits is not None):
+        yield Fault(step.id, "a Pending step, and only it, awaits an outcome")
+
+
+def _choice_exits(step: Step) -> Iterator[Fault]:
+    """Each answer of a guarded choice field leads somewhere."""
+    for spec in step.fields:
+        guards = [guard for guard in step.guards if guard.when.field == spec.name]
+        if not guards or guards[0].when.op is Op.PRESENT:
+            continue
+        answers: list[object] = (
+            [True, False] if spec.type is FieldType.BOOLEAN else [o.value for o in spec.options]
+        )
+        for answer in answers:
+            routed = any(guard.when.holds({spec.name: answer}) for guard in guards)
+            if not routed and step.default is None:
+                yield Fault(step.id, f"answer {spec.name}={answer} has no exit")
+
+
+def _reachability(workflow: Workflow) -> Iterator[Fault]:
+    graph = Graph(workflow)
+    seen = set(workflow.entries.values())
+    frontier = list(seen)
+    while frontier:
+        current = frontier.pop()
+        nxt = graph.edges[current] - seen
+        seen |= nxt
+        frontier.extend(nxt)
+    for step_id in workflow.steps:
+        if step_id not in seen:
+            yield Fault(step_id, "not reachable from any entry")
+        elif step_id not in graph.min_remaining:
+            yield Fault(step_id, "never reaches a terminal step")

@@ -1,0 +1,89 @@
+"""Format checks shared by the validator and the rules sent to the client: one table, two ends."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from workflows.model import FieldType
+
+# Patterns the client can evaluate too (ECMAScript-compatible).
+PATTERNS: dict[FieldType, str] = {
+    FieldType.EMAIL: r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$",
+    FieldType.PHONE: r"^(\+[1-9][0-9]{7,14}|[0-9]{10})$",
+    FieldType.ZIP: r"^[0-9]{5}$",
+    FieldType.VIN: r"^[A-HJ-NPR-Z0-9]{17}$",
+    FieldType.SSN: r"^[0-9]{9}$",
+    FieldType.DATE: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+}
+
+MESSAGES: dict[FieldType, str] = {
+    FieldType.EMAIL: "Enter a valid e-mail address, like name@example.com.",
+    FieldType.PHONE: "Enter a phone number in E.164 form (+14155550123) or 10 digits.",
+    FieldType.ZIP: "Enter a 5-digit ZIP code.",
+    FieldType.VIN: "Enter the 17-character VIN (letters I, O and Q are not used).",
+    FieldType.SSN: "Enter the 9-digit Social Security number.",
+    FieldType.DATE: "Enter a date as YYYY-MM-DD.",
+}
+
+DEFAULT_MAX_LENGTH: dict[FieldType, int] = {
+    FieldType.STRING: 100,
+    FieldType.TEXT: 1000,
+    FieldType.EMAIL: 254,
+    FieldType.PHONE: 20,
+    FieldType.ZIP: 10,
+    FieldType.VIN: 17,
+    FieldType.SSN: 11,
+    FieldType.DATE: 10,
+}
+
+_COMPILED = {kind: re.compile(pattern) for kind, pattern in PATTERNS.items()}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_PHONE_SEPARATORS = re.compile(r"[\s().-]")
+
+_VIN_VALUES = {
+    **{str(digit): digit for digit in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def matches(kind: FieldType, text: str) -> bool:
+    return bool(_COMPILED[kind].fullmatch(text))
+
+
+def has_control_characters(text: str, *, allow_newlines: bool) -> bool:
+    if not allow_newlines and ("\n" in text or "\t" in text):
+        return True
+    return bool(_CONTROL.search(text))
+
+
+def normalize_phone(text: str) -> str:
+    return _PHONE_SEPARATORS.sub("", text)
+
+
+def normalize_ssn(text: str) -> str:
+    return text.replace("-", "").replace(" ", "")
+
+
+def vin_check_digit_ok(vin: str) -> bool:
+    """ISO 3779 / FMVSS 115 check digit in position 9."""
+    total = sum(_VIN_VALUES[char] * weight for char, weight in zip(vin, _VIN_WEIGHTS, strict=True))
+    remainder = total % 11
+    expected = "X" if remainder == 10 else str(remainder)
+    return vin[8] == expected
+
+
+def ssn_is_issuable(ssn: str) -> bool:
+    """Never issued: area 000, 666 or 900-999; group 00; serial 0000."""
+    area, group, serial = ssn[:3], ssn[3:5], ssn[5:]
+    return area not in {"000", "666"} and area[0] != "9" and group != "00" and serial != "0000"
+
+
+def age_on(born: date, today: date) -> int:
+    had_birthday = (today.month, today.day) >= (born.month, born.day)
+    return today.year - born.year - (0 if had_birthday else 1)

@@ -1,0 +1,146 @@
+"""The pure workflow engine: session state + answers → the next state. No I/O.
+
+The service layer validates input (`workflows.rules`), runs effects, then asks the engine where
+the session goes and persists what it answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from workflows.graph import Graph
+from workflows.model import Component, Goto, SessionStatus, Step, Target, Workflow
+
+Answers = Mapping[str, Mapping[str, object]]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    current_step: str
+    status: SessionStatus
+    # The latest answers given at each step, secrets left out.
+    answers: Answers
+    # The steps the visitor walked to get here (the current one last); back pops it.
+    path: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    steps_done: int
+    min_remaining: int
+    max_remaining: int
+
+
+class UnknownWorkflowType(ValueError):
+    pass
+
+
+class Engine:
+    def __init__(self, workflow: Workflow) -> None:
+        self.workflow = workflow
+        self.graph = Graph(workflow)
+
+    def start(self, workflow_type: str | None) -> SessionState:
+        first = self.workflow.entries.get(workflow_type)
+        if first is None:
+            raise UnknownWorkflowType(workflow_type)
+        answers = dict(self.workflow.entry_answers.get(workflow_type, {}))
+        return SessionState(first, self._status_of(first), answers, (first,))
+
+    def choose(self, step: Step, values: Mapping[str, object]) -> Target:
+        for guard in step.guards:
+            if guard.when.holds(values):
+                return guard.target
+        assert step.default is not None, f"{step.id} has no default (the checker forbids it)"
+        return step.default
+
+    def resolve(self, target: Target, path: tuple[str, ...]) -> str:
+        if isinstance(target, Goto):
+            return target.step
+        for step_id in reversed(path):
+            if step_id in target.steps:
+                return step_id
+        return target.steps[0]
+
+    def advance(
+        self, state: SessionState, values: Mapping[str, object], target: str
+    ) -> SessionState:
+        """Record the answers of the current step and move to `target`."""
+        step = self.workflow.step(state.current_step)
+        kept = {name: value for name, value in values.items() if not _is_secret(step, name)}
+        answers = {**state.answers, step.id: kept}
+        return self.move(replace(state, answers=answers), target)
+
+    def move(self, state: SessionState, target: str) -> SessionState:
+        """Go to `target`: a step already on the path is returned to, a new one is added."""
+        if target == state.current_step:
+            path = state.path
+        elif target in state.path:
+            path = state.path[: len(state.path) - state.path[::-1].index(target)]
+        else:
+            path = (*state.path, target)
+        return replace(state, current_step=target, path=path, status=self._status_of(target))
+
+    def resume(self, state: SessionState) -> SessionState | None:
+        """A pending step's awaited outcome arrived: follow its default. None if not waiting."""
+        step = self.workflow.step(state.current_step)
+        if step.awaits is None or step.default is None:
+            return None
+        return self.move(state, self.resolve(step.default, state.path))
+
+    def can_go_back(self, state: SessionState) -> bool:
+        """Back is allowed unless the step forbids it, or it would cross a submitted lead or a
+        pending step."""
+        step = self.workflow.step(state.current_step)
+        if not step.can_go_back or len(state.path) < 2:
+            return False
+        previous = self.workflow.step(state.path[-2])
+        return not previous.commits and previous.awaits is None and not previous.terminal
+
+    def back(self, state: SessionState) -> SessionState | None:
+        if not self.can_go_back(state):
+            return None
+        previous = state.path[-2]
+        return replace(
+            state, current_step=previous, path=state.path[:-1], status=self._status_of(previous)
+        )
+
+    def values_for(self, state: SessionState, step_id: str) -> dict[str, object]:
+        """The answers to show on a step: its own, else prefilled from the steps it names."""
+        step = self.workflow.step(step_id)
+        names = {spec.name for spec in step.fields if not spec.secret}
+        values: dict[str, object] = {}
+        for source in step.prefill_from:
+            for name, value in state.answers.get(source, {}).items():
+                if name in names:
+                    values.setdefault(name, value)
+        own = state.answers.get(step_id, {})
+        return {**values, **{k: v for k, v in own.items() if k in names}}
+
+    def progress(self, state: SessionState) -> Progress:
+        current = state.current_step
+        return Progress(
+            steps_done=len(state.path) - 1,
+            min_remaining=self.graph.min_remaining.get(current, 0),
+            max_remaining=self.graph.max_remaining.get(current, 0),
+        )
+
+    def next_step_id(self, step: Step) -> str | None:
+        """The next step when it does not depend on the answer."""
+        if step.guards or not isinstance(step.default, Goto):
+            return None
+        return step.default.step
+
+    def _status_of(self, step_id: str) -> SessionStatus:
+        step = self.workflow.step(step_id)
+        if step.terminal:
+            return SessionStatus.SUBMITTED
+        if step.component is Component.PENDING:
+            return SessionStatus.WAITING
+        return SessionStatus.ACTIVE
+
+
+def _is_secret(step: Step, name: str) -> bool:
+    spec = step.field_named(name)
+    return spec is not None and spec.secret

@@ -1,0 +1,188 @@
+"""The workflow definition model: flows are data, not if-chains.
+
+A `Workflow` is a set of `Step`s. Each step names its UI component, its fields (type, required,
+constraints), its transitions (ordered guards over the answers, then a default) and its effects by
+name; the service layer binds effect names to handlers. Nothing here evaluates strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    STRING = "string"
+    TEXT = "text"
+    INTEGER = "integer"
+    NUMBER = "number"
+    BOOLEAN = "boolean"
+    DATE = "date"
+    ENUM = "enum"
+    MULTI_ENUM = "multi_enum"
+    EMAIL = "email"
+    PHONE = "phone"
+    ZIP = "zip"
+    VIN = "vin"
+    SSN = "ssn"
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One input of a step, with every rule the server enforces and the client is told."""
+
+    name: str
+    type: FieldType
+    label: str
+    required: bool = False
+    # Required unless one of these other fields is given ("vin or make", "e-mail or phone").
+    required_unless: tuple[str, ...] = ()
+    options: tuple[Option, ...] = ()
+    # Options that only the service knows (catalogue makes, a make's models, dealers, listings).
+    options_from: str | None = None
+    minimum: float | None = None
+    exclusive_minimum: float | None = None
+    maximum: float | None = None
+    # Maximum is "next calendar year" for model years; resolved at validation time.
+    maximum_is_next_year: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    must_be_true: bool = False
+    min_age: int | None = None
+    max_age: int | None = None
+    # Secret fields (the SSN) are never stored in clear, never echoed, never prefilled.
+    secret: bool = False
+    group: str | None = None
+
+
+class SessionStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    WAITING = "WAITING"
+    SUBMITTED = "SUBMITTED"
+    COMPLETED = "COMPLETED"
+
+
+class Op(StrEnum):
+    EQUALS = "equals"
+    IN = "in"
+    IS_TRUE = "is_true"
+    IS_FALSE = "is_false"
+    PRESENT = "present"
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    field: str
+    op: Op
+    value: str | bool | tuple[str, ...] | None = None
+
+    def holds(self, answers: Mapping[str, object]) -> bool:
+        actual = answers.get(self.field)
+        if self.op is Op.EQUALS:
+            return actual == self.value
+        if self.op is Op.IN:
+            return isinstance(self.value, tuple) and actual in self.value
+        if self.op is Op.IS_TRUE:
+            return actual is True
+        if self.op is Op.IS_FALSE:
+            return actual is False
+        return actual is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Goto:
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnTo:
+    """Go back to the most recent of these steps on the session's path (the results step it
+    came from)."""
+
+    steps: tuple[str, ...]
+
+
+Target = Goto | ReturnTo
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    when: Condition
+    target: Target
+
+
+class Component(StrEnum):
+    INTENT_SELECTION = "IntentSelection"
+    CHOICE = "Choice"
+    VEHICLE_SEARCH = "VehicleSearch"
+    VEHICLE_RESULTS = "VehicleResults"
+    CARIN_QUESTIONS = "CarInQuestions"
+    VEHICLE_SELECTION = "VehicleSelection"
+    CONTACT_CONFIRMATION = "ContactConfirmation"
+    PRIVATE_BUYER_DETAILS = "PrivateBuyerDetails"
+    DEALER_INFORMATION = "DealerInformation"
+    DEALER_NETWORK = "DealerNetwork"
+    CREDIT_CHECK = "CreditCheck"
+    CREDIT_CONSENT = "CreditConsent"
+    PENDING = "Pending"
+    COMPLETION = "Completion"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    id: str
+    component: Component
+    title: str
+    fields: tuple[Field, ...] = ()
+    guards: tuple[Guard, ...] = ()
+    default: Target | None = None
+    # Named effects run on submit, in order; the service layer binds each name to a handler.
+    effects: tuple[str, ...] = ()
+    terminal: bool = False
+    can_go_back: bool = True
+    # A pending step waits for this asynchronous outcome, then follows its default.
+    awaits: str | None = None
+    # Steps whose answers prefill same-named fields here (contact details, trade-in vehicle).
+    prefill_from: tuple[str, ...] = ()
+    # Cross-field order rules: (low, high) means low ≤ high when both are given.
+    ordered: tuple[tuple[str, str], ...] = ()
+    # Leaving this step commits something irreversible (a lead, a credit check): no way back.
+    commits: bool = False
+    # Where a business rejection of this step's effects sends the visitor.
+    on_reject: Target | None = None
+    ui: Mapping[str, object] = field(default_factory=dict)
+
+    def field_named(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def targets(self) -> tuple[Target, ...]:
+        found = [guard.target for guard in self.guards]
+        if self.default is not None:
+            found.append(self.default)
+        if self.on_reject is not None:
+            found.append(self.on_reject)
+        return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class Workflow:
+    name: str
+    version: int
+    steps: Mapping[str, Step]
+    # workflowType (None, "buying", "selling") → first step.
+    entries: Mapping[str | None, str]
+    # The answers recorded when a host page starts with a known intent.
+    entry_answers: Mapping[str | None, Mapping[str, Mapping[str, object]]] = field(
+        default_factory=dict
+    )
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[step_id]
