@@ -1,0 +1,270 @@
+"""Repositories: map rows to records and back. They never commit; the unit of work does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.tables import (
+    DealerRow,
+    HistoryRow,
+    IdempotencyRow,
+    LeadRow,
+    SessionEventRow,
+    SessionRow,
+    VehicleRow,
+)
+from workflows.engine import SessionState
+from workflows.model import SessionStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    id: str
+    token_hash: str
+    workflow: str
+    definition_version: int
+    state: SessionState
+    context: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+    row_version: int = 1
+    last_seq: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    session_id: str
+    seq: int
+    type: str
+    payload: dict[str, Any]
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LeadRecord:
+    id: str
+    reference: str
+    session_id: str
+    kind: str
+    status: str
+    created_at: datetime
+    vehicle_id: str | None = None
+    dealer_id: str | None = None
+    linked_lead_id: str | None = None
+    contact: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _to_record(row: SessionRow) -> SessionRecord:
+    state = SessionState(
+        current_step=row.current_step,
+        status=SessionStatus(row.status),
+        answers=row.answers,
+        path=tuple(row.path),
+    )
+    return SessionRecord(
+        id=row.id,
+        token_hash=row.token_hash,
+        workflow=row.workflow,
+        definition_version=row.definition_version,
+        state=state,
+        context=dict(row.context),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        row_version=row.row_version,
+        last_seq=row.last_seq,
+    )
+
+
+def _state_columns(record: SessionRecord) -> dict[str, Any]:
+    return {
+        "current_step": record.state.current_step,
+        "status": record.state.status.value,
+        "answers": {step: dict(values) for step, values in record.state.answers.items()},
+        "path": list(record.state.path),
+        "context": record.context,
+        "last_seq": record.last_seq,
+        "updated_at": record.updated_at,
+    }
+
+
+class SessionRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, session_id: str) -> SessionRecord | None:
+        row = await self._session.get(SessionRow, session_id)
+        return None if row is None else _to_record(row)
+
+    async def waiting_ids(self) -> list[str]:
+        query = select(SessionRow.id).where(SessionRow.status == SessionStatus.WAITING.value)  # type: ignore[arg-type]
+        return list((await self._session.execute(query)).scalars().all())
+
+    def add(self, record: SessionRecord) -> None:
+        self._session.add(
+            SessionRow(
+                id=record.id,
+                token_hash=record.token_hash,
+                workflow=record.workflow,
+                definition_version=record.definition_version,
+                row_version=record.row_version,
+                created_at=record.created_at,
+                **_state_columns(record),
+            )
+        )
+
+    async def save(self, record: SessionRecord) -> SessionRecord | None:
+        """Write the new state if nobody else did since it was read (optimistic concurrency).
+
+        Returns the saved record with its next row version, or None on a conflict."""
+        result = await self._session.execute(
+            update(SessionRow)
+            .where(SessionRow.id == record.id)  # type: ignore[arg-type]
+            .where(SessionRow.row_version == record.row_version)  # type: ignore[arg-type]
+            .values(row_version=record.row_version + 1, **_state_columns(record))
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return replace(record, row_version=record.row_version + 1)
+
+    def add_history(
+        self,
+        session_id: str,
+        action: str,
+        from_step: str | None,
+        to_step: str,
+        at: datetime,
+        input_: dict[str, Any] | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> None:
+        self._session.add(
+            HistoryRow(
+                session_id=session_id,
+                action=action,
+                from_step=from_step,
+                to_step=to_step,
+                input=input_ or {},
+                result=result or {},
+                at=at,
+            )
+        )
+
+    async def history(self, session_id: str) -> Sequence[HistoryRow]:
+        query = select(HistoryRow).where(HistoryRow.session_id == session_id).order_by(HistoryRow.id)  # type: ignore[arg-type]
+        return (await self._session.execute(query)).scalars().all()
+
+    def add_event(self, event: StoredEvent) -> None:
+        self._session.add(
+            SessionEventRow(
+                session_id=event.session_id,
+                seq=event.seq,
+                type=event.type,
+                payload=event.payload,
+                at=event.at,
+            )
+        )
+
+    async def events_after(self, session_id: str, after_seq: int) -> list[StoredEvent]:
+        query = (
+            select(SessionEventRow)
+            .where(SessionEventRow.session_id == session_id)  # type: ignore[arg-type]
+            .where(SessionEventRow.seq > after_seq)  # type: ignore[arg-type]
+            .order_by(SessionEventRow.seq)  # type: ignore[arg-type]
+        )
+        rows = (await self._session.execute(query)).scalars().all()
+        return [StoredEvent(r.session_id, r.seq, r.type, r.payload, r.at) for r in rows]
+
+    async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None:
+        row = await self._session.get(IdempotencyRow, (session_id, key))
+        return None if row is None else row.outcome
+
+    def remember_outcome(self, session_id: str, key: str, outcome: dict[str, Any], at: datetime) -> None:
+        self._session.add(IdempotencyRow(session_id=session_id, key=key, outcome=outcome, at=at))
+
+
+class LeadRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def add(self, lead: LeadRecord) -> None:
+        self._session.add(
+            LeadRow(
+                id=lead.id,
+                reference=lead.reference,
+                session_id=lead.session_id,
+                kind=lead.kind,
+                status=lead.status,
+                vehicle_id=lead.vehicle_id,
+                dealer_id=lead.dealer_id,
+                linked_lead_id=lead.linked_lead_id,
+                contact=lead.contact,
+                details=lead.details,
+                created_at=lead.created_at,
+                updated_at=lead.created_at,
+            )
+        )
+
+    async def get(self, lead_id: str) -> LeadRecord | None:
+        row = await self._session.get(LeadRow, lead_id)
+        if row is None:
+            return None
+        return LeadRecord(
+            id=row.id,
+            reference=row.reference,
+            session_id=row.session_id,
+            kind=row.kind,
+            status=row.status,
+            created_at=row.created_at,
+            vehicle_id=row.vehicle_id,
+            dealer_id=row.dealer_id,
+            linked_lead_id=row.linked_lead_id,
+            contact=row.contact,
+            details=row.details,
+        )
+
+    async def merge_details(self, lead_id: str, extra: dict[str, Any], at: datetime) -> bool:
+        row = await self._session.get(LeadRow, lead_id, with_for_update=True)
+        if row is None:
+            return False
+        row.details = {**row.details, **extra}
+        row.updated_at = at
+        return True
+
+    async def hold_vehicle(self, vehicle_id: str, lead_id: str) -> bool:
+        """Take the vehicle for this lead unless it is sold or held for another lead."""
+        result = await self._session.execute(
+            update(VehicleRow)
+            .where(VehicleRow.id == vehicle_id)  # type: ignore[arg-type]
+            .where(VehicleRow.status == "available")  # type: ignore[arg-type]
+            .values(status="held", held_by_lead=lead_id)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+class InventoryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def count_vehicles(self) -> int:
+        return int((await self._session.execute(select(func.count()).select_from(VehicleRow))).scalar_one())
+
+    async def vehicles(self) -> Sequence[VehicleRow]:
+        return (await self._session.execute(select(VehicleRow).order_by(VehicleRow.id))).scalars().all()  # type: ignore[arg-type]
+
+    async def dealers(self) -> Sequence[DealerRow]:
+        return (await self._session.execute(select(DealerRow).order_by(DealerRow.id))).scalars().all()  # type: ignore[arg-type]
+
+    async def unavailable_ids(self) -> set[str]:
+        query = select(VehicleRow.id).where(VehicleRow.status != "available")  # type: ignore[arg-type]
+        return set((await self._session.execute(query)).scalars().all())
+
+    def add_all(self, rows: Sequence[DealerRow | VehicleRow]) -> None:
+        self._session.add_all(rows)

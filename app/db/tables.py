@@ -1,0 +1,119 @@
+"""Database tables (SQLModel). Rows are not domain objects: repositories map between them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _json() -> Any:
+    return Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SessionRow(SQLModel, table=True):
+    __tablename__ = "sessions"
+
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(max_length=64)
+    workflow: str = Field(max_length=40)
+    definition_version: int
+    current_step: str = Field(max_length=60)
+    status: str = Field(max_length=20)
+    answers: dict[str, Any] = _json()
+    path: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    context: dict[str, Any] = _json()
+    row_version: int = 1
+    last_seq: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class HistoryRow(SQLModel, table=True):
+    """Every state change of a session: what was asked, what it led to (audit and analytics)."""
+
+    __tablename__ = "history"
+    __table_args__ = (Index("ix_history_session", "session_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: str = Field(max_length=36)
+    action: str = Field(max_length=20)  # start | transition | back | resume | rejected
+    from_step: str | None = Field(default=None, max_length=60)
+    to_step: str = Field(max_length=60)
+    input: dict[str, Any] = _json()
+    result: dict[str, Any] = _json()
+    at: datetime
+
+
+class SessionEventRow(SQLModel, table=True):
+    """The numbered events pushed to a session's subscribers; replayed after a reconnect."""
+
+    __tablename__ = "session_events"
+
+    session_id: str = Field(primary_key=True, max_length=36)
+    seq: int = Field(primary_key=True)
+    type: str = Field(max_length=30)
+    payload: dict[str, Any] = _json()
+    at: datetime
+
+
+class IdempotencyRow(SQLModel, table=True):
+    __tablename__ = "idempotency_keys"
+
+    session_id: str = Field(primary_key=True, max_length=36)
+    key: str = Field(primary_key=True, max_length=100)
+    outcome: dict[str, Any] = _json()
+    at: datetime
+
+
+class LeadRow(SQLModel, table=True):
+    __tablename__ = "leads"
+    __table_args__ = (UniqueConstraint("reference"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    reference: str = Field(max_length=12)
+    session_id: str = Field(max_length=36, index=True)
+    kind: str = Field(max_length=20)  # buying | selling | dealer_sale | dealer_network
+    status: str = Field(max_length=20)
+    vehicle_id: str | None = Field(default=None, max_length=20)
+    dealer_id: str | None = Field(default=None, max_length=20)
+    linked_lead_id: str | None = Field(default=None, max_length=36)
+    contact: dict[str, Any] = _json()
+    details: dict[str, Any] = _json()
+    created_at: datetime
+    updated_at: datetime
+
+
+class DealerRow(SQLModel, table=True):
+    __tablename__ = "dealers"
+
+    id: str = Field(primary_key=True, max_length=20)
+    name: str = Field(max_length=100)
+    zip: str = Field(max_length=10)
+    city: str = Field(max_length=60)
+    state: str = Field(max_length=2)
+    capacity: int
+
+
+class VehicleRow(SQLModel, table=True):
+    __tablename__ = "vehicles"
+
+    id: str = Field(primary_key=True, max_length=20)
+    vin: str = Field(max_length=17)
+    make: str = Field(max_length=40, index=True)
+    model: str = Field(max_length=60)
+    year: int
+    price: int
+    mileage: int
+    fuel_type: str = Field(max_length=20)
+    body_type: str = Field(max_length=20)
+    seats: int
+    transmission: str = Field(max_length=20)
+    drivetrain: str = Field(max_length=10)
+    features: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    color: str = Field(max_length=30)
+    dealer_id: str = Field(max_length=20)
+    status: str = Field(default="available", max_length=20)  # available | held | sold
+    held_by_lead: str | None = Field(default=None, max_length=36)

@@ -1,0 +1,60 @@
+"""The ASGI application: routes, middleware and lifespan in one visible function."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse
+from starlette.routing import Route, WebSocketRoute
+
+from app.bootstrap import bootstrap
+from app.settings import Settings
+from app.web.graphql import TRexGraphQL
+from app.web.limits import BodySizeLimit
+from resolvers.root import build_schema
+
+log = logging.getLogger("trex")
+
+
+async def healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def home(_: Request) -> RedirectResponse:
+    return RedirectResponse("/graphql")
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    graphql = TRexGraphQL(
+        build_schema(),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=False,
+        max_subscriptions_per_connection=10,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        container = await bootstrap(settings)
+        app.state.container = container
+        log.info("T-Rex ready on %s", settings.database_url)
+        try:
+            yield
+        finally:
+            await container.aclose()
+
+    return Starlette(
+        routes=[
+            Route("/", home),
+            Route("/healthz", healthz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+        ],
+        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
+        lifespan=lifespan,
+    )

@@ -1,0 +1,213 @@
+"""The handlers bound to the definition's named effects.
+
+A handler reads, computes and records what the transition must write; it never writes itself.
+The workflow service applies the result in the transition's one transaction (leads, vehicle
+holds) and runs the `after_commit` work once that transaction has committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from app.db.repositories import LeadRecord, SessionRecord
+from app.services.credit import Applicant
+from app.services.inventory import InventoryService
+from app.services.leads import contact_of, new_lead, session_leads
+from app.vehicles.vin import decode_vin
+from workflows.model import Step
+
+CONSENT_VERSION = "2026-11"
+CONSENT_TEXT = (
+    "I agree that dealers of the T-Rex network may run a soft credit check with my name and "
+    "address to pre-qualify me for financing. A soft check does not affect my credit score."
+)
+VEHICLE_FIELDS = ("vin", "make", "model", "year", "mileage", "condition")
+EFFECT_NAMES = (
+    "vehicle_search",
+    "carin_rank",
+    "select_vehicle",
+    "decode_vin",
+    "credit_check",
+    "record_credit_consent",
+    "submit_buying_lead",
+    "submit_selling_lead",
+    "submit_dealer_sale",
+    "submit_dealer_network_lead",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    code: str
+    reason: str
+
+
+@dataclass
+class EffectContext:
+    record: SessionRecord
+    step: Step
+    values: dict[str, Any]
+    now: datetime
+
+
+@dataclass
+class EffectResult:
+    context: dict[str, Any] = field(default_factory=dict)
+    leads: list[LeadRecord] = field(default_factory=list)
+    holds: list[tuple[str, str]] = field(default_factory=list)  # (vehicle_id, lead_id)
+    after_commit: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
+    rejection: Rejection | None = None
+
+    def add_lead(self, lead: LeadRecord, context: Mapping[str, Any]) -> None:
+        self.leads.append(lead)
+        earlier = self.context.get("leads", session_leads_of(context))
+        self.context["leads"] = [*earlier, {"id": lead.id, "reference": lead.reference,
+                                            "kind": lead.kind}]
+
+
+def session_leads_of(context: Mapping[str, Any]) -> list[dict[str, str]]:
+    leads = context.get("leads", [])
+    return list(leads) if isinstance(leads, list) else []
+
+
+Handler = Callable[[EffectContext, EffectResult], Awaitable[None]]
+
+
+class CreditJobs(Protocol):
+    """Background credit checks: a full one resumes the session, a soft one joins the lead."""
+
+    async def run_check(self, session_id: str, applicant: Applicant) -> None: ...
+
+    async def run_soft_check(self, lead_id: str, applicant: Applicant) -> None: ...
+
+
+class Effects:
+    def __init__(self, inventory: InventoryService, credit: CreditJobs) -> None:
+        self._inventory = inventory
+        self._credit = credit
+
+    def bindings(self) -> dict[str, Handler]:
+        """Each effect name of the definition, bound to the method of the same name."""
+        return {name: getattr(self, name) for name in EFFECT_NAMES}
+
+    async def vehicle_search(self, ctx: EffectContext, result: EffectResult) -> None:
+        found = await self._inventory.search(ctx.values, page=1)
+        result.context["search"] = {"total": found.total, "at": ctx.now.isoformat()}
+
+    async def carin_rank(self, ctx: EffectContext, result: EffectResult) -> None:
+        found = await self._inventory.carin(ctx.values, page=1)
+        result.context["carin"] = {"total": found.total, "at": ctx.now.isoformat()}
+
+    async def select_vehicle(self, ctx: EffectContext, result: EffectResult) -> None:
+        vehicle_id = ctx.values.get("vehicle_id")
+        if vehicle_id is not None and ctx.values.get("refine") is not True:
+            result.context["selected"] = {"vehicle_id": vehicle_id, "from": ctx.step.id}
+
+    async def decode_vin(self, ctx: EffectContext, _: EffectResult) -> None:
+        """Prefill make and model year from the VIN where the visitor left them out."""
+        vin = ctx.values.get("vin")
+        decoded = decode_vin(vin) if isinstance(vin, str) else None
+        if decoded is None:
+            return
+        if decoded.make and not ctx.values.get("make"):
+            ctx.values["make"] = decoded.make
+        if decoded.year and not ctx.values.get("year"):
+            ctx.values["year"] = decoded.year
+        ctx.values.setdefault("manufacturer", decoded.manufacturer)
+
+    async def credit_check(self, ctx: EffectContext, result: EffectResult) -> None:
+        values = ctx.values
+        applicant = Applicant(
+            full_name=str(values["full_name"]),
+            date_of_birth=date.fromisoformat(str(values["date_of_birth"])),
+            zip=str(values["zip"]),
+            annual_income=float(values["annual_income"]),
+            address_line=str(values["address_line"]),
+            ssn=str(values["ssn"]),
+        )
+        result.context["credit"] = {"status": "pending", "requested_at": ctx.now.isoformat(),
+                                    "ssn_last4": applicant.ssn[-4:] if applicant.ssn else None}
+        session_id = ctx.record.id
+        result.after_commit.append(lambda: self._credit.run_check(session_id, applicant))
+
+    async def record_credit_consent(self, ctx: EffectContext, result: EffectResult) -> None:
+        result.context["credit_consent"] = {
+            "consent": ctx.values["consent"],
+            "version": CONSENT_VERSION,
+            "at": ctx.now.isoformat(),
+        }
+
+    async def submit_buying_lead(self, ctx: EffectContext, result: EffectResult) -> None:
+        selected = ctx.record.context.get("selected", {})
+        vehicle = self._inventory.vehicle(str(selected.get("vehicle_id", "")))
+        if vehicle is None or not await self._inventory.is_available(vehicle.id):
+            result.rejection = Rejection(
+                "vehicle_unavailable",
+                "Sorry, this vehicle has just been sold or reserved. Please choose another one.",
+            )
+            return
+        details = {"vehicle": self._inventory.summary(vehicle), "trade_in": _trade_in(ctx.record)}
+        lead = new_lead(ctx.record, "buying", ctx.now, contact=contact_of(ctx.values),
+                        details=details, vehicle_id=vehicle.id, dealer_id=vehicle.dealer_id)
+        result.add_lead(lead, ctx.record.context)
+        result.holds.append((vehicle.id, lead.id))
+
+    async def submit_selling_lead(self, ctx: EffectContext, result: EffectResult) -> None:
+        answers = ctx.record.state.answers
+        details = {
+            "vehicle": _vehicle_to_sell(answers.get("private_buyer_details", {})),
+            "buyer": _buyer(answers.get("private_buyer_details", {})),
+            "financing": ctx.record.context.get("credit"),
+        }
+        lead = new_lead(ctx.record, "selling", ctx.now, contact=contact_of(ctx.values),
+                        details=details)
+        result.add_lead(lead, ctx.record.context)
+
+    async def submit_dealer_sale(self, ctx: EffectContext, result: EffectResult) -> None:
+        values = ctx.values
+        dealer_id = values.get("dealer_id")
+        details = {
+            "vehicle": _vehicle_to_sell(values),
+            "offer_amount": values["offer_amount"],
+            "dealer_name": values.get("dealer_name") or self._inventory.dealer_name(dealer_id),
+        }
+        lead = new_lead(ctx.record, "dealer_sale", ctx.now, details=details,
+                        dealer_id=str(dealer_id) if dealer_id else None)
+        result.add_lead(lead, ctx.record.context)
+
+    async def submit_dealer_network_lead(self, ctx: EffectContext, result: EffectResult) -> None:
+        answers = ctx.record.state.answers
+        offer = answers.get("dealer_network", {})
+        consent = ctx.record.context.get("credit_consent", {})
+        details = {
+            "vehicle": _vehicle_to_sell(offer),
+            "asking_price": offer.get("asking_price"),
+            "credit_consent": consent,
+        }
+        lead = new_lead(ctx.record, "dealer_network", ctx.now, contact=contact_of(ctx.values),
+                        details=details)
+        result.add_lead(lead, ctx.record.context)
+        if consent.get("consent") is True:
+            applicant = Applicant(
+                full_name=f"{ctx.values['first_name']} {ctx.values['last_name']}",
+                zip=str(ctx.values["zip"]),
+            )
+            lead_id = lead.id
+            result.after_commit.append(lambda: self._credit.run_soft_check(lead_id, applicant))
+
+
+def _vehicle_to_sell(values: Mapping[str, object]) -> dict[str, object]:
+    return {name: values[name] for name in VEHICLE_FIELDS if values.get(name) is not None}
+
+
+def _buyer(values: Mapping[str, object]) -> dict[str, object]:
+    names = ("buyer_name", "buyer_email", "buyer_phone", "agreed_price")
+    return {name: values[name] for name in names if values.get(name) is not None}
+
+
+def _trade_in(record: SessionRecord) -> dict[str, str] | None:
+    earlier = session_leads(record)
+    return {"lead_id": earlier[-1]["id"], "reference": earlier[-1]["reference"]} if earlier else None

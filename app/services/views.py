@@ -1,0 +1,211 @@
+"""Builds what the visitor sees of a step: values, rules, navigation and the step's own data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+
+from app.db.database import Database
+from app.db.repositories import LeadRepository, SessionRecord
+from app.services.effects import CONSENT_TEXT, CONSENT_VERSION, session_leads_of
+from app.services.inventory import InventoryService
+from app.vehicles.geo import distance_miles
+from app.vehicles.models import RankedVehicle
+from workflows.engine import Engine
+from workflows.model import Component, Step
+from workflows.rules import describe
+from workflows.views import (
+    CompletionData,
+    ConfirmationData,
+    ConsentData,
+    CreditOutcome,
+    DealersData,
+    Navigation,
+    PendingData,
+    ResultsData,
+    SearchFormData,
+    SelectionData,
+    SessionSummary,
+    StepData,
+    StepView,
+)
+
+NEXT_STEPS = {
+    "buying": (
+        "The dealer has your request and will contact you shortly.",
+        "We hold the vehicle for you while the dealer prepares your offer.",
+    ),
+    "selling": ("We will contact you to arrange the paperwork and the handover.",),
+    "dealer_sale": ("The dealer has your sale and will confirm the pickup.",),
+    "dealer_network": ("Dealers near you will send their offers within 24 hours.",),
+}
+
+
+class ViewBuilder:
+    def __init__(
+        self,
+        engine: Engine,
+        inventory: InventoryService,
+        db: Database,
+        today: Callable[[], date],
+    ) -> None:
+        self._engine = engine
+        self._inventory = inventory
+        self._db = db
+        self._today = today
+        self._rules: dict[tuple[str, date], Mapping[str, object]] = {}
+        self._search_form = SearchFormData(inventory.makes, inventory.models)
+
+    async def build(
+        self,
+        record: SessionRecord,
+        *,
+        token: str | None = None,
+        step_id: str | None = None,
+    ) -> StepView:
+        """The view of the session's current step (or of `step_id`, for an idempotent replay)."""
+        state = record.state
+        step = self._engine.workflow.step(step_id or state.current_step)
+        notice = record.context.get("notice") or {}
+        return StepView(
+            session=SessionSummary(
+                record.id,
+                state.status,
+                record.workflow,
+                record.definition_version,
+                token,
+            ),
+            step=step,
+            values=self._engine.values_for(state, step.id),
+            validation_rules=self._rules_for(step),
+            navigation=Navigation(
+                can_go_back=step.id == state.current_step
+                and self._engine.can_go_back(state),
+                next_step_id=self._engine.next_step_id(step),
+                progress=self._engine.progress(state),
+            ),
+            data=await self._data(record, step),
+            message=notice.get("text") if notice.get("step") == step.id else None,
+            ui=dict(step.ui),
+        )
+
+    def _rules_for(self, step: Step) -> Mapping[str, object]:
+        key = (step.id, self._today())
+        if key not in self._rules:
+            self._rules[key] = describe(step, key[1])
+        return self._rules[key]
+
+    async def _data(self, record: SessionRecord, step: Step) -> StepData:
+        component = step.component
+        if component is Component.VEHICLE_SEARCH:
+            return self._search_form
+        if component is Component.VEHICLE_RESULTS:
+            return await self._results(record, step)
+        if component is Component.VEHICLE_SELECTION:
+            return self._selection(record)
+        if component is Component.DEALER_INFORMATION:
+            return DealersData(self._inventory.dealer_cards)
+        if component is Component.CREDIT_CONSENT:
+            return ConsentData(CONSENT_TEXT, CONSENT_VERSION)
+        if component is Component.CONTACT_CONFIRMATION:
+            return self._confirmation(record, step)
+        if component is Component.PENDING:
+            return _pending(record)
+        if component is Component.COMPLETION:
+            return await self._completion(record)
+        return None
+
+    async def _results(self, record: SessionRecord, step: Step) -> ResultsData:
+        answers = record.state.answers
+        page = answers.get(step.id, {}).get("page")
+        page = page if isinstance(page, int) else 1
+        if step.id == "carin_results":
+            criteria = answers.get("carin_questions", {})
+            found = await self._inventory.carin(criteria, page)
+        else:
+            criteria = answers.get("vehicle_search", {})
+            found = await self._inventory.search(criteria, page)
+        return self._inventory.results(found, criteria)
+
+    def _selection(self, record: SessionRecord) -> SelectionData | None:
+        selected = record.context.get("selected", {})
+        vehicle = self._inventory.vehicle(str(selected.get("vehicle_id")))
+        dealer = None if vehicle is None else self._inventory.dealer(vehicle.dealer_id)
+        if vehicle is None or dealer is None:
+            return None
+        criteria = record.state.answers.get(
+            "carin_questions"
+            if selected.get("from") == "carin_results"
+            else "vehicle_search",
+            {},
+        )
+        zip_code = criteria.get("zip")
+        distance = distance_miles(str(zip_code), dealer.zip) if zip_code else None
+        item = RankedVehicle(vehicle, dealer, distance, None, ())
+        return SelectionData(self._inventory.card(item))
+
+    async def _completion(self, record: SessionRecord) -> CompletionData | None:
+        leads = session_leads_of(record.context)
+        if not leads:
+            return None
+        latest = leads[-1]
+        async with self._db.read() as session:
+            lead = await LeadRepository(session).get(latest["id"])
+        status = lead.status if lead else "SUBMITTED"
+        details: dict[str, Any] = lead.details if lead else {}
+        return CompletionData(
+            lead_id=latest["id"],
+            lead_reference=latest["reference"],
+            lead_status=status,
+            summary={"kind": latest["kind"], **details},
+            next_steps=NEXT_STEPS.get(latest["kind"], ()),
+            linked_lead_references=tuple(lead["reference"] for lead in leads[:-1]),
+        )
+
+    def _confirmation(self, record: SessionRecord, step: Step) -> ConfirmationData:
+        summary: dict[str, object] = {}
+        if step.id == "buying_confirmation":
+            vehicle = self._inventory.vehicle(
+                str(record.context.get("selected", {}).get("vehicle_id"))
+            )
+            summary["vehicle"] = (
+                None if vehicle is None else self._inventory.summary(vehicle)
+            )
+            return ConfirmationData(summary=summary)
+        return _selling_confirmation(record, step)
+
+
+def _selling_confirmation(record: SessionRecord, step: Step) -> ConfirmationData:
+    answers = record.state.answers
+    summary: dict[str, object] = {}
+    if step.id == "selling_confirmation":
+        summary.update(answers.get("private_buyer_details", {}))
+    else:
+        summary.update(answers.get("dealer_network", {}))
+        summary["credit_consent"] = record.context.get("credit_consent", {}).get(
+            "consent"
+        )
+    credit = record.context.get("credit")
+    outcome = None
+    if (
+        step.id == "selling_confirmation"
+        and isinstance(credit, dict)
+        and "status" in credit
+    ):
+        if credit["status"] != "pending":
+            outcome = CreditOutcome(
+                credit["status"],
+                credit.get("amount"),
+                credit.get("apr"),
+                credit.get("reason"),
+            )
+    return ConfirmationData(summary=summary, credit=outcome)
+
+
+def _pending(record: SessionRecord) -> PendingData:
+    credit = record.context.get("credit", {})
+    since = credit.get("requested_at") if isinstance(credit, dict) else None
+    return PendingData(
+        "credit_result", datetime.fromisoformat(since) if since else record.updated_at
+    )

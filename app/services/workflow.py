@@ -1,0 +1,370 @@
+"""The workflow service: engine + repositories + one transaction per state change + events.
+
+A transition loads the session, checks the token and that `currentStep` is current, validates,
+runs the step's effects, then writes the new state, a history entry, the session event and any
+lead in one transaction, and answers with the new step. Expected failures come back as outcome
+values, never as exceptions.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from app.db.database import Database
+from app.db.repositories import LeadRepository, SessionRecord, SessionRepository
+from app.events import EventBus
+from app.security import hash_token, new_token, token_matches
+from app.services.effects import EffectContext, EffectResult, Handler, Rejection
+from app.services.session_events import SessionEvents
+from app.services.views import ViewBuilder
+from app.services.lookups import lookups_for
+from app.services.inventory import InventoryService
+from app.tasks import TaskRunner
+from workflows.engine import Engine, SessionState
+from workflows.graph import Graph, target_steps, to_mermaid
+from workflows.model import Step
+from workflows.rules import validate
+from workflows.views import (
+    DefinitionInfo,
+    Invalid,
+    JsonObject,
+    Moved,
+    NotFound,
+    Outcome,
+    Rejected,
+    SessionUpdate,
+    Stale,
+    UnknownSession,
+)
+
+log = logging.getLogger("trex.workflow")
+MAX_CONTEXT_BYTES = 4096
+
+
+class InvalidStart(ValueError):
+    """startWorkflow's host context was not a small JSON object."""
+
+
+class _Conflict(Exception):
+    """Another request changed the session since it was read."""
+
+
+class _VehicleTaken(Exception):
+    """The conditional vehicle hold failed: sold or held for another lead."""
+
+
+class WorkflowService:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        db: Database,
+        inventory: InventoryService,
+        effects: dict[str, Handler],
+        views: ViewBuilder,
+        events: SessionEvents,
+        tasks: TaskRunner,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._engine = engine
+        self._workflow = engine.workflow
+        self._db = db
+        self._inventory = inventory
+        self._effects = effects
+        self._views = views
+        self._events = events
+        self._tasks = tasks
+        self._clock = clock
+
+    async def start(self, workflow_type: str | None, context: JsonObject | None) -> Outcome:
+        host_context = _checked_context(context)
+        state = self._engine.start(workflow_type)
+        token, now = new_token(), self._clock()
+        record = SessionRecord(
+            id=str(uuid.uuid4()),
+            token_hash=hash_token(token),
+            workflow=self._workflow.name,
+            definition_version=self._workflow.version,
+            state=state,
+            context={"host": host_context} if host_context else {},
+            created_at=now,
+            updated_at=now,
+            last_seq=1,
+        )
+        async with self._db.write() as session:
+            repo = SessionRepository(session)
+            repo.add(record)
+            repo.add_history(record.id, "start", None, state.current_step, now,
+                             {"workflowType": workflow_type})
+            event = self._events.record(repo, record, "start")
+        await self._events.publish(event)
+        log.info("session %s started at %s", record.id, state.current_step)
+        return Moved(await self._views.build(record, token=token))
+
+    async def current(self, session_id: str, token: str | None) -> Outcome:
+        record = await self._load(session_id, token)
+        if record is None:
+            return NotFound(session_id)
+        return Moved(await self._views.build(record))
+
+    async def transition(
+        self,
+        session_id: str,
+        token: str | None,
+        current_step: str,
+        data: object,
+        idempotency_key: str | None,
+    ) -> Outcome:
+        record = await self._load(session_id, token)
+        if record is None:
+            return NotFound(session_id)
+        if idempotency_key is not None:
+            replayed = await self._replay(record, idempotency_key)
+            if replayed is not None:
+                return replayed
+        if record.state.current_step != current_step:
+            return await self._stale(record)
+        step = self._workflow.step(current_step)
+        if step.awaits is not None or step.terminal:
+            return await self._rejected(record, "no_input", _no_input_reason(step))
+        lookups = await lookups_for(self._inventory, record, step)
+        values, errors = validate(step, data, lookups=lookups, today=self._clock().date())
+        if errors:
+            return Invalid(tuple(errors), await self._views.build(record))
+        try:
+            return await self._advance(record, step, values, idempotency_key)
+        except _Conflict:
+            return await self._after_conflict(session_id, idempotency_key)
+
+    async def _advance(
+        self, record: SessionRecord, step: Step, values: dict[str, Any], key: str | None
+    ) -> Outcome:
+        now = self._clock()
+        result = EffectResult()
+        effect_context = EffectContext(record, step, values, now)
+        for name in step.effects:
+            await self._effects[name](effect_context, result)
+        if result.rejection is not None:
+            return await self._reject_into(record, step, result.rejection, key)
+        target = self._engine.resolve(self._engine.choose(step, values), record.state.path)
+        context = {k: v for k, v in {**record.context, **result.context}.items() if k != "notice"}
+        moved = replace(
+            record,
+            state=self._engine.advance(record.state, values, target),
+            context=context,
+            updated_at=now,
+        )
+        try:
+            saved = await self._commit(record, moved, step, values, result, key)
+        except _VehicleTaken:
+            rejection = Rejection("vehicle_unavailable", "Sorry, this vehicle has just been "
+                                  "sold or reserved. Please choose another one.")
+            return await self._reject_into(record, step, rejection, key)
+        for job in result.after_commit:
+            self._tasks.spawn(job(), name=f"{step.id}:{record.id}")
+        log.info("session %s: %s -> %s", record.id, step.id, target)
+        return Moved(await self._views.build(saved))
+
+    async def _commit(
+        self,
+        before: SessionRecord,
+        after: SessionRecord,
+        step: Step,
+        values: dict[str, Any],
+        result: EffectResult,
+        key: str | None,
+    ) -> SessionRecord:
+        async with self._db.write() as session:
+            repo, leads = SessionRepository(session), LeadRepository(session)
+            after = replace(after, last_seq=before.last_seq + 1)
+            saved = await repo.save(after)
+            if saved is None:
+                raise _Conflict
+            for lead in result.leads:
+                leads.add(lead)
+            for vehicle_id, lead_id in result.holds:
+                if not await leads.hold_vehicle(vehicle_id, lead_id):
+                    raise _VehicleTaken
+            repo.add_history(before.id, "transition", step.id, after.state.current_step,
+                             after.updated_at, _redacted(step, values),
+                             {"context": sorted(result.context)})
+            if key is not None:
+                repo.remember_outcome(before.id, key, {"kind": "moved",
+                                                       "step": after.state.current_step},
+                                      after.updated_at)
+            event = self._events.record(repo, saved, "transition")
+        await self._events.publish(event)
+        return saved
+
+    async def back(self, session_id: str, token: str | None, current_step: str) -> Outcome:
+        record = await self._load(session_id, token)
+        if record is None:
+            return NotFound(session_id)
+        if record.state.current_step != current_step:
+            return await self._stale(record)
+        state = self._engine.back(record.state)
+        if state is None:
+            reason = "This step cannot be left backwards: a request was submitted or is pending."
+            return await self._rejected(record, "cannot_go_back", reason)
+        try:
+            saved = await self._save_move(record, state, "back", {})
+        except _Conflict:
+            return await self._after_conflict(session_id, None)
+        return Moved(await self._views.build(saved))
+
+    async def resume(self, session_id: str, context_update: dict[str, Any]) -> bool:
+        """An awaited outcome arrived (a credit result): move the waiting session on and push
+        the new step. Idempotent: a session no longer waiting is left alone."""
+        for _ in range(5):
+            record = await self._load_any(session_id)
+            state = None if record is None else self._engine.resume(record.state)
+            if record is None or state is None:
+                return False
+            try:
+                await self._save_move(record, state, "resume", context_update)
+                log.info("session %s resumed at %s", session_id, state.current_step)
+                return True
+            except _Conflict:
+                continue
+        return False
+
+    async def _save_move(
+        self, record: SessionRecord, state: SessionState, action: str, context: dict[str, Any]
+    ) -> SessionRecord:
+        now = self._clock()
+        moved = replace(record, state=state, context={**record.context, **context},
+                        updated_at=now, last_seq=record.last_seq + 1)
+        async with self._db.write() as session:
+            repo = SessionRepository(session)
+            saved = await repo.save(moved)
+            if saved is None:
+                raise _Conflict
+            repo.add_history(record.id, action, record.state.current_step, state.current_step,
+                             now, {}, {k: v for k, v in context.items() if k != "notice"})
+            event = self._events.record(repo, saved, action)
+        await self._events.publish(event)
+        return saved
+
+    async def _reject_into(
+        self, record: SessionRecord, step: Step, rejection: Rejection, key: str | None
+    ) -> Outcome:
+        """A business rejection: send the visitor where the step says, with the reason shown."""
+        if step.on_reject is None:
+            return await self._rejected(record, rejection.code, rejection.reason)
+        target = self._engine.resolve(step.on_reject, record.state.path)
+        state = self._engine.move(record.state, target)
+        notice = {"notice": {"step": target, "text": rejection.reason, "code": rejection.code}}
+        try:
+            saved = await self._save_move(record, state, "rejected", notice)
+        except _Conflict:
+            return await self._after_conflict(record.id, key)
+        log.info("session %s: %s rejected (%s)", record.id, step.id, rejection.code)
+        return Rejected(rejection.reason, rejection.code, await self._views.build(saved))
+
+    async def _rejected(self, record: SessionRecord, code: str, reason: str) -> Outcome:
+        return Rejected(reason, code, await self._views.build(record))
+
+    async def _stale(self, record: SessionRecord) -> Outcome:
+        return Stale(record.state.current_step, await self._views.build(record))
+
+    async def _after_conflict(self, session_id: str, key: str | None) -> Outcome:
+        record = await self._load_any(session_id)
+        if record is None:
+            return NotFound(session_id)
+        if key is not None:
+            replayed = await self._replay(record, key)
+            if replayed is not None:
+                return replayed
+        return await self._stale(record)
+
+    async def _replay(self, record: SessionRecord, key: str) -> Outcome | None:
+        async with self._db.read() as session:
+            stored = await SessionRepository(session).idempotent_outcome(record.id, key)
+        if stored is None:
+            return None
+        return Moved(await self._views.build(record, step_id=str(stored["step"])))
+
+    async def updates(
+        self, session_id: str, token: str | None, after_seq: int | None
+    ) -> AsyncIterator[SessionUpdate]:
+        record = await self._load(session_id, token)
+        if record is None:
+            raise UnknownSession(session_id)
+        start = record.last_seq if after_seq is None else after_seq
+        async for event in self._events.stream(session_id, start):
+            latest = await self._load_any(session_id)
+            view = None
+            if latest is not None and event.payload.get("step") == latest.state.current_step:
+                view = await self._views.build(latest)
+            yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, view=view)
+
+    async def join_lead(self, lead_id: str, extra: dict[str, Any]) -> None:
+        """Add an asynchronous outcome (a soft credit check) to a lead's details."""
+        async with self._db.write() as session:
+            if not await LeadRepository(session).merge_details(lead_id, extra, self._clock()):
+                log.warning("lead %s vanished before its outcome arrived", lead_id)
+
+    async def recover_waiting(self, outcome: dict[str, Any]) -> int:
+        """At start: sessions left waiting by a stopped process get `outcome` and move on."""
+        async with self._db.read() as session:
+            waiting = await SessionRepository(session).waiting_ids()
+        resumed = [await self.resume(session_id, outcome) for session_id in waiting]
+        return sum(resumed)
+
+    def definition(self, name: str) -> DefinitionInfo | None:
+        if name != self._workflow.name:
+            return None
+        return _definition_info(self._engine.graph)
+
+    async def _load(self, session_id: str, token: str | None) -> SessionRecord | None:
+        record = await self._load_any(session_id)
+        if record is None or not token_matches(token, record.token_hash):
+            return None
+        return record
+
+    async def _load_any(self, session_id: str) -> SessionRecord | None:
+        if len(session_id) > 64:
+            return None
+        async with self._db.read() as session:
+            return await SessionRepository(session).get(session_id)
+
+
+def _checked_context(context: JsonObject | None) -> dict[str, Any] | None:
+    if context is None:
+        return None
+    if not isinstance(context, dict) or len(json.dumps(context)) > MAX_CONTEXT_BYTES:
+        raise InvalidStart(f"context must be a JSON object of at most {MAX_CONTEXT_BYTES} bytes.")
+    return context
+
+
+def _no_input_reason(step: Step) -> str:
+    if step.terminal:
+        return "This workflow is complete; there is nothing more to submit."
+    return "This step is waiting for a result; it will move on by itself."
+
+
+def _redacted(step: Step, values: dict[str, Any]) -> dict[str, Any]:
+    secret = {spec.name for spec in step.fields if spec.secret}
+    return {k: ("[redacted]" if k in secret else v) for k, v in values.items()}
+
+
+def _definition_info(graph: Graph) -> DefinitionInfo:
+    workflow = graph.workflow
+    edges = []
+    for step in workflow.steps.values():
+        for guard in step.guards:
+            edges.extend((step.id, t, f"{guard.when.field} {guard.when.op.value} "
+                          f"{guard.when.value if guard.when.value is not None else ''}".strip())
+                         for t in target_steps(guard.target))
+        if step.default is not None:
+            edges.extend((step.id, t, "default") for t in target_steps(step.default))
+        if step.on_reject is not None:
+            edges.extend((step.id, t, "rejected") for t in target_steps(step.on_reject))
+    return DefinitionInfo(workflow.name, workflow.version, tuple(workflow.steps.values()),
+                          tuple(edges), workflow.entries, to_mermaid(workflow))

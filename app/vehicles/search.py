@@ -1,0 +1,153 @@
+"""Inventory search for the `vehicle_search` step.
+
+Every criterion given is a hard filter: make and model match exactly but case-insensitively, the
+year lies in [year_min, year_max], price <= price_max, mileage <= mileage_max, and fuel and body
+type match. `zip` filters nothing; it only orders by distance.
+
+Order of the matches:
+
+1. Relevance, best first. Relevance is a 0..100 fit: up to 50 points for a newer model year and up
+   to 50 for a lower mileage, each measured within the asked range:
+   `50 * (year - low) / (high - low) + 50 * (1 - mileage / cap)`, where low/high are year_min and
+   year_max when given, else the oldest and newest matching year (a span of zero counts as a full
+   fit), and cap is mileage_max when given, else the highest matching mileage (a zero cap counts as
+   a full fit). Relevance is compared in buckets of `RELEVANCE_BUCKET` points (0-9, 10-19, ...,
+   100), so that near-equal fits are ties and the price decides between them.
+2. Price, lowest first.
+3. Distance from `zip` to the vehicle's dealer, nearest first (when `zip` is given and known;
+   unknown distances last).
+4. Vehicle id, so that the order is total and stable.
+
+With no matches at all, `relaxations` says, for each optional criterion given, how many vehicles
+would match were that criterion alone dropped (only those above zero, most matches first).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from app.vehicles.geo import distance_miles
+from app.vehicles.models import (
+    Dealer,
+    RankedVehicle,
+    Relaxation,
+    SearchCriteria,
+    SearchResult,
+    Vehicle,
+    dealer_of,
+    page_slice,
+)
+
+RELEVANCE_BUCKET = 10
+
+# The criteria a visitor can drop when nothing matches, and how to offer it.
+_RELAXABLE: tuple[tuple[str, str], ...] = (
+    ("model", "Any model"),
+    ("year_min", "Remove the minimum year"),
+    ("year_max", "Remove the maximum year"),
+    ("price_max", "Remove the maximum price"),
+    ("mileage_max", "Remove the maximum mileage"),
+    ("fuel_type", "Any fuel type"),
+    ("body_type", "Any body type"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranges:
+    """The year span and mileage cap that relevance is measured against."""
+
+    year_low: int
+    year_high: int
+    mileage_cap: int
+
+
+def search(
+    vehicles: Sequence[Vehicle],
+    dealers: Mapping[str, Dealer],
+    criteria: SearchCriteria,
+    page: int = 1,
+    page_size: int = 10,
+) -> SearchResult:
+    """One page of the vehicles matching `criteria`, in the order the module docstring gives."""
+    window = page_slice(page, page_size)
+    found = [vehicle for vehicle in vehicles if matches(vehicle, criteria)]
+    if not found:
+        return SearchResult((), 0, page, page_size, _relaxations(vehicles, criteria))
+    ranges = _ranges(found, criteria)
+    ranked = [_ranked(vehicle, dealers, criteria.zip) for vehicle in found]
+    ranked.sort(key=lambda item: _sort_key(item, ranges))
+    return SearchResult(tuple(ranked[window]), len(ranked), page, page_size)
+
+
+def matches(vehicle: Vehicle, criteria: SearchCriteria) -> bool:
+    """Whether `vehicle` passes every filter that `criteria` sets."""
+    return (
+        vehicle.make.casefold() == criteria.make.casefold()
+        and _same(vehicle.model, criteria.model)
+        and (criteria.year_min is None or vehicle.year >= criteria.year_min)
+        and (criteria.year_max is None or vehicle.year <= criteria.year_max)
+        and (criteria.price_max is None or vehicle.price <= criteria.price_max)
+        and (criteria.mileage_max is None or vehicle.mileage <= criteria.mileage_max)
+        and _same(vehicle.fuel_type, criteria.fuel_type)
+        and _same(vehicle.body_type, criteria.body_type)
+    )
+
+
+def relevance(vehicle: Vehicle, year_low: int, year_high: int, mileage_cap: int) -> int:
+    """The 0..100 relevance of `vehicle` for the given year span and mileage cap."""
+    year_span = year_high - year_low
+    year_fit = 1.0 if year_span <= 0 else _clamp((vehicle.year - year_low) / year_span)
+    mileage_fit = 1.0 if mileage_cap <= 0 else 1 - _clamp(vehicle.mileage / mileage_cap)
+    return round(50 * year_fit + 50 * mileage_fit)
+
+
+def _same(value: str, wanted: str | None) -> bool:
+    return wanted is None or value.casefold() == wanted.casefold()
+
+
+def _clamp(fraction: float) -> float:
+    return min(max(fraction, 0.0), 1.0)
+
+
+def _ranges(found: Sequence[Vehicle], criteria: SearchCriteria) -> _Ranges:
+    years = [vehicle.year for vehicle in found]
+    return _Ranges(
+        year_low=min(years) if criteria.year_min is None else criteria.year_min,
+        year_high=max(years) if criteria.year_max is None else criteria.year_max,
+        mileage_cap=(
+            max(vehicle.mileage for vehicle in found)
+            if criteria.mileage_max is None
+            else criteria.mileage_max
+        ),
+    )
+
+
+def _ranked(vehicle: Vehicle, dealers: Mapping[str, Dealer], zip_code: str | None) -> RankedVehicle:
+    dealer = dealer_of(vehicle, dealers)
+    distance = None if zip_code is None else distance_miles(zip_code, dealer.zip)
+    return RankedVehicle(vehicle, dealer, distance, None, ())
+
+
+def _sort_key(item: RankedVehicle, ranges: _Ranges) -> tuple[int, int, float, str]:
+    vehicle = item.vehicle
+    score = relevance(vehicle, ranges.year_low, ranges.year_high, ranges.mileage_cap)
+    distance = math.inf if item.distance_miles is None else item.distance_miles
+    return (-(score // RELEVANCE_BUCKET), vehicle.price, distance, vehicle.id)
+
+
+def _relaxations(vehicles: Sequence[Vehicle], criteria: SearchCriteria) -> tuple[Relaxation, ...]:
+    offers: list[Relaxation] = []
+    for field, label in _RELAXABLE:
+        if getattr(criteria, field) is None:
+            continue
+        dropped: dict[str, Any] = {field: None}
+        loosened = replace(criteria, **dropped)
+        count = sum(1 for vehicle in vehicles if matches(vehicle, loosened))
+        if count:
+            noun = "match" if count == 1 else "matches"
+            offers.append(Relaxation(field, count, f"{label} ({count} {noun})"))
+    offers.sort(key=lambda offer: -offer.matches)
+    return tuple(offers)

@@ -1,0 +1,35 @@
+"""startWorkflow, transition, back: input → service call → union member."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.inputs import BackInput, StartWorkflowInput, TransitionInput
+from schema.results import WorkflowResult, result_of
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Start a session; the answer carries its token, once.")
+    async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
+        kind = None if input.workflow_type is None else input.workflow_type.value
+        outcome = await info.context.service.start(kind, input.context)
+        return result_of(outcome)
+
+    @strawberry.mutation(description="Submit the current step's answers.")
+    async def transition(self, info: Info, input: TransitionInput) -> WorkflowResult:
+        outcome = await info.context.service.transition(
+            str(input.session_id),
+            info.context.token,
+            input.current_step,
+            input.data,
+            input.idempotency_key,
+        )
+        return result_of(outcome)
+
+    @strawberry.mutation(description="Return to the previous step, with its answers.")
+    async def back(self, info: Info, input: BackInput) -> WorkflowResult:
+        service = info.context.service
+        outcome = await service.back(str(input.session_id), info.context.token, input.current_step)
+        return result_of(outcome)

@@ -1,0 +1,22 @@
+"""session and workflowDefinition."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.context import Info
+from schema.definition import WorkflowDefinitionInfo
+from schema.results import WorkflowResult, result_of
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The session's current step (resume after a reload).")
+    async def session(self, info: Info, session_id: strawberry.ID) -> WorkflowResult:
+        outcome = await info.context.service.current(str(session_id), info.context.token)
+        return result_of(outcome)
+
+    @strawberry.field(description="Steps, edges, version and Mermaid diagram of a workflow.")
+    def workflow_definition(self, info: Info, name: str) -> WorkflowDefinitionInfo | None:
+        found = info.context.service.definition(name)
+        return None if found is None else WorkflowDefinitionInfo.of(found)

@@ -1,0 +1,37 @@
+"""The typed context every resolver receives: the service, and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.types import Info as StrawberryInfo
+
+from workflows.ports import WorkflowPort
+
+
+@dataclass
+class Context:
+    service: WorkflowPort
+    headers: Mapping[str, str]
+    # Set by the websocket protocol from `connection_init`'s payload.
+    connection_params: dict[str, Any] | None = None
+
+    @property
+    def token(self) -> str | None:
+        """The bearer token: from `connection_init` on websockets, else the HTTP header."""
+        if self.connection_params is not None:
+            return bearer(self.connection_params.get("authorization"))
+        return bearer(self.headers.get("authorization"))
+
+
+def bearer(authorization: object) -> str | None:
+    """The token of an `Authorization: Bearer <token>` value, or None."""
+    if not isinstance(authorization, str):
+        return None
+    scheme, _, token = authorization.strip().partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
+Info = StrawberryInfo[Context, None]

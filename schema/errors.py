@@ -1,0 +1,15 @@
+"""Errors whose message a client may see; every other fault is masked."""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+
+
+class PublicError(Exception):
+    """Raised by resolvers for failures that are not union members (subscriptions)."""
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask faults (exceptions from code); keep syntax and validation errors and PublicError."""
+    original = error.original_error
+    return original is not None and not isinstance(original, PublicError)

@@ -1,0 +1,31 @@
+"""The workflow service as the API layer sees it (the service layer implements it)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+from workflows.views import DefinitionInfo, JsonObject, Outcome, SessionUpdate
+
+
+class WorkflowPort(Protocol):
+    async def start(self, workflow_type: str | None, context: JsonObject | None) -> Outcome: ...
+
+    async def transition(
+        self,
+        session_id: str,
+        token: str | None,
+        current_step: str,
+        data: object,
+        idempotency_key: str | None,
+    ) -> Outcome: ...
+
+    async def back(self, session_id: str, token: str | None, current_step: str) -> Outcome: ...
+
+    async def current(self, session_id: str, token: str | None) -> Outcome: ...
+
+    def definition(self, name: str) -> DefinitionInfo | None: ...
+
+    def updates(
+        self, session_id: str, token: str | None, after_seq: int | None
+    ) -> AsyncIterator[SessionUpdate]: ...

@@ -1,0 +1,222 @@
+"""What the service answers: steps as the visitor sees them, and the expected failures.
+
+Plain dataclasses, shared by the service layer (which builds them) and the GraphQL layer (which
+maps them to types). Nothing here knows about databases or GraphQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from workflows.engine import Progress
+from workflows.model import SessionStatus, Step
+from workflows.rules import FieldError
+
+JsonObject = Mapping[str, object]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    id: str
+    status: SessionStatus
+    workflow: str
+    version: int
+    token: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Navigation:
+    can_go_back: bool
+    next_step_id: str | None
+    progress: Progress
+
+
+@dataclass(frozen=True, slots=True)
+class DealerCard:
+    id: str
+    name: str
+    city: str
+    state: str
+    zip: str
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleCard:
+    id: str
+    make: str
+    model: str
+    year: int
+    price: int
+    mileage: int
+    fuel_type: str
+    body_type: str
+    seats: int
+    transmission: str
+    drivetrain: str
+    features: tuple[str, ...]
+    color: str
+    dealer: DealerCard
+    distance_miles: float | None = None
+    match_score: int | None = None
+    match_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Relaxation:
+    field: str
+    matches: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResultsData:
+    vehicles: tuple[VehicleCard, ...]
+    total: int
+    page: int
+    page_size: int
+    criteria: JsonObject
+    relaxations: tuple[Relaxation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SelectionData:
+    vehicle: VehicleCard
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFormData:
+    makes: tuple[str, ...]
+    models: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class DealersData:
+    dealers: tuple[DealerCard, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CreditOutcome:
+    status: str  # approved | declined | referred | unavailable
+    amount: int | None = None
+    apr: float | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmationData:
+    summary: JsonObject
+    credit: CreditOutcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentData:
+    consent_text: str
+    consent_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingData:
+    awaiting: str
+    since: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class CompletionData:
+    lead_id: str
+    lead_reference: str
+    lead_status: str
+    summary: JsonObject
+    next_steps: tuple[str, ...]
+    linked_lead_references: tuple[str, ...] = ()
+
+
+StepData = (
+    ResultsData
+    | SelectionData
+    | SearchFormData
+    | DealersData
+    | ConfirmationData
+    | ConsentData
+    | PendingData
+    | CompletionData
+    | None
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StepView:
+    session: SessionSummary
+    step: Step
+    values: JsonObject
+    validation_rules: JsonObject
+    navigation: Navigation
+    data: StepData = None
+    message: str | None = None
+    ui: JsonObject = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Moved:
+    view: StepView
+
+
+@dataclass(frozen=True, slots=True)
+class Invalid:
+    errors: tuple[FieldError, ...]
+    view: StepView
+
+
+@dataclass(frozen=True, slots=True)
+class Stale:
+    expected_step: str
+    view: StepView
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    session_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    reason: str
+    code: str
+    view: StepView
+
+
+Outcome = Moved | Invalid | Stale | NotFound | Rejected
+
+
+@dataclass(frozen=True, slots=True)
+class LeadStatusEvent:
+    lead_id: str
+    lead_reference: str
+    status: str
+    seq: int
+    at: datetime
+    detail: JsonObject
+
+
+@dataclass(frozen=True, slots=True)
+class SessionUpdate:
+    seq: int
+    type: str  # STEP_CHANGED | LEAD_STATUS
+    at: datetime
+    view: StepView | None = None
+    lead: LeadStatusEvent | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DefinitionInfo:
+    name: str
+    version: int
+    steps: tuple[Step, ...]
+    edges: tuple[tuple[str, str, str], ...]  # (from, to, label)
+    entries: Mapping[str | None, str]
+    mermaid: str
+
+
+class UnknownSession(LookupError):
+    """No session with this id, or a wrong or missing token (indistinguishable on purpose)."""
