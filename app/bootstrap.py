@@ -27,8 +27,10 @@ from workflows.engine import Engine
 
 log = logging.getLogger("trex")
 UNAVAILABLE_AFTER_RESTART = {
-    "credit": {"status": "unavailable", "reason": "The credit check was interrupted; "
-               "a lender will follow up."}
+    "credit": {
+        "status": "unavailable",
+        "reason": "The credit check was interrupted; a lender will follow up.",
+    }
 }
 
 
@@ -45,7 +47,7 @@ class Container:
     service: WorkflowService
 
     async def aclose(self) -> None:
-        await self.tasks.drain(timeout=5)
+        await self.tasks.drain(seconds=5)
         await self.bus.disconnect()
         await self.db.dispose()
 
@@ -70,8 +72,11 @@ async def bootstrap(settings: Settings) -> Container:
     bureau = SandboxBureau(low, high, down=settings.credit_bureau_down)
     credit = CreditService(bureau, settings.credit_deadline_seconds)
     service: WorkflowService
-    jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx),
-                      lambda lid, extra: service.join_lead(lid, extra))
+    jobs = CreditJobs(
+        credit,
+        lambda sid, ctx: service.resume(sid, ctx),
+        lambda lid, extra: service.join_lead(lid, extra),
+    )
     effects = Effects(inventory, jobs).bindings()
     ensure_valid(engine.workflow, bound_effects=effects.keys())
     service = WorkflowService(

@@ -21,4 +21,3 @@ def token_matches(token: str | None, token_hash: str) -> bool:
     if not token or len(token) > 200:
         return False
     return hmac.compare_digest(hash_token(token), token_hash)
-

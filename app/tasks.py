@@ -31,11 +31,11 @@ class TaskRunner:
     def running(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, timeout: float) -> None:
-        """Let running tasks finish for up to `timeout` seconds, then cancel the rest."""
+    async def drain(self, seconds: float) -> None:
+        """Let running tasks finish for up to `seconds`, then cancel the rest."""
         if not self._tasks:
             return
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        _, pending = await asyncio.wait(set(self._tasks), timeout=seconds)
         for task in pending:
             task.cancel()
         await asyncio.gather(*pending, return_exceptions=True)

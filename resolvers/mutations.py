@@ -14,7 +14,7 @@ class Mutation:
     @strawberry.mutation(description="Start a session; the answer carries its token, once.")
     async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value
-        outcome = await info.context.service.start(kind, input.context)
+        outcome = await info.context.service.start(kind, input.context)  # type: ignore[arg-type]
         return result_of(outcome)
 
     @strawberry.mutation(description="Submit the current step's answers.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import strawberry
 from strawberry.extensions import (
@@ -29,16 +30,18 @@ class Limits:
 
 
 def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
+    extensions: list[Any] = [
+        MaxTokensLimiter(max_token_count=limits.max_tokens),
+        MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        QueryDepthLimiter(max_depth=limits.max_depth),
+        ParserCache(maxsize=limits.cache_size),
+        ValidationCache(maxsize=limits.cache_size),
+        MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[
-            MaxTokensLimiter(max_token_count=limits.max_tokens),
-            MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-            QueryDepthLimiter(max_depth=limits.max_depth),
-            ParserCache(maxsize=limits.cache_size),
-            ValidationCache(maxsize=limits.cache_size),
-            MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
-        ],
+        # Instances, not classes: the parser and validation caches must outlive a request.
+        extensions=extensions,
     )

@@ -15,7 +15,7 @@ from workflows.views import UnknownSession
 @strawberry.type
 class Subscription:
     @strawberry.subscription(
-        description="Steps the session moves to and lead progress, numbered; replays after afterSeq."
+        description="The session's numbered events; replays those after afterSeq, then live."
     )
     async def session_updates(
         self, info: Info, session_id: strawberry.ID, after_seq: int | None = None

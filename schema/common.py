@@ -7,6 +7,7 @@ from enum import Enum
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.json import as_json
 from workflows.model import Field, SessionStatus
 from workflows.views import DealerCard, Navigation, SessionSummary, VehicleCard
 
@@ -66,7 +67,7 @@ class FieldSpec:
             label=spec.label,
             group=spec.group,
             options=options or None,
-            constraints=constraints,
+            constraints=as_json(constraints),
         )
 
 
@@ -108,7 +109,11 @@ class Dealer:
     @staticmethod
     def of(card: DealerCard) -> Dealer:
         return Dealer(
-            id=strawberry.ID(card.id), name=card.name, city=card.city, state=card.state, zip=card.zip
+            id=strawberry.ID(card.id),
+            name=card.name,
+            city=card.city,
+            state=card.state,
+            zip=card.zip,
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.json import as_json
 from workflows.views import DefinitionInfo
 
 
@@ -52,6 +53,6 @@ class WorkflowDefinitionInfo:
             version=info.version,
             steps=steps,
             edges=[Edge(source=s, target=t, label=label) for s, t, label in info.edges],
-            entries={str(key or "any").upper(): first for key, first in info.entries.items()},
+            entries=as_json({str(k or "any").upper(): first for k, first in info.entries.items()}),
             mermaid=info.mermaid,
         )

@@ -13,6 +13,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from schema.common import Dealer, FieldSpec, NavigationOptions, SessionInfo, Vehicle
+from schema.json import as_json
 from workflows.model import Component
 from workflows.views import (
     CompletionData,
@@ -54,7 +55,7 @@ class Step:
 
     @strawberry.field(description="The same rules the server enforces, per field.")
     def validation_rules(self) -> JSON:
-        return self.view.validation_rules
+        return as_json(self.view.validation_rules)
 
     @strawberry.field
     def navigation(self) -> NavigationOptions:
@@ -62,11 +63,11 @@ class Step:
 
     @strawberry.field
     def ui_config(self) -> JSON:
-        return self.view.ui
+        return as_json(self.view.ui)
 
     @strawberry.field(description="Answers already given here (prefill after back or refine).")
     def values(self) -> JSON:
-        return self.view.values
+        return as_json(self.view.values)
 
     @strawberry.field(description="A notice for the visitor, e.g. why they were sent here.")
     def message(self) -> str | None:
@@ -92,7 +93,7 @@ class VehicleSearchStep(Step):
     @strawberry.field(description="Each make's models: model options follow the make.")
     def models_by_make(self) -> JSON:
         data = cast(SearchFormData, self.view.data)
-        return {make: list(models) for make, models in data.models.items()}
+        return as_json({make: list(models) for make, models in data.models.items()})
 
 
 @strawberry.type
@@ -122,12 +123,14 @@ class VehicleResultsStep(Step):
 
     @strawberry.field
     def criteria(self) -> JSON:
-        return cast(ResultsData, self.view.data).criteria
+        return as_json(cast(ResultsData, self.view.data).criteria)
 
     @strawberry.field(description="With zero matches: which criteria to drop, and what it gives.")
     def relaxations(self) -> list[Relaxation]:
         data = cast(ResultsData, self.view.data)
-        return [Relaxation(field=r.field, matches=r.matches, label=r.label) for r in data.relaxations]
+        return [
+            Relaxation(field=r.field, matches=r.matches, label=r.label) for r in data.relaxations
+        ]
 
 
 @strawberry.type
@@ -154,7 +157,7 @@ class CreditResult:
 class ContactConfirmationStep(Step):
     @strawberry.field
     def summary(self) -> JSON:
-        return cast(ConfirmationData, self.view.data).summary
+        return as_json(cast(ConfirmationData, self.view.data).summary)
 
     @strawberry.field(description="The credit check's outcome, when there was one.")
     def credit(self) -> CreditResult | None:
@@ -226,7 +229,7 @@ class CompletionStep(Step):
 
     @strawberry.field
     def summary(self) -> JSON:
-        return cast(CompletionData, self.view.data).summary
+        return as_json(cast(CompletionData, self.view.data).summary)
 
     @strawberry.field
     def next_steps(self) -> list[str]:

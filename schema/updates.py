@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 from strawberry.scalars import JSON
 
+from schema.json import as_json
 from schema.steps import Step, step_of
 from workflows.views import LeadStatusEvent as LeadStatusData
 from workflows.views import SessionUpdate as SessionUpdateData
@@ -29,7 +30,7 @@ class LeadStatusEvent:
             status=event.status,
             seq=event.seq,
             at=event.at,
-            detail=event.detail,
+            detail=as_json(event.detail),
         )
 
 

@@ -71,9 +71,9 @@ def _step_shape(step: Step) -> Iterator[Fault]:
         for other in spec.required_unless:
             if other not in names:
                 yield Fault(step.id, f"field '{spec.name}' is required unless unknown '{other}'")
-        if spec.type in (FieldType.ENUM, FieldType.MULTI_ENUM):
-            if not spec.options and spec.options_from is None:
-                yield Fault(step.id, f"choice field '{spec.name}' has no options")
+        is_choice = spec.type in (FieldType.ENUM, FieldType.MULTI_ENUM)
+        if is_choice and not spec.options and spec.options_from is None:
+            yield Fault(step.id, f"choice field '{spec.name}' has no options")
     for low, high in step.ordered:
         if low not in names or high not in names:
             yield Fault(step.id, f"order rule names unknown fields '{low}', '{high}'")

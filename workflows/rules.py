@@ -93,7 +93,7 @@ def _missing(spec: Field, data: Mapping[object, object]) -> FieldError | None:
 def _check_field(
     spec: Field, raw: object, values: Mapping[str, object], lookups: Lookups, today: date
 ) -> object:
-    value = _CHECKERS[spec.type](spec, raw, today)
+    value: object = _CHECKERS[spec.type](spec, raw, today)
     if spec.options_from is not None:
         value = _check_lookup(spec, value, values, lookups)
     if spec.must_be_true and value is not True:
@@ -106,8 +106,10 @@ def _check_lookup(
 ) -> object:
     allowed = lookups.options(spec.options_from or "", values)
     if allowed is None:
-        raise _Invalid("unknown_option", f"{spec.label} cannot be checked until the fields it "
-                       "depends on are valid.")
+        raise _Invalid(
+            "unknown_option",
+            f"{spec.label} cannot be checked until the fields it depends on are valid.",
+        )
     by_folded = {option.casefold(): option for option in allowed}
     canonical = by_folded.get(str(value).casefold())
     if canonical is None:
@@ -237,10 +239,10 @@ def _order_errors(step: Step, values: Mapping[str, object]) -> list[FieldError]:
     errors = []
     for low, high in step.ordered:
         low_value, high_value = values.get(low), values.get(high)
-        if isinstance(low_value, int | float) and isinstance(high_value, int | float):
-            if low_value > high_value:
-                message = f"{high} must not be less than {low} ({low_value:g})."
-                errors.append(FieldError(high, "range_order", message))
+        both = isinstance(low_value, int | float) and isinstance(high_value, int | float)
+        if both and low_value > high_value:  # type: ignore[operator]
+            message = f"{high} must not be less than {low} ({low_value:g})."
+            errors.append(FieldError(high, "range_order", message))
     return errors
 
 
@@ -271,5 +273,7 @@ def describe(step: Step, today: date) -> dict[str, object]:
     """`validationRules` for a step: per-field rules plus the cross-field ones."""
     return {
         "fields": {spec.name: describe_field(spec, today) for spec in step.fields},
-        "crossField": [{"rule": "range_order", "low": low, "high": high} for low, high in step.ordered],
+        "crossField": [
+            {"rule": "range_order", "low": low, "high": high} for low, high in step.ordered
+        ],
     }

@@ -41,8 +41,15 @@ def _when(field: str, op: Op, target: str, value: str | bool | None = None) -> G
     return Guard(Condition(field, op, value), Goto(target))
 
 
-def _yes_no_step(step_id: str, title: str, field: str, yes: tuple[str, str], no: tuple[str, str],
-                 *, can_go_back: bool = True) -> Step:
+def _yes_no_step(
+    step_id: str,
+    title: str,
+    field: str,
+    yes: tuple[str, str],
+    no: tuple[str, str],
+    *,
+    can_go_back: bool = True,
+) -> Step:
     """A Choice step over one boolean: (label, target) for yes and for no."""
     return Step(
         step_id,
@@ -61,8 +68,12 @@ def _results_step(step_id: str, title: str, refine_to: str) -> Step:
         Component.VEHICLE_RESULTS,
         title,
         fields=(
-            text("vehicle_id", "Vehicle", required_unless=("refine", "page"),
-                 options_from="listed_vehicles"),
+            text(
+                "vehicle_id",
+                "Vehicle",
+                required_unless=("refine", "page"),
+                options_from="listed_vehicles",
+            ),
             typed("refine", FieldType.BOOLEAN, "Change my criteria"),
             typed("page", FieldType.INTEGER, "Page", minimum=1, maximum=1000),
         ),
@@ -73,11 +84,14 @@ def _results_step(step_id: str, title: str, refine_to: str) -> Step:
 
 
 def _buying_steps() -> list[Step]:
-    year = {"minimum": 1990, "maximum_is_next_year": True}
     return [
-        _yes_no_step("vehicle_knowledge", "Do you already know which vehicle you want?",
-                     "knows_vehicle", ("Yes, let me search", "vehicle_search"),
-                     ("No, help me choose", "carin_questions")),
+        _yes_no_step(
+            "vehicle_knowledge",
+            "Do you already know which vehicle you want?",
+            "knows_vehicle",
+            ("Yes, let me search", "vehicle_search"),
+            ("No, help me choose", "carin_questions"),
+        ),
         Step(
             "vehicle_search",
             Component.VEHICLE_SEARCH,
@@ -85,11 +99,28 @@ def _buying_steps() -> list[Step]:
             fields=(
                 text("make", "Make", required=True, options_from="makes"),
                 text("model", "Model", options_from="models"),
-                typed("year_min", FieldType.INTEGER, "Oldest model year", **year),
-                typed("year_max", FieldType.INTEGER, "Newest model year", **year),
+                typed(
+                    "year_min",
+                    FieldType.INTEGER,
+                    "Oldest model year",
+                    minimum=1990,
+                    maximum_is_next_year=True,
+                ),
+                typed(
+                    "year_max",
+                    FieldType.INTEGER,
+                    "Newest model year",
+                    minimum=1990,
+                    maximum_is_next_year=True,
+                ),
                 money("price_max", "Maximum price"),
-                typed("mileage_max", FieldType.INTEGER, "Maximum mileage", minimum=0,
-                      maximum=1_000_000),
+                typed(
+                    "mileage_max",
+                    FieldType.INTEGER,
+                    "Maximum mileage",
+                    minimum=0,
+                    maximum=1_000_000,
+                ),
                 choice("fuel_type", "Fuel", options(*FUEL_TYPES), required=False),
                 choice("body_type", "Body type", options(*BODY_TYPES), required=False),
                 typed("zip", FieldType.ZIP, "Your ZIP code"),
@@ -105,14 +136,28 @@ def _buying_steps() -> list[Step]:
             "Tell us what you need",
             fields=(
                 money("budget_max", "Budget", required=True),
-                choice("primary_use", "Main use",
-                       options("commute", "family", "leisure", "business", "towing")),
-                typed("passengers", FieldType.INTEGER, "Passengers", required=True, minimum=1,
-                      maximum=9),
-                choice("fuel_preference", "Fuel preference", options(*FUEL_TYPES, "any"),
-                       required=False),
-                typed("annual_miles", FieldType.INTEGER, "Miles a year", minimum=0,
-                      maximum=100_000),
+                choice(
+                    "primary_use",
+                    "Main use",
+                    options("commute", "family", "leisure", "business", "towing"),
+                ),
+                typed(
+                    "passengers",
+                    FieldType.INTEGER,
+                    "Passengers",
+                    required=True,
+                    minimum=1,
+                    maximum=9,
+                ),
+                choice(
+                    "fuel_preference",
+                    "Fuel preference",
+                    options(*FUEL_TYPES, "any"),
+                    required=False,
+                ),
+                typed(
+                    "annual_miles", FieldType.INTEGER, "Miles a year", minimum=0, maximum=100_000
+                ),
                 typed("must_haves", FieldType.MULTI_ENUM, "Must-haves", options=options(*FEATURES)),
                 typed("zip", FieldType.ZIP, "Your ZIP code"),
             ),
@@ -124,8 +169,13 @@ def _buying_steps() -> list[Step]:
             "vehicle_selection",
             Component.VEHICLE_SELECTION,
             "Your vehicle",
-            fields=(choice("confirm", "Is this the one?",
-                           yes_no("Yes, contact the dealer", "No, back to the list")),),
+            fields=(
+                choice(
+                    "confirm",
+                    "Is this the one?",
+                    yes_no("Yes, contact the dealer", "No, back to the list"),
+                ),
+            ),
             guards=(_when("confirm", Op.IS_TRUE, "buying_confirmation"),),
             default=ReturnTo(RESULTS_STEPS),
         ),
@@ -140,8 +190,13 @@ def _buying_steps() -> list[Step]:
             commits=True,
             prefill_from=(*CONTACT_SOURCES, "vehicle_search", "carin_questions"),
         ),
-        Step("buying_complete", Component.COMPLETION, "Request sent", terminal=True,
-             can_go_back=False),
+        Step(
+            "buying_complete",
+            Component.COMPLETION,
+            "Request sent",
+            terminal=True,
+            can_go_back=False,
+        ),
     ]
 
 
@@ -155,37 +210,67 @@ def _private_buyer_steps() -> list[Step]:
                 *vehicle_to_sell(),
                 money("agreed_price", "Agreed price", required=True),
                 text("buyer_name", "Buyer's name", required=True),
-                typed("buyer_email", FieldType.EMAIL, "Buyer's e-mail",
-                      required_unless=("buyer_phone",)),
-                typed("buyer_phone", FieldType.PHONE, "Buyer's phone",
-                      required_unless=("buyer_email",)),
+                typed(
+                    "buyer_email",
+                    FieldType.EMAIL,
+                    "Buyer's e-mail",
+                    required_unless=("buyer_phone",),
+                ),
+                typed(
+                    "buyer_phone",
+                    FieldType.PHONE,
+                    "Buyer's phone",
+                    required_unless=("buyer_email",),
+                ),
             ),
             effects=("decode_vin",),
             default=Goto("financing_needs"),
         ),
-        _yes_no_step("financing_needs", "Does your buyer need financing?", "needs_financing",
-                     ("Yes, check credit", "credit_check"), ("No", "selling_confirmation")),
+        _yes_no_step(
+            "financing_needs",
+            "Does your buyer need financing?",
+            "needs_financing",
+            ("Yes, check credit", "credit_check"),
+            ("No", "selling_confirmation"),
+        ),
         Step(
             "credit_check",
             Component.CREDIT_CHECK,
             "Financing: credit check",
             fields=(
                 text("full_name", "Full name", required=True),
-                typed("date_of_birth", FieldType.DATE, "Date of birth", required=True, min_age=18,
-                      max_age=100),
+                typed(
+                    "date_of_birth",
+                    FieldType.DATE,
+                    "Date of birth",
+                    required=True,
+                    min_age=18,
+                    max_age=100,
+                ),
                 typed("ssn", FieldType.SSN, "Social Security number", required=True, secret=True),
                 text("address_line", "Address", required=True, max_length=200),
                 typed("zip", FieldType.ZIP, "ZIP code", required=True),
                 money("annual_income", "Annual income", required=True, allow_zero=True),
-                typed("consent_to_credit_check", FieldType.BOOLEAN,
-                      "I authorise a credit check", required=True, must_be_true=True),
+                typed(
+                    "consent_to_credit_check",
+                    FieldType.BOOLEAN,
+                    "I authorise a credit check",
+                    required=True,
+                    must_be_true=True,
+                ),
             ),
             effects=("credit_check",),
             default=Goto("credit_check_pending"),
             commits=True,
         ),
-        Step("credit_check_pending", Component.PENDING, "Checking credit…",
-             awaits="credit_result", default=Goto("selling_confirmation"), can_go_back=False),
+        Step(
+            "credit_check_pending",
+            Component.PENDING,
+            "Checking credit…",
+            awaits="credit_result",
+            default=Goto("selling_confirmation"),
+            can_go_back=False,
+        ),
         Step(
             "selling_confirmation",
             Component.CONTACT_CONFIRMATION,
@@ -206,8 +291,9 @@ def _dealer_steps() -> list[Step]:
             Component.DEALER_INFORMATION,
             "Sell to a dealer",
             fields=(
-                text("dealer_id", "Dealer", required_unless=("dealer_name",),
-                     options_from="dealers"),
+                text(
+                    "dealer_id", "Dealer", required_unless=("dealer_name",), options_from="dealers"
+                ),
                 text("dealer_name", "Dealer name", required_unless=("dealer_id",)),
                 money("offer_amount", "Dealer's offer", required=True),
                 *vehicle_to_sell(),
@@ -232,8 +318,13 @@ def _dealer_steps() -> list[Step]:
             "credit_consent",
             Component.CREDIT_CONSENT,
             "Financing offers",
-            fields=(choice("consent", "May dealers run a soft credit check?",
-                           yes_no("Yes, a soft check is fine", "No thanks")),),
+            fields=(
+                choice(
+                    "consent",
+                    "May dealers run a soft credit check?",
+                    yes_no("Yes, a soft check is fine", "No thanks"),
+                ),
+            ),
             effects=("record_credit_consent",),
             default=Goto("dealer_confirmation"),
         ),
@@ -252,8 +343,13 @@ def _dealer_steps() -> list[Step]:
 
 def _selling_steps() -> list[Step]:
     return [
-        _yes_no_step("has_buyer", "Do you already have a buyer?", "has_buyer",
-                     ("Yes", "buyer_type"), ("No, find me one", "dealer_network")),
+        _yes_no_step(
+            "has_buyer",
+            "Do you already have a buyer?",
+            "has_buyer",
+            ("Yes", "buyer_type"),
+            ("No, find me one", "dealer_network"),
+        ),
         Step(
             "buyer_type",
             Component.CHOICE,
@@ -264,11 +360,17 @@ def _selling_steps() -> list[Step]:
         ),
         *_private_buyer_steps(),
         *_dealer_steps(),
-        _yes_no_step("replacement_check", "Would you like a replacement vehicle?",
-                     "wants_replacement", ("Yes, find me one", "vehicle_knowledge"),
-                     ("No, I'm done", "selling_complete"), can_go_back=False),
-        Step("selling_complete", Component.COMPLETION, "All done", terminal=True,
-             can_go_back=False),
+        _yes_no_step(
+            "replacement_check",
+            "Would you like a replacement vehicle?",
+            "wants_replacement",
+            ("Yes, find me one", "vehicle_knowledge"),
+            ("No, I'm done", "selling_complete"),
+            can_go_back=False,
+        ),
+        Step(
+            "selling_complete", Component.COMPLETION, "All done", terminal=True, can_go_back=False
+        ),
     ]
 
 

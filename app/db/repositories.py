@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from app.db.tables import (
     DealerRow,
@@ -103,7 +104,9 @@ class SessionRepository:
         return None if row is None else _to_record(row)
 
     async def waiting_ids(self) -> list[str]:
-        query = select(SessionRow.id).where(SessionRow.status == SessionStatus.WAITING.value)  # type: ignore[arg-type]
+        query = select(col(SessionRow.id)).where(
+            col(SessionRow.status) == SessionStatus.WAITING.value
+        )
         return list((await self._session.execute(query)).scalars().all())
 
     def add(self, record: SessionRecord) -> None:
@@ -125,8 +128,8 @@ class SessionRepository:
         Returns the saved record with its next row version, or None on a conflict."""
         result = await self._session.execute(
             update(SessionRow)
-            .where(SessionRow.id == record.id)  # type: ignore[arg-type]
-            .where(SessionRow.row_version == record.row_version)  # type: ignore[arg-type]
+            .where(col(SessionRow.id) == record.id)
+            .where(col(SessionRow.row_version) == record.row_version)
             .values(row_version=record.row_version + 1, **_state_columns(record))
             .execution_options(synchronize_session=False)
         )
@@ -157,7 +160,11 @@ class SessionRepository:
         )
 
     async def history(self, session_id: str) -> Sequence[HistoryRow]:
-        query = select(HistoryRow).where(HistoryRow.session_id == session_id).order_by(HistoryRow.id)  # type: ignore[arg-type]
+        query = (
+            select(HistoryRow)
+            .where(col(HistoryRow.session_id) == session_id)
+            .order_by(col(HistoryRow.id))
+        )
         return (await self._session.execute(query)).scalars().all()
 
     def add_event(self, event: StoredEvent) -> None:
@@ -174,9 +181,9 @@ class SessionRepository:
     async def events_after(self, session_id: str, after_seq: int) -> list[StoredEvent]:
         query = (
             select(SessionEventRow)
-            .where(SessionEventRow.session_id == session_id)  # type: ignore[arg-type]
-            .where(SessionEventRow.seq > after_seq)  # type: ignore[arg-type]
-            .order_by(SessionEventRow.seq)  # type: ignore[arg-type]
+            .where(col(SessionEventRow.session_id) == session_id)
+            .where(col(SessionEventRow.seq) > after_seq)
+            .order_by(col(SessionEventRow.seq))
         )
         rows = (await self._session.execute(query)).scalars().all()
         return [StoredEvent(r.session_id, r.seq, r.type, r.payload, r.at) for r in rows]
@@ -185,7 +192,9 @@ class SessionRepository:
         row = await self._session.get(IdempotencyRow, (session_id, key))
         return None if row is None else row.outcome
 
-    def remember_outcome(self, session_id: str, key: str, outcome: dict[str, Any], at: datetime) -> None:
+    def remember_outcome(
+        self, session_id: str, key: str, outcome: dict[str, Any], at: datetime
+    ) -> None:
         self._session.add(IdempotencyRow(session_id=session_id, key=key, outcome=outcome, at=at))
 
 
@@ -241,8 +250,8 @@ class LeadRepository:
         """Take the vehicle for this lead unless it is sold or held for another lead."""
         result = await self._session.execute(
             update(VehicleRow)
-            .where(VehicleRow.id == vehicle_id)  # type: ignore[arg-type]
-            .where(VehicleRow.status == "available")  # type: ignore[arg-type]
+            .where(col(VehicleRow.id) == vehicle_id)
+            .where(col(VehicleRow.status) == "available")
             .values(status="held", held_by_lead=lead_id)
             .execution_options(synchronize_session=False)
         )
@@ -254,16 +263,26 @@ class InventoryRepository:
         self._session = session
 
     async def count_vehicles(self) -> int:
-        return int((await self._session.execute(select(func.count()).select_from(VehicleRow))).scalar_one())
+        return int(
+            (await self._session.execute(select(func.count()).select_from(VehicleRow))).scalar_one()
+        )
 
     async def vehicles(self) -> Sequence[VehicleRow]:
-        return (await self._session.execute(select(VehicleRow).order_by(VehicleRow.id))).scalars().all()  # type: ignore[arg-type]
+        return (
+            (await self._session.execute(select(VehicleRow).order_by(col(VehicleRow.id))))
+            .scalars()
+            .all()
+        )
 
     async def dealers(self) -> Sequence[DealerRow]:
-        return (await self._session.execute(select(DealerRow).order_by(DealerRow.id))).scalars().all()  # type: ignore[arg-type]
+        return (
+            (await self._session.execute(select(DealerRow).order_by(col(DealerRow.id))))
+            .scalars()
+            .all()
+        )
 
     async def unavailable_ids(self) -> set[str]:
-        query = select(VehicleRow.id).where(VehicleRow.status != "available")  # type: ignore[arg-type]
+        query = select(col(VehicleRow.id)).where(col(VehicleRow.status) != "available")
         return set((await self._session.execute(query)).scalars().all())
 
     def add_all(self, rows: Sequence[DealerRow | VehicleRow]) -> None:

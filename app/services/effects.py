@@ -64,8 +64,10 @@ class EffectResult:
     def add_lead(self, lead: LeadRecord, context: Mapping[str, Any]) -> None:
         self.leads.append(lead)
         earlier = self.context.get("leads", session_leads_of(context))
-        self.context["leads"] = [*earlier, {"id": lead.id, "reference": lead.reference,
-                                            "kind": lead.kind}]
+        self.context["leads"] = [
+            *earlier,
+            {"id": lead.id, "reference": lead.reference, "kind": lead.kind},
+        ]
 
 
 def session_leads_of(context: Mapping[str, Any]) -> list[dict[str, str]]:
@@ -128,8 +130,11 @@ class Effects:
             address_line=str(values["address_line"]),
             ssn=str(values["ssn"]),
         )
-        result.context["credit"] = {"status": "pending", "requested_at": ctx.now.isoformat(),
-                                    "ssn_last4": applicant.ssn[-4:] if applicant.ssn else None}
+        result.context["credit"] = {
+            "status": "pending",
+            "requested_at": ctx.now.isoformat(),
+            "ssn_last4": applicant.ssn[-4:] if applicant.ssn else None,
+        }
         session_id = ctx.record.id
         result.after_commit.append(lambda: self._credit.run_check(session_id, applicant))
 
@@ -150,8 +155,15 @@ class Effects:
             )
             return
         details = {"vehicle": self._inventory.summary(vehicle), "trade_in": _trade_in(ctx.record)}
-        lead = new_lead(ctx.record, "buying", ctx.now, contact=contact_of(ctx.values),
-                        details=details, vehicle_id=vehicle.id, dealer_id=vehicle.dealer_id)
+        lead = new_lead(
+            ctx.record,
+            "buying",
+            ctx.now,
+            contact=contact_of(ctx.values),
+            details=details,
+            vehicle_id=vehicle.id,
+            dealer_id=vehicle.dealer_id,
+        )
         result.add_lead(lead, ctx.record.context)
         result.holds.append((vehicle.id, lead.id))
 
@@ -162,8 +174,9 @@ class Effects:
             "buyer": _buyer(answers.get("private_buyer_details", {})),
             "financing": ctx.record.context.get("credit"),
         }
-        lead = new_lead(ctx.record, "selling", ctx.now, contact=contact_of(ctx.values),
-                        details=details)
+        lead = new_lead(
+            ctx.record, "selling", ctx.now, contact=contact_of(ctx.values), details=details
+        )
         result.add_lead(lead, ctx.record.context)
 
     async def submit_dealer_sale(self, ctx: EffectContext, result: EffectResult) -> None:
@@ -174,8 +187,13 @@ class Effects:
             "offer_amount": values["offer_amount"],
             "dealer_name": values.get("dealer_name") or self._inventory.dealer_name(dealer_id),
         }
-        lead = new_lead(ctx.record, "dealer_sale", ctx.now, details=details,
-                        dealer_id=str(dealer_id) if dealer_id else None)
+        lead = new_lead(
+            ctx.record,
+            "dealer_sale",
+            ctx.now,
+            details=details,
+            dealer_id=str(dealer_id) if dealer_id else None,
+        )
         result.add_lead(lead, ctx.record.context)
 
     async def submit_dealer_network_lead(self, ctx: EffectContext, result: EffectResult) -> None:
@@ -187,8 +205,9 @@ class Effects:
             "asking_price": offer.get("asking_price"),
             "credit_consent": consent,
         }
-        lead = new_lead(ctx.record, "dealer_network", ctx.now, contact=contact_of(ctx.values),
-                        details=details)
+        lead = new_lead(
+            ctx.record, "dealer_network", ctx.now, contact=contact_of(ctx.values), details=details
+        )
         result.add_lead(lead, ctx.record.context)
         if consent.get("consent") is True:
             applicant = Applicant(
@@ -210,4 +229,6 @@ def _buyer(values: Mapping[str, object]) -> dict[str, object]:
 
 def _trade_in(record: SessionRecord) -> dict[str, str] | None:
     earlier = session_leads(record)
-    return {"lead_id": earlier[-1]["id"], "reference": earlier[-1]["reference"]} if earlier else None
+    return (
+        {"lead_id": earlier[-1]["id"], "reference": earlier[-1]["reference"]} if earlier else None
+    )

@@ -42,13 +42,16 @@ class InventoryService:
                 seeded = generate_inventory()
                 repo.add_all([DealerRow(**asdict(d)) for d in seeded.dealers])
                 repo.add_all([_vehicle_row(v) for v in seeded.vehicles])
-                log.info("seeded %d vehicles at %d dealers", len(seeded.vehicles),
-                         len(seeded.dealers))
+                log.info(
+                    "seeded %d vehicles at %d dealers", len(seeded.vehicles), len(seeded.dealers)
+                )
         async with db.read() as session:
             repo = InventoryRepository(session)
             vehicles = [_vehicle(row) for row in await repo.vehicles()]
-            dealers = [Dealer(r.id, r.name, r.zip, r.city, r.state, r.capacity)
-                       for r in await repo.dealers()]
+            dealers = [
+                Dealer(r.id, r.name, r.zip, r.city, r.state, r.capacity)
+                for r in await repo.dealers()
+            ]
         return cls(db, vehicles, dealers)
 
     def vehicle(self, vehicle_id: str) -> Vehicle | None:
@@ -66,8 +69,9 @@ class InventoryService:
         return search(await self._available(), self._dealers, criteria, page, PAGE_SIZE)
 
     async def carin(self, answers: Mapping[str, object], page: int) -> SearchResult:
-        return carin.rank(await self._available(), self._dealers, _whole_numbers(answers), page,
-                          PAGE_SIZE)
+        return carin.rank(
+            await self._available(), self._dealers, _whole_numbers(answers), page, PAGE_SIZE
+        )
 
     async def listed_ids(self, answers: Mapping[str, object], *, ranked: bool) -> set[str]:
         """Every vehicle id the results step lists, across all pages."""
@@ -76,8 +80,9 @@ class InventoryService:
         if ranked:
             found = carin.rank(vehicles, self._dealers, clean, 1, everything)
         else:
-            found = search(vehicles, self._dealers, SearchCriteria.from_answers(clean), 1,
-                           everything)
+            found = search(
+                vehicles, self._dealers, SearchCriteria.from_answers(clean), 1, everything
+            )
         return {item.vehicle.id for item in found.vehicles}
 
     def results(self, found: SearchResult, criteria: Mapping[str, object]) -> ResultsData:
@@ -113,9 +118,15 @@ class InventoryService:
         )
 
     def summary(self, vehicle: Vehicle) -> dict[str, object]:
-        return {"id": vehicle.id, "vin": vehicle.vin, "make": vehicle.make,
-                "model": vehicle.model, "year": vehicle.year, "price": vehicle.price,
-                "dealer_id": vehicle.dealer_id}
+        return {
+            "id": vehicle.id,
+            "vin": vehicle.vin,
+            "make": vehicle.make,
+            "model": vehicle.model,
+            "year": vehicle.year,
+            "price": vehicle.price,
+            "dealer_id": vehicle.dealer_id,
+        }
 
     def dealer(self, dealer_id: str) -> Dealer | None:
         return self._dealers.get(dealer_id)
@@ -146,8 +157,19 @@ def _vehicle_row(vehicle: Vehicle) -> VehicleRow:
 
 def _vehicle(row: VehicleRow) -> Vehicle:
     return Vehicle(
-        id=row.id, vin=row.vin, make=row.make, model=row.model, year=row.year, price=row.price,
-        mileage=row.mileage, fuel_type=row.fuel_type, body_type=row.body_type, seats=row.seats,
-        transmission=row.transmission, drivetrain=row.drivetrain, features=tuple(row.features),
-        color=row.color, dealer_id=row.dealer_id,
+        id=row.id,
+        vin=row.vin,
+        make=row.make,
+        model=row.model,
+        year=row.year,
+        price=row.price,
+        mileage=row.mileage,
+        fuel_type=row.fuel_type,
+        body_type=row.body_type,
+        seats=row.seats,
+        transmission=row.transmission,
+        drivetrain=row.drivetrain,
+        features=tuple(row.features),
+        color=row.color,
+        dealer_id=row.dealer_id,
     )

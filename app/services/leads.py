@@ -12,7 +12,15 @@ from app.db.repositories import LeadRecord, SessionRecord
 
 # No 0/O, 1/I/L or U: unambiguous when read aloud or typed.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-CONTACT_FIELDS = ("first_name", "last_name", "email", "phone", "zip", "preferred_contact", "message")
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "zip",
+    "preferred_contact",
+    "message",
+)
 
 
 def new_reference() -> str:

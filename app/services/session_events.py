@@ -35,11 +35,15 @@ class SessionEvents:
     async def publish(self, event: StoredEvent) -> None:
         """Push a committed event. A failed push loses nothing: subscribers replay from the
         database, so it must never fail the request that caused it."""
-        message = {"seq": event.seq, "type": event.type, "payload": event.payload,
-                   "at": event.at.isoformat()}
+        message = {
+            "seq": event.seq,
+            "type": event.type,
+            "payload": event.payload,
+            "at": event.at.isoformat(),
+        }
         try:
             await self._bus.publish(session_channel(event.session_id), message)
-        except Exception:  # noqa: BLE001 - any bus fault is logged, never raised to the visitor
+        except Exception:
             log.exception("push of event %s/%d failed", event.session_id, event.seq)
 
     async def stream(self, session_id: str, after_seq: int) -> AsyncIterator[StoredEvent]:

@@ -80,8 +80,7 @@ class ViewBuilder:
             values=self._engine.values_for(state, step.id),
             validation_rules=self._rules_for(step),
             navigation=Navigation(
-                can_go_back=step.id == state.current_step
-                and self._engine.can_go_back(state),
+                can_go_back=step.id == state.current_step and self._engine.can_go_back(state),
                 next_step_id=self._engine.next_step_id(step),
                 progress=self._engine.progress(state),
             ),
@@ -135,9 +134,7 @@ class ViewBuilder:
         if vehicle is None or dealer is None:
             return None
         criteria = record.state.answers.get(
-            "carin_questions"
-            if selected.get("from") == "carin_results"
-            else "vehicle_search",
+            "carin_questions" if selected.get("from") == "carin_results" else "vehicle_search",
             {},
         )
         zip_code = criteria.get("zip")
@@ -169,9 +166,7 @@ class ViewBuilder:
             vehicle = self._inventory.vehicle(
                 str(record.context.get("selected", {}).get("vehicle_id"))
             )
-            summary["vehicle"] = (
-                None if vehicle is None else self._inventory.summary(vehicle)
-            )
+            summary["vehicle"] = None if vehicle is None else self._inventory.summary(vehicle)
             return ConfirmationData(summary=summary)
         return _selling_confirmation(record, step)
 
@@ -183,23 +178,15 @@ def _selling_confirmation(record: SessionRecord, step: Step) -> ConfirmationData
         summary.update(answers.get("private_buyer_details", {}))
     else:
         summary.update(answers.get("dealer_network", {}))
-        summary["credit_consent"] = record.context.get("credit_consent", {}).get(
-            "consent"
-        )
+        summary["credit_consent"] = record.context.get("credit_consent", {}).get("consent")
     credit = record.context.get("credit")
-    outcome = None
-    if (
-        step.id == "selling_confirmation"
-        and isinstance(credit, dict)
-        and "status" in credit
-    ):
-        if credit["status"] != "pending":
-            outcome = CreditOutcome(
-                credit["status"],
-                credit.get("amount"),
-                credit.get("apr"),
-                credit.get("reason"),
-            )
+    if step.id != "selling_confirmation" or not isinstance(credit, dict):
+        return ConfirmationData(summary=summary)
+    if credit.get("status") in (None, "pending"):
+        return ConfirmationData(summary=summary)
+    outcome = CreditOutcome(
+        credit["status"], credit.get("amount"), credit.get("apr"), credit.get("reason")
+    )
     return ConfirmationData(summary=summary, credit=outcome)
 
 

@@ -13,18 +13,17 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from app.db.database import Database
 from app.db.repositories import LeadRepository, SessionRecord, SessionRepository
-from app.events import EventBus
 from app.security import hash_token, new_token, token_matches
 from app.services.effects import EffectContext, EffectResult, Handler, Rejection
+from app.services.inventory import InventoryService
+from app.services.lookups import lookups_for
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
-from app.services.lookups import lookups_for
-from app.services.inventory import InventoryService
 from app.tasks import TaskRunner
 from workflows.engine import Engine, SessionState
 from workflows.graph import Graph, target_steps, to_mermaid
@@ -100,8 +99,9 @@ class WorkflowService:
         async with self._db.write() as session:
             repo = SessionRepository(session)
             repo.add(record)
-            repo.add_history(record.id, "start", None, state.current_step, now,
-                             {"workflowType": workflow_type})
+            repo.add_history(
+                record.id, "start", None, state.current_step, now, {"workflowType": workflow_type}
+            )
             event = self._events.record(repo, record, "start")
         await self._events.publish(event)
         log.info("session %s started at %s", record.id, state.current_step)
@@ -163,8 +163,10 @@ class WorkflowService:
         try:
             saved = await self._commit(record, moved, step, values, result, key)
         except _VehicleTaken:
-            rejection = Rejection("vehicle_unavailable", "Sorry, this vehicle has just been "
-                                  "sold or reserved. Please choose another one.")
+            rejection = Rejection(
+                "vehicle_unavailable",
+                "Sorry, this vehicle has just been sold or reserved. Please choose another one.",
+            )
             return await self._reject_into(record, step, rejection, key)
         for job in result.after_commit:
             self._tasks.spawn(job(), name=f"{step.id}:{record.id}")
@@ -191,13 +193,22 @@ class WorkflowService:
             for vehicle_id, lead_id in result.holds:
                 if not await leads.hold_vehicle(vehicle_id, lead_id):
                     raise _VehicleTaken
-            repo.add_history(before.id, "transition", step.id, after.state.current_step,
-                             after.updated_at, _redacted(step, values),
-                             {"context": sorted(result.context)})
+            repo.add_history(
+                before.id,
+                "transition",
+                step.id,
+                after.state.current_step,
+                after.updated_at,
+                _redacted(step, values),
+                {"context": sorted(result.context)},
+            )
             if key is not None:
-                repo.remember_outcome(before.id, key, {"kind": "moved",
-                                                       "step": after.state.current_step},
-                                      after.updated_at)
+                repo.remember_outcome(
+                    before.id,
+                    key,
+                    {"kind": "moved", "step": after.state.current_step},
+                    after.updated_at,
+                )
             event = self._events.record(repo, saved, "transition")
         await self._events.publish(event)
         return saved
@@ -238,15 +249,27 @@ class WorkflowService:
         self, record: SessionRecord, state: SessionState, action: str, context: dict[str, Any]
     ) -> SessionRecord:
         now = self._clock()
-        moved = replace(record, state=state, context={**record.context, **context},
-                        updated_at=now, last_seq=record.last_seq + 1)
+        moved = replace(
+            record,
+            state=state,
+            context={**record.context, **context},
+            updated_at=now,
+            last_seq=record.last_seq + 1,
+        )
         async with self._db.write() as session:
             repo = SessionRepository(session)
             saved = await repo.save(moved)
             if saved is None:
                 raise _Conflict
-            repo.add_history(record.id, action, record.state.current_step, state.current_step,
-                             now, {}, {k: v for k, v in context.items() if k != "notice"})
+            repo.add_history(
+                record.id,
+                action,
+                record.state.current_step,
+                state.current_step,
+                now,
+                {},
+                {k: v for k, v in context.items() if k != "notice"},
+            )
             event = self._events.record(repo, saved, action)
         await self._events.publish(event)
         return saved
@@ -356,15 +379,27 @@ def _redacted(step: Step, values: dict[str, Any]) -> dict[str, Any]:
 
 def _definition_info(graph: Graph) -> DefinitionInfo:
     workflow = graph.workflow
-    edges = []
+    edges: list[tuple[str, str, str]] = []
     for step in workflow.steps.values():
         for guard in step.guards:
-            edges.extend((step.id, t, f"{guard.when.field} {guard.when.op.value} "
-                          f"{guard.when.value if guard.when.value is not None else ''}".strip())
-                         for t in target_steps(guard.target))
+            edges.extend(
+                (
+                    step.id,
+                    t,
+                    f"{guard.when.field} {guard.when.op.value} "
+                    f"{guard.when.value if guard.when.value is not None else ''}".strip(),
+                )
+                for t in target_steps(guard.target)
+            )
         if step.default is not None:
             edges.extend((step.id, t, "default") for t in target_steps(step.default))
         if step.on_reject is not None:
             edges.extend((step.id, t, "rejected") for t in target_steps(step.on_reject))
-    return DefinitionInfo(workflow.name, workflow.version, tuple(workflow.steps.values()),
-                          tuple(edges), workflow.entries, to_mermaid(workflow))
+    return DefinitionInfo(
+        workflow.name,
+        workflow.version,
+        tuple(workflow.steps.values()),
+        tuple(edges),
+        workflow.entries,
+        to_mermaid(workflow),
+    )

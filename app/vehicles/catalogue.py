@@ -130,18 +130,18 @@ _TABLE: dict[str, tuple[str, ...]] = {
         "MX-5 Miata | convertible | petrol | 2 | 30000 | 2012- | rwd | manual",
     ),
     "Volkswagen": (
-        "Jetta | sedan | petrol diesel@2012-2015 hybrid@2013-2016 | 5 | 22000 | 2012- | fwd"
-        " | manual",
-        "Golf | hatchback wagon | petrol diesel@2012-2015 electric@2015-2019 | 5 | 25000"
-        " | 2012-2021 | fwd | manual",
+        ("Jetta | sedan | petrol diesel@2012-2015 hybrid@2013-2016 | 5 | 22000 | 2012- | fwd"
+         " | manual"),
+        ("Golf | hatchback wagon | petrol diesel@2012-2015 electric@2015-2019 | 5 | 25000"
+         " | 2012-2021 | fwd | manual"),
         "Passat | sedan | petrol diesel@2012-2015 | 5 | 27000 | 2012-2022 | fwd | manual",
         "Tiguan | suv | petrol | 5 7 | 29000 | 2012- | fwd awd",
         "Atlas | suv | petrol | 6 7 | 38000 | 2018- | fwd awd",
         "ID.4 | suv | electric | 5 | 41000 | 2021- | rwd awd",
     ),
     "BMW": (
-        "3 Series | sedan wagon | petrol diesel@2014-2018 hybrid@2016- | 5 | 45000 | 2012-"
-        " | rwd awd | manual",
+        ("3 Series | sedan wagon | petrol diesel@2014-2018 hybrid@2016- | 5 | 45000 | 2012-"
+         " | rwd awd | manual"),
         "4 Series | coupe convertible | petrol | 4 | 50000 | 2014- | rwd awd | manual",
         "5 Series | sedan | petrol diesel@2014-2016 hybrid@2017- | 5 | 58000 | 2012- | rwd awd",
         "X3 | suv | petrol diesel@2015-2017 hybrid@2020- | 5 | 49000 | 2012- | awd",
@@ -174,10 +174,10 @@ _TABLE: dict[str, tuple[str, ...]] = {
         "Cybertruck | pickup | electric | 5 | 80000 | 2024- | awd",
     ),
     "Jeep": (
-        "Wrangler | suv convertible | petrol diesel@2020-2023 hybrid@2021- | 4 5 | 36000 | 2012-"
-        " | awd | manual",
-        "Grand Cherokee | suv | petrol diesel@2014-2022 hybrid@2022- | 5 7 | 45000 | 2012-"
-        " | rwd awd",
+        ("Wrangler | suv convertible | petrol diesel@2020-2023 hybrid@2021- | 4 5 | 36000 | 2012-"
+         " | awd | manual"),
+        ("Grand Cherokee | suv | petrol diesel@2014-2022 hybrid@2022- | 5 7 | 45000 | 2012-"
+         " | rwd awd"),
         "Cherokee | suv | petrol | 5 | 32000 | 2014-2023 | fwd awd",
         "Compass | suv | petrol | 5 | 30000 | 2012- | fwd awd | manual",
         "Renegade | suv | petrol | 5 | 27000 | 2015-2023 | fwd awd | manual",
@@ -189,7 +189,7 @@ _TABLE: dict[str, tuple[str, ...]] = {
         "3500 | pickup | diesel petrol | 5 6 | 55000 | 2012- | rwd awd",
         "ProMaster City | van | petrol | 5 | 28000 | 2015-2022 | fwd",
     ),
-}
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

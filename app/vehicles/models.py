@@ -76,7 +76,7 @@ def answer_str(answers: Mapping[str, object], name: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be text, not {type(value).__name__}")
+        raise TypeError(f"{name} must be text, not {type(value).__name__}")
     return value.strip() or None
 
 
@@ -86,7 +86,7 @@ def answer_int(answers: Mapping[str, object], name: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueError(f"{name} must be a whole number, not a boolean")
+        raise TypeError(f"{name} must be a whole number, not a boolean")
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
@@ -102,9 +102,9 @@ def answer_strs(answers: Mapping[str, object], name: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str) or not isinstance(value, list | tuple | set | frozenset):
-        raise ValueError(f"{name} must be a list of texts")
+        raise TypeError(f"{name} must be a list of texts")
     if not all(isinstance(item, str) for item in value):
-        raise ValueError(f"{name} must be a list of texts")
+        raise TypeError(f"{name} must be a list of texts")
     return tuple(sorted(str(item) for item in value))
 
 

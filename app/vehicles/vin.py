@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from vininfo import Vin, VininfoException  # type: ignore[import-untyped]
-from vininfo.common import UnsupportedBrand  # type: ignore[import-untyped]
+from vininfo import Vin, VininfoException
+from vininfo.common import UnsupportedBrand
 
 from app.vehicles.catalogue import makes
 

@@ -15,10 +15,12 @@ def example_tabs(folder: Path = EXAMPLES) -> list[dict[str, str]]:
     tabs = []
     for operation in sorted(folder.glob("*.graphql")):
         variables = operation.with_suffix(".json")
-        tabs.append({
-            "query": operation.read_text(),
-            "variables": variables.read_text() if variables.exists() else "{}",
-        })
+        tabs.append(
+            {
+                "query": operation.read_text(),
+                "variables": variables.read_text() if variables.exists() else "{}",
+            }
+        )
     return tabs
 
 

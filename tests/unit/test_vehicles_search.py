@@ -217,5 +217,7 @@ def test_criteria_from_step_answers() -> None:
     )
     with pytest.raises(ValueError, match="make"):
         SearchCriteria.from_answers({"model": "Camry"})
-    with pytest.raises(ValueError, match="year_min"):
+    with pytest.raises(TypeError, match="year_min"):
         SearchCriteria.from_answers({"make": "Toyota", "year_min": True})
+    with pytest.raises(ValueError, match="price_max"):
+        SearchCriteria.from_answers({"make": "Toyota", "price_max": "cheap"})

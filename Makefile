@@ -1,0 +1,43 @@
+# T-Rex: `make run` serves the API with the embedded defaults; `make test` checks everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint types layers unit schema graph clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/trex serve
+
+test: lint types layers
+	$(BIN)/pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy app schema workflows resolvers tests
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest -q tests/unit
+
+schema: $(STAMP)
+	$(BIN)/trex schema > schema/schema.graphql
+
+graph: $(STAMP)
+	$(BIN)/trex graph
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
