@@ -70,12 +70,15 @@ def normalize_ssn(text: str) -> str:
     return text.replace("-", "").replace(" ", "")
 
 
-def vin_check_digit_ok(vin: str) -> bool:
-    """ISO 3779 / FMVSS 115 check digit in position 9."""
+def vin_check_digit(vin: str) -> str:
+    """The check digit (position 9, FMVSS 115) that a 17-character VIN should carry."""
     total = sum(_VIN_VALUES[char] * weight for char, weight in zip(vin, _VIN_WEIGHTS, strict=True))
     remainder = total % 11
-    expected = "X" if remainder == 10 else str(remainder)
-    return vin[8] == expected
+    return "X" if remainder == 10 else str(remainder)
+
+
+def vin_check_digit_ok(vin: str) -> bool:
+    return vin[8] == vin_check_digit(vin)
 
 
 def ssn_is_issuable(ssn: str) -> bool:

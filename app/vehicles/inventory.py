@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app.vehicles.catalogue import FEATURES, MAKES, ModelSpec, model_spec
 from app.vehicles.models import Dealer, Vehicle
+from workflows.checks import vin_check_digit
 
 FIRST_MODEL_YEAR = 2012
 LAST_MODEL_YEAR = 2026
@@ -74,9 +75,6 @@ _COLORS = ("white", "black", "gray", "silver", "blue", "red", "green", "brown", 
 _VIN_CHARS = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
 _VIN_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"  # 1980, 1981, ... repeating every 30 years
-_TRANSLITERATION = dict(zip(_VIN_LETTERS, map(int, "12345678123457923456789"), strict=True))
-_REMAINDER_WRITTEN_X = 10
-_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,16 +210,6 @@ def _vin(rng: random.Random, make: str, year: int, taken: set[str]) -> str:
         if vin not in taken:
             taken.add(vin)
             return vin
-
-
-def vin_check_digit(vin: str) -> str:
-    """The check digit (position 9) that a 17-character VIN should carry."""
-    total = sum(
-        (int(char) if char.isdigit() else _TRANSLITERATION[char]) * weight
-        for char, weight in zip(vin, _WEIGHTS, strict=True)
-    )
-    remainder = total % 11
-    return "X" if remainder == _REMAINDER_WRITTEN_X else str(remainder)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.vehicles.inventory import vin_check_digit
 from app.vehicles.vin import UNKNOWN_MANUFACTURER, catalogue_make, decode_vin
+from workflows.checks import vin_check_digit
 
 
 def _with_check_digit(draft: str) -> str:
