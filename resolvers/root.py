@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
 import strawberry
 from strawberry.extensions import (
@@ -12,6 +12,7 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 
@@ -30,18 +31,19 @@ class Limits:
 
 
 def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
-    extensions: list[Any] = [
-        MaxTokensLimiter(max_token_count=limits.max_tokens),
-        MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        QueryDepthLimiter(max_depth=limits.max_depth),
-        ParserCache(maxsize=limits.cache_size),
-        ValidationCache(maxsize=limits.cache_size),
-        MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+    # Factories: a fresh extension per request; the parser and validation caches are
+    # module-level in Strawberry, keyed by maxsize, so they outlive every request.
+    extensions: list[Callable[[], SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
+        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: ParserCache(maxsize=limits.cache_size),
+        lambda: ValidationCache(maxsize=limits.cache_size),
+        lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
     ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        # Instances, not classes: the parser and validation caches must outlive a request.
         extensions=extensions,
     )

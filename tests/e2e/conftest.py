@@ -1,0 +1,69 @@
+"""A real server: uvicorn on a free loopback port, spoken to over HTTP and websockets."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from app.main import create_app
+from app.settings import Settings
+from tests.e2e.client import Api
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class RunningServer:
+    server: uvicorn.Server
+    task: asyncio.Task[None]
+    base_url: str
+    ws_url: str
+
+    async def stop(self) -> None:
+        self.server.should_exit = True
+        await asyncio.wait_for(self.task, 10)
+
+
+async def start_server(settings: Settings) -> RunningServer:
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    async with asyncio.timeout(20):
+        while not server.started:
+            if task.done():
+                task.result()
+            await asyncio.sleep(0.02)
+    return RunningServer(server, task, f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql")
+
+
+@pytest.fixture(scope="session")
+async def running(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
+    folder: Path = tmp_path_factory.mktemp("e2e")
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{folder / 'trex.db'}",
+        credit_latency_ms=(20, 60),
+        credit_deadline_seconds=2.0,
+    )
+    server = await start_server(settings)
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def api(running: RunningServer) -> AsyncIterator[Api]:
+    async with httpx.AsyncClient(base_url=running.base_url, timeout=10) as http:
+        yield Api(http, running.ws_url)
