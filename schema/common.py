@@ -29,6 +29,9 @@ class SessionInfo:
     status: SessionStatusEnum  # type: ignore[valid-type]
     workflow: str
     version: int
+    seq: int = strawberry.field(
+        description="The number of the session's latest event: subscribe with afterSeq: seq."
+    )
 
     @staticmethod
     def of(summary: SessionSummary) -> SessionInfo:
@@ -38,6 +41,7 @@ class SessionInfo:
             status=summary.status,
             workflow=summary.workflow,
             version=summary.version,
+            seq=summary.seq,
         )
 
 

@@ -63,7 +63,7 @@ class Graph:
         return best
 
 
-def _edge_label(guard: Guard) -> str:
+def edge_label(guard: Guard) -> str:
     condition = guard.when
     if condition.op is Op.IS_TRUE:
         return f"{condition.field} = true"
@@ -85,7 +85,7 @@ def _links(step: Step) -> list[str]:
     lines = []
     for guard in step.guards:
         for target in target_steps(guard.target):
-            lines.append(f"    {step.id} -->|{_edge_label(guard)}| {target}")
+            lines.append(f"    {step.id} -->|{edge_label(guard)}| {target}")
     if step.default is not None:
         word = "otherwise" if step.guards else ("result" if step.awaits else "")
         arrow = "-->" if not isinstance(step.default, ReturnTo) else "-.->"

@@ -23,6 +23,7 @@ class SessionSummary:
     status: SessionStatus
     workflow: str
     version: int
+    seq: int
     token: str | None = None
 
 

@@ -74,6 +74,7 @@ class ViewBuilder:
                 state.status,
                 record.workflow,
                 record.definition_version,
+                record.last_seq,
                 token,
             ),
             step=step,

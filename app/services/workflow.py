@@ -25,8 +25,8 @@ from app.services.lookups import lookups_for
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
 from app.tasks import TaskRunner
+from workflows.definition import definition_info
 from workflows.engine import Engine, SessionState
-from workflows.graph import Graph, target_steps, to_mermaid
 from workflows.model import Step
 from workflows.rules import validate
 from workflows.views import (
@@ -343,7 +343,7 @@ class WorkflowService:
     def definition(self, name: str) -> DefinitionInfo | None:
         if name != self._workflow.name:
             return None
-        return _definition_info(self._engine.graph)
+        return definition_info(self._engine.workflow)
 
     async def _load(self, session_id: str, token: str | None) -> SessionRecord | None:
         record = await self._load_any(session_id)
@@ -375,31 +375,3 @@ def _no_input_reason(step: Step) -> str:
 def _redacted(step: Step, values: dict[str, Any]) -> dict[str, Any]:
     secret = {spec.name for spec in step.fields if spec.secret}
     return {k: ("[redacted]" if k in secret else v) for k, v in values.items()}
-
-
-def _definition_info(graph: Graph) -> DefinitionInfo:
-    workflow = graph.workflow
-    edges: list[tuple[str, str, str]] = []
-    for step in workflow.steps.values():
-        for guard in step.guards:
-            edges.extend(
-                (
-                    step.id,
-                    t,
-                    f"{guard.when.field} {guard.when.op.value} "
-                    f"{guard.when.value if guard.when.value is not None else ''}".strip(),
-                )
-                for t in target_steps(guard.target)
-            )
-        if step.default is not None:
-            edges.extend((step.id, t, "default") for t in target_steps(step.default))
-        if step.on_reject is not None:
-            edges.extend((step.id, t, "rejected") for t in target_steps(step.on_reject))
-    return DefinitionInfo(
-        workflow.name,
-        workflow.version,
-        tuple(workflow.steps.values()),
-        tuple(edges),
-        workflow.entries,
-        to_mermaid(workflow),
-    )

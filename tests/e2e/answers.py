@@ -21,8 +21,11 @@ VEHICLE_TO_SELL: dict[str, Any] = {
     "mileage": 48_000,
     "condition": "good",
 }
-VEHICLE_BY_VIN: dict[str, Any] = {"vin": "1HGCM82633A004352", "mileage": 120_000,
-                                  "condition": "fair"}
+VEHICLE_BY_VIN: dict[str, Any] = {
+    "vin": "1HGCM82633A004352",
+    "mileage": 120_000,
+    "condition": "fair",
+}
 SEARCH: dict[str, Any] = {"make": "Toyota", "zip": "10001"}
 CARIN: dict[str, Any] = {
     "budget_max": 35_000,

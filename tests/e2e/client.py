@@ -39,7 +39,8 @@ class Api:
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         assert "errors" not in body, body["errors"]
-        return body["data"]
+        data: dict[str, Any] = body["data"]
+        return data
 
     async def start(self, workflow_type: str | None = None) -> Flow:
         data = await self.execute(
@@ -57,8 +58,15 @@ class Api:
             await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
             ack = json.loads(await asyncio.wait_for(ws.recv(), 5))
             assert ack["type"] == "connection_ack", ack
-            await ws.send(json.dumps({"id": "1", "type": "subscribe",
-                                      "payload": {"query": query, "variables": variables}}))
+            await ws.send(
+                json.dumps(
+                    {
+                        "id": "1",
+                        "type": "subscribe",
+                        "payload": {"query": query, "variables": variables},
+                    }
+                )
+            )
             yield Subscription(ws)
 
 
@@ -66,10 +74,10 @@ class Api:
 class Subscription:
     ws: ClientConnection
 
-    async def next(self, timeout: float = 5) -> dict[str, Any]:
-        """The next message of the subscription: its `payload` for `next`, else the message."""
+    async def next(self, seconds: float = 5) -> dict[str, Any]:
+        """The next protocol message (`next`, `error`, `complete`); pings are answered."""
         while True:
-            message = json.loads(await asyncio.wait_for(self.ws.recv(), timeout))
+            message: dict[str, Any] = json.loads(await asyncio.wait_for(self.ws.recv(), seconds))
             if message["type"] == "ping":
                 await self.ws.send(json.dumps({"type": "pong"}))
                 continue
@@ -93,13 +101,26 @@ class Flow:
     def step_id(self) -> str:
         return str(self.step["stepId"])
 
-    async def submit(self, data: object, *, key: str | None = None, step: str | None = None,
-                     token: str | None = None) -> dict[str, Any]:
+    async def submit(
+        self,
+        data: object,
+        *,
+        key: str | None = None,
+        step: str | None = None,
+        token: str | None = None,
+    ) -> dict[str, Any]:
         """Transition from the current step; the answer becomes the current step when it is one."""
-        variables = {"input": {"sessionId": self.session_id, "currentStep": step or self.step_id,
-                               "data": data, "idempotencyKey": key or str(uuid.uuid4())}}
-        result = (await self.api.execute(operation("transition"), variables,
-                                         token or self.token))["transition"]
+        variables = {
+            "input": {
+                "sessionId": self.session_id,
+                "currentStep": step or self.step_id,
+                "data": data,
+                "idempotencyKey": key or str(uuid.uuid4()),
+            }
+        }
+        result = (await self.api.execute(operation("transition"), variables, token or self.token))[
+            "transition"
+        ]
         return self._follow(result)
 
     async def back(self) -> dict[str, Any]:
@@ -112,9 +133,9 @@ class Flow:
         result = (await self.api.execute(operation("session"), variables, self.token))["session"]
         return self._follow(result)
 
-    async def wait_for(self, step_id: str, timeout: float = 10) -> dict[str, Any]:
+    async def wait_for(self, step_id: str, seconds: float = 10) -> dict[str, Any]:
         """Poll the session (as a reloading page would) until it reaches `step_id`."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(seconds):
             while self.step_id != step_id:
                 await asyncio.sleep(0.05)
                 await self.reload()
