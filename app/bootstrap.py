@@ -14,7 +14,7 @@ from app.db.migrate import migrate
 from app.events import EventBus
 from app.services.credit import CreditService, SandboxBureau
 from app.services.credit_jobs import CreditJobs
-from app.services.effects import Effects
+from app.services.effects import EFFECT_NAMES, Effects
 from app.services.inventory import InventoryService
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
@@ -24,6 +24,7 @@ from app.tasks import TaskRunner
 from workflows import trex
 from workflows.checker import ensure_valid
 from workflows.engine import Engine
+from workflows.model import Workflow
 
 log = logging.getLogger("trex")
 UNAVAILABLE_AFTER_RESTART = {
@@ -58,9 +59,10 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
 
 
-async def bootstrap(settings: Settings) -> Container:
+async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Container:
     """Build everything; a broken workflow definition stops here, naming its faults."""
-    engine = Engine(trex.build())
+    engine = Engine(workflow or trex.build())
+    ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
     _ensure_sqlite_folder(settings.database_url)
     db = Database(settings.database_url)
     await migrate(db)
@@ -78,7 +80,6 @@ async def bootstrap(settings: Settings) -> Container:
         lambda lid, extra: service.join_lead(lid, extra),
     )
     effects = Effects(inventory, jobs).bindings()
-    ensure_valid(engine.workflow, bound_effects=effects.keys())
     service = WorkflowService(
         engine=engine,
         db=db,

@@ -1,0 +1,213 @@
+"""Persistence on a real SQLite file: migrations, optimistic concurrency, holds, events."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+from sqlmodel import SQLModel
+
+import app.db.tables  # noqa: F401  (registers the tables)
+from app.db.database import Database
+from app.db.migrate import migrate
+from app.db.repositories import (
+    LeadRecord,
+    LeadRepository,
+    SessionRecord,
+    SessionRepository,
+    StoredEvent,
+)
+from app.db.tables import VehicleRow
+from workflows.engine import SessionState
+from workflows.model import SessionStatus
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def _url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'trex.db'}"
+
+
+def _session(session_id: str = "s-1") -> SessionRecord:
+    state = SessionState("intent_selection", SessionStatus.ACTIVE, {}, ("intent_selection",))
+    return SessionRecord(session_id, "hash", "trex", 1, state, {}, NOW, NOW, last_seq=1)
+
+
+async def _migrated(tmp_path: Path) -> Database:
+    db = Database(_url(tmp_path))
+    await migrate(db)
+    return db
+
+
+async def test_migrations_create_exactly_the_models_tables(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    async with db.engine.connect() as connection:
+        diff = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), SQLModel.metadata)
+        )
+        tables = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
+    await db.dispose()
+    assert diff == []
+    assert {"sessions", "history", "session_events", "leads", "vehicles", "dealers"} <= tables
+
+
+async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    await migrate(db)
+    async with db.read() as session:
+        version = (await session.execute(text("SELECT version_num FROM alembic_version"))).all()
+    await db.dispose()
+    assert version == [("0001",)]
+
+
+def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
+    script = (
+        "import asyncio, sys\n"
+        "from app.db.database import Database\n"
+        "from app.db.migrate import migrate\n"
+        "asyncio.run(migrate(Database(sys.argv[1])))\n"
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", script, _url(tmp_path)], stderr=subprocess.PIPE)
+        for _ in range(4)
+    ]
+    errors = [run.communicate(timeout=60)[1].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0, 0], errors
+
+
+async def test_the_wal_journal_is_on(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    async with db.read() as session:
+        mode = (await session.execute(text("PRAGMA journal_mode"))).scalar_one()
+    await db.dispose()
+    assert mode == "wal"
+
+
+async def test_a_stale_row_version_is_refused(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    async with db.write() as session:
+        SessionRepository(session).add(_session())
+    async with db.write() as session:
+        first = await SessionRepository(session).save(_session())
+    async with db.write() as session:
+        second = await SessionRepository(session).save(_session())  # read before `first`
+    async with db.read() as session:
+        stored = await SessionRepository(session).get("s-1")
+    await db.dispose()
+    assert first is not None
+    assert first.row_version == 2
+    assert second is None
+    assert stored is not None
+    assert stored.row_version == 2
+
+
+async def test_concurrent_writers_do_not_meet_a_locked_database(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+
+    async def write(index: int) -> None:
+        async with db.write() as session:
+            repo = SessionRepository(session)
+            repo.add(_session(f"s-{index}"))
+            repo.add_event(StoredEvent(f"s-{index}", 1, "STEP_CHANGED", {}, NOW))
+
+    await asyncio.gather(*(write(index) for index in range(50)))
+    async with db.read() as session:
+        count = (await session.execute(text("SELECT count(*) FROM sessions"))).scalar_one()
+    await db.dispose()
+    assert count == 50
+
+
+async def test_a_vehicle_is_held_for_one_lead_only(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    vehicle = VehicleRow(
+        id="veh-1",
+        vin="1HGCM82633A004352",
+        make="Honda",
+        model="Accord",
+        year=2003,
+        price=4000,
+        mileage=150_000,
+        fuel_type="petrol",
+        body_type="sedan",
+        seats=5,
+        transmission="automatic",
+        drivetrain="fwd",
+        features=[],
+        color="blue",
+        dealer_id="d-1",
+    )
+    async with db.write() as session:
+        session.add(vehicle)
+    results = []
+    for lead in ("lead-a", "lead-b"):
+        async with db.write() as session:
+            results.append(await LeadRepository(session).hold_vehicle("veh-1", lead))
+    async with db.read() as session:
+        held = await session.get(VehicleRow, "veh-1")
+    await db.dispose()
+    assert results == [True, False]
+    assert held is not None
+    assert held.held_by_lead == "lead-a"
+
+
+async def test_events_replay_in_order_after_a_sequence_number(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    async with db.write() as session:
+        repo = SessionRepository(session)
+        for seq in (3, 1, 2):
+            repo.add_event(StoredEvent("s-1", seq, "STEP_CHANGED", {"seq": seq}, NOW))
+    async with db.read() as session:
+        after_one = await SessionRepository(session).events_after("s-1", 1)
+    await db.dispose()
+    assert [event.seq for event in after_one] == [2, 3]
+
+
+async def test_an_idempotency_key_remembers_its_first_outcome(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    async with db.write() as session:
+        SessionRepository(session).remember_outcome("s-1", "k", {"step": "x"}, NOW)
+    async with db.read() as session:
+        repo = SessionRepository(session)
+        found, missing = (
+            await repo.idempotent_outcome("s-1", "k"),
+            await repo.idempotent_outcome("s-1", "other"),
+        )
+    await db.dispose()
+    assert found == {"step": "x"}
+    assert missing is None
+
+
+async def test_lead_details_merge_keeps_what_was_there(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    lead = LeadRecord(
+        "lead-1",
+        "TRX-ABC234",
+        "s-1",
+        "dealer_network",
+        "SUBMITTED",
+        NOW,
+        details={"vehicle": {"make": "Honda"}},
+    )
+    async with db.write() as session:
+        LeadRepository(session).add(lead)
+    async with db.write() as session:
+        merged = await LeadRepository(session).merge_details(
+            "lead-1", {"soft_credit_check": {"status": "prequalified"}}, NOW
+        )
+    async with db.read() as session:
+        stored = await LeadRepository(session).get("lead-1")
+    await db.dispose()
+    assert merged is True
+    assert stored is not None
+    assert stored.details == {
+        "vehicle": {"make": "Honda"},
+        "soft_credit_check": {"status": "prequalified"},
+    }
+    assert replace(stored, details={}) == replace(lead, details={})
