@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	./scripts/vendor-graphiql.sh
 	touch $(STAMP)
 
 run: $(STAMP)

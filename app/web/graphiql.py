@@ -8,6 +8,15 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "graphql-examples"
 PAGE = Path(__file__).with_name("graphiql.html")
+VENDOR = Path(__file__).with_name("vendor")
+ASSETS_PATH = "/graphql-assets"
+# Served from VENDOR when `make` could fetch them (offline use), else from a CDN.
+CDN = {
+    "graphiql.min.css": "https://unpkg.com/graphiql@3.8.3/graphiql.min.css",
+    "graphiql.min.js": "https://unpkg.com/graphiql@3.8.3/graphiql.min.js",
+    "react.production.min.js": "https://unpkg.com/react@18.2.0/umd/react.production.min.js",
+    "react-dom.production.min.js": "https://unpkg.com/react-dom@18.2.0/umd/react-dom.production.min.js",
+}
 
 
 def example_tabs(folder: Path = EXAMPLES) -> list[dict[str, str]]:
@@ -24,7 +33,14 @@ def example_tabs(folder: Path = EXAMPLES) -> list[dict[str, str]]:
     return tabs
 
 
+def asset_url(name: str) -> str:
+    return f"{ASSETS_PATH}/{name}" if (VENDOR / name).exists() else CDN[name]
+
+
 @lru_cache(maxsize=1)
 def graphiql_page() -> str:
+    page = PAGE.read_text()
+    for name in CDN:
+        page = page.replace(f"__{name}__", asset_url(name))
     tabs = json.dumps(example_tabs()).replace("</", "<\\/")
-    return PAGE.read_text().replace("__DEFAULT_TABS__", tabs)
+    return page.replace("__DEFAULT_TABS__", tabs)
