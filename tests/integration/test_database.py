@@ -62,9 +62,10 @@ async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
     db = await _migrated(tmp_path)
     await migrate(db)
     async with db.read() as session:
-        version = (await session.execute(text("SELECT version_num FROM alembic_version"))).all()
+        query = text("SELECT version_num FROM alembic_version")
+        versions = list((await session.execute(query)).scalars())
     await db.dispose()
-    assert version == [("0001",)]
+    assert versions == ["0001"]
 
 
 def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:

@@ -1,0 +1,72 @@
+"""Start-up: a broken definition stops it; sessions left waiting are moved on."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from app.bootstrap import UNAVAILABLE_AFTER_RESTART, bootstrap
+from app.db.repositories import SessionRepository
+from app.settings import Settings
+from workflows import trex
+from workflows.checker import DefinitionError
+from workflows.model import Goto, SessionStatus
+from workflows.views import ConfirmationData, Moved
+
+
+async def test_a_broken_definition_stops_start_up_naming_the_step(settings: Settings) -> None:
+    workflow = trex.build()
+    steps = dict(workflow.steps)
+    steps["financing_needs"] = replace(steps["financing_needs"], default=Goto("nowhere"))
+    with pytest.raises(DefinitionError, match="financing_needs: transition to unknown step"):
+        await bootstrap(settings, replace(workflow, steps=steps))
+
+
+async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Settings) -> None:
+    container = await bootstrap(settings)
+    service = container.service
+    started = await service.start("selling", None)
+    assert isinstance(started, Moved)
+    session_id, token = started.view.session.id, started.view.session.token
+    for step, data in [
+        ("has_buyer", {"has_buyer": True}),
+        ("buyer_type", {"buyer_type": "private"}),
+        (
+            "private_buyer_details",
+            {
+                "make": "Honda",
+                "model": "Civic",
+                "year": 2018,
+                "mileage": 48_000,
+                "condition": "good",
+                "agreed_price": 9_000,
+                "buyer_name": "Grace",
+                "buyer_phone": "4155550123",
+            },
+        ),
+        ("financing_needs", {"needs_financing": True}),
+    ]:
+        moved = await service.transition(session_id, token, step, data, None)
+        assert isinstance(moved, Moved), moved
+    # A crash: the session waits for a credit result that the stopped process will never get.
+    async with container.db.write() as session:
+        repo = SessionRepository(session)
+        record = await repo.get(session_id)
+        assert record is not None
+        waiting = replace(
+            record.state,
+            current_step="credit_check_pending",
+            status=SessionStatus.WAITING,
+            path=(*record.state.path, "credit_check", "credit_check_pending"),
+        )
+        await repo.save(replace(record, state=waiting))
+    await container.aclose()
+    restarted = await bootstrap(settings)
+    resumed = await restarted.service.current(session_id, token)
+    await restarted.aclose()
+    assert isinstance(resumed, Moved)
+    assert resumed.view.step.id == "selling_confirmation"
+    assert isinstance(resumed.view.data, ConfirmationData)
+    assert resumed.view.data.credit is not None
+    assert resumed.view.data.credit.status == UNAVAILABLE_AFTER_RESTART["credit"]["status"]
