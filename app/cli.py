@@ -69,3 +69,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _as_dict(settings: Settings) -> dict[str, object]:
     return {name: getattr(settings, name) for name in settings.__slots__}
+
+
+if __name__ == "__main__":
+    main()

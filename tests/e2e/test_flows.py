@@ -200,3 +200,15 @@ async def test_declining_a_selected_vehicle_returns_to_its_results(api: Api) -> 
     assert flow.step_id == "vehicle_selection"
     await flow.submit({"confirm": False})
     assert flow.step_id == "carin_results"
+
+
+async def test_a_vin_prefills_the_make_and_model_year_of_the_car_for_sale(api: Api) -> None:
+    flow = await api.start("SELLING")
+    await flow.submit({"has_buyer": False})
+    await flow.submit({**answers.VEHICLE_BY_VIN, "zip": "30301"})
+    await flow.submit({"consent": False})
+    assert flow.step_id == "dealer_confirmation"
+    decoded = flow.step["summary"]
+    assert decoded["vin"] == answers.VEHICLE_BY_VIN["vin"]
+    assert decoded["make"] == "Honda"
+    assert decoded["year"] == 2003

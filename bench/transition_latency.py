@@ -1,0 +1,146 @@
+"""Latency of one transition: in-process (service call) and over HTTP (a uvicorn subprocess).
+
+Each round walks a whole buying flow (start, then six transitions: intent, knowledge, search,
+selection, confirm, contact) and times every transition. Bounded: ROUNDS flows per mode.
+
+    .venv/bin/python -m bench.transition_latency [--rounds 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.bootstrap import bootstrap
+from app.settings import Settings
+from workflows.views import Moved
+
+CONTACT = {
+    "first_name": "Ada",
+    "last_name": "Lovelace",
+    "email": "ada@example.com",
+    "phone": "4155550123",
+    "zip": "10001",
+    "consent_to_contact": True,
+}
+MAKES = ("Toyota", "Honda", "Ford", "Chevrolet", "Nissan", "Hyundai")
+Submit = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+    return f"n={len(ordered)} p50={p50 * 1000:.2f} ms p99={p99 * 1000:.2f} ms"
+
+
+async def walk(submit: Submit, index: int, timings: list[float]) -> None:
+    steps: list[tuple[str, dict[str, Any]]] = [
+        ("intent_selection", {"intent": "buying"}),
+        ("vehicle_knowledge", {"knows_vehicle": True}),
+        ("vehicle_search", {"make": MAKES[index % len(MAKES)], "zip": "10001"}),
+    ]
+    for step, data in steps:
+        started = time.perf_counter()
+        view = await submit(step, data)
+        timings.append(time.perf_counter() - started)
+    vehicles = view["vehicles"]
+    for step, data in [
+        ("search_results", {"vehicle_id": vehicles[index % len(vehicles)]}),
+        ("vehicle_selection", {"confirm": True}),
+        ("buying_confirmation", CONTACT),
+    ]:
+        started = time.perf_counter()
+        await submit(step, data)
+        timings.append(time.perf_counter() - started)
+
+
+async def in_process(rounds: int, folder: Path) -> list[float]:
+    settings = Settings(database_url=f"sqlite+aiosqlite:///{folder / 'inproc.db'}")
+    container = await bootstrap(settings)
+    service, timings = container.service, []
+    for index in range(rounds):
+        started = await service.start(None, None)
+        assert isinstance(started, Moved)
+        session_id, token = started.view.session.id, started.view.session.token
+
+        async def submit(step: str, data: dict[str, Any]) -> dict[str, Any]:
+            outcome = await service.transition(session_id, token, step, data, None)
+            assert isinstance(outcome, Moved), outcome
+            found = getattr(outcome.view.data, "vehicles", ())
+            return {"vehicles": [card.id for card in found]}
+
+        await walk(submit, index, timings)
+    await container.aclose()
+    return timings
+
+
+QUERY = """mutation($i: TransitionInput!) { transition(input: $i) { __typename
+  ... on Step { stepId } ... on VehicleResultsStep { vehicles { id } } } }"""
+START = "mutation { startWorkflow(input: {}) { ... on Step { session { id token } } } }"
+
+
+async def over_http(rounds: int, folder: Path) -> list[float]:
+    port = 8765
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'http.db'}",
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env)
+    timings: list[float] = []
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            await _wait_ready(http)
+            for index in range(rounds):
+                session = (await http.post("/graphql", json={"query": START})).json()
+                info = session["data"]["startWorkflow"]["session"]
+                headers = {"authorization": f"Bearer {info['token']}"}
+
+                async def submit(step: str, data: dict[str, Any]) -> dict[str, Any]:
+                    variables = {"i": {"sessionId": info["id"], "currentStep": step, "data": data}}
+                    body = {"query": QUERY, "variables": variables}
+                    answer = (await http.post("/graphql", json=body, headers=headers)).json()
+                    result = answer["data"]["transition"]
+                    assert "stepId" in result, result
+                    return {"vehicles": [v["id"] for v in result.get("vehicles", [])]}
+
+                await walk(submit, index, timings)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return timings
+
+
+async def _wait_ready(http: httpx.AsyncClient) -> None:
+    async with asyncio.timeout(30):
+        while True:
+            try:
+                if (await http.get("/healthz")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+
+
+async def main(rounds: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        print("in-process:", percentiles(await in_process(rounds, Path(folder))))
+        print("over HTTP: ", percentiles(await over_http(rounds, Path(folder))))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=100)
+    asyncio.run(main(parser.parse_args().rounds))

@@ -1,0 +1,23 @@
+"""The `trex` command line."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.cli import main
+from workflows import trex
+
+
+def test_graph_prints_every_step_as_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["graph"])
+    printed = capsys.readouterr().out
+    assert printed.startswith("flowchart TD")
+    for step_id in trex.build().steps:
+        assert step_id in printed
+
+
+def test_schema_prints_the_sdl(capsys: pytest.CaptureFixture[str]) -> None:
+    main(["schema"])
+    printed = capsys.readouterr().out
+    assert "union WorkflowResult" in printed
+    assert "sessionUpdates(sessionId: ID!, afterSeq: Int = null): SessionUpdate!" in printed
