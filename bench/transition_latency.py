@@ -12,7 +12,6 @@ import argparse
 import asyncio
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,6 +22,7 @@ from typing import Any
 import httpx
 
 from app.bootstrap import bootstrap
+from app.services.workflow import WorkflowService
 from app.settings import Settings
 from workflows.views import Moved
 
@@ -66,22 +66,40 @@ async def walk(submit: Submit, index: int, timings: list[float]) -> None:
         timings.append(time.perf_counter() - started)
 
 
+def service_submitter(service: WorkflowService, session_id: str, token: str | None) -> Submit:
+    async def submit(step: str, data: dict[str, Any]) -> dict[str, Any]:
+        outcome = await service.transition(session_id, token, step, data, None)
+        assert isinstance(outcome, Moved), outcome
+        found = getattr(outcome.view.data, "vehicles", ())
+        return {"vehicles": [card.id for card in found]}
+
+    return submit
+
+
+def http_submitter(http: httpx.AsyncClient, session_id: str, token: str) -> Submit:
+    headers = {"authorization": f"Bearer {token}"}
+
+    async def submit(step: str, data: dict[str, Any]) -> dict[str, Any]:
+        variables = {"i": {"sessionId": session_id, "currentStep": step, "data": data}}
+        answer = await http.post(
+            "/graphql", json={"query": QUERY, "variables": variables}, headers=headers
+        )
+        result = answer.json()["data"]["transition"]
+        assert "stepId" in result, result
+        return {"vehicles": [v["id"] for v in result.get("vehicles", [])]}
+
+    return submit
+
+
 async def in_process(rounds: int, folder: Path) -> list[float]:
     settings = Settings(database_url=f"sqlite+aiosqlite:///{folder / 'inproc.db'}")
     container = await bootstrap(settings)
-    service, timings = container.service, []
+    timings: list[float] = []
     for index in range(rounds):
-        started = await service.start(None, None)
+        started = await container.service.start(None, None)
         assert isinstance(started, Moved)
-        session_id, token = started.view.session.id, started.view.session.token
-
-        async def submit(step: str, data: dict[str, Any]) -> dict[str, Any]:
-            outcome = await service.transition(session_id, token, step, data, None)
-            assert isinstance(outcome, Moved), outcome
-            found = getattr(outcome.view.data, "vehicles", ())
-            return {"vehicles": [card.id for card in found]}
-
-        await walk(submit, index, timings)
+        session = started.view.session
+        await walk(service_submitter(container.service, session.id, session.token), index, timings)
     await container.aclose()
     return timings
 
@@ -99,7 +117,7 @@ async def over_http(rounds: int, folder: Path) -> list[float]:
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
     }
-    server = subprocess.Popen([sys.executable, "-m", "app.cli", "serve"], env=env)
+    server = await asyncio.create_subprocess_exec(sys.executable, "-m", "app.cli", "serve", env=env)
     timings: list[float] = []
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
@@ -107,20 +125,10 @@ async def over_http(rounds: int, folder: Path) -> list[float]:
             for index in range(rounds):
                 session = (await http.post("/graphql", json={"query": START})).json()
                 info = session["data"]["startWorkflow"]["session"]
-                headers = {"authorization": f"Bearer {info['token']}"}
-
-                async def submit(step: str, data: dict[str, Any]) -> dict[str, Any]:
-                    variables = {"i": {"sessionId": info["id"], "currentStep": step, "data": data}}
-                    body = {"query": QUERY, "variables": variables}
-                    answer = (await http.post("/graphql", json=body, headers=headers)).json()
-                    result = answer["data"]["transition"]
-                    assert "stepId" in result, result
-                    return {"vehicles": [v["id"] for v in result.get("vehicles", [])]}
-
-                await walk(submit, index, timings)
+                await walk(http_submitter(http, info["id"], info["token"]), index, timings)
     finally:
         server.terminate()
-        server.wait(10)
+        await asyncio.wait_for(server.wait(), 10)
     return timings
 
 
