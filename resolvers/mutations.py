@@ -5,8 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from schema.context import Info
+from schema.errors import PublicError
 from schema.inputs import BackInput, StartWorkflowInput, TransitionInput
 from schema.results import WorkflowResult, result_of
+from workflows.views import InvalidStart
 
 
 @strawberry.type
@@ -14,7 +16,10 @@ class Mutation:
     @strawberry.mutation(description="Start a session; the answer carries its token, once.")
     async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value
-        outcome = await info.context.service.start(kind, input.context)  # type: ignore[arg-type]
+        try:
+            outcome = await info.context.service.start(kind, input.context)  # type: ignore[arg-type]
+        except InvalidStart as error:
+            raise PublicError(str(error)) from None
         return result_of(outcome)
 
     @strawberry.mutation(description="Submit the current step's answers.")

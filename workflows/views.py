@@ -221,3 +221,7 @@ class DefinitionInfo:
 
 class UnknownSession(LookupError):
     """No session with this id, or a wrong or missing token (indistinguishable on purpose)."""
+
+
+class InvalidStart(ValueError):
+    """startWorkflow's host context was not a small JSON object."""

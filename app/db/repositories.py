@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -60,6 +61,11 @@ class LeadRecord:
     linked_lead_id: str | None = None
     contact: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+
+
+def _key_digest(key: str) -> str:
+    """Idempotency keys are the client's, of any length: store a fixed-size digest."""
+    return hashlib.sha256(key.encode()).hexdigest()
 
 
 def _to_record(row: SessionRow) -> SessionRecord:
@@ -189,13 +195,15 @@ class SessionRepository:
         return [StoredEvent(r.session_id, r.seq, r.type, r.payload, r.at) for r in rows]
 
     async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None:
-        row = await self._session.get(IdempotencyRow, (session_id, key))
+        row = await self._session.get(IdempotencyRow, (session_id, _key_digest(key)))
         return None if row is None else row.outcome
 
     def remember_outcome(
         self, session_id: str, key: str, outcome: dict[str, Any], at: datetime
     ) -> None:
-        self._session.add(IdempotencyRow(session_id=session_id, key=key, outcome=outcome, at=at))
+        self._session.add(
+            IdempotencyRow(session_id=session_id, key=_key_digest(key), outcome=outcome, at=at)
+        )
 
 
 class LeadRepository:

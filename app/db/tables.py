@@ -63,7 +63,7 @@ class IdempotencyRow(SQLModel, table=True):
     __tablename__ = "idempotency_keys"
 
     session_id: str = Field(primary_key=True, max_length=36)
-    key: str = Field(primary_key=True, max_length=100)
+    key: str = Field(primary_key=True, max_length=64)  # sha256 of the client's key
     outcome: dict[str, Any] = _json()
     at: datetime
 

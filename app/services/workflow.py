@@ -32,6 +32,7 @@ from workflows.rules import validate
 from workflows.views import (
     DefinitionInfo,
     Invalid,
+    InvalidStart,
     JsonObject,
     Moved,
     NotFound,
@@ -44,10 +45,6 @@ from workflows.views import (
 
 log = logging.getLogger("trex.workflow")
 MAX_CONTEXT_BYTES = 4096
-
-
-class InvalidStart(ValueError):
-    """startWorkflow's host context was not a small JSON object."""
 
 
 class _Conflict(Exception):

@@ -44,7 +44,7 @@ def upgrade() -> None:
 
     op.create_table('idempotency_keys',
     sa.Column('session_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('outcome', sa.JSON(), nullable=False),
     sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('session_id', 'key')
