@@ -19,10 +19,18 @@ CDN = {
 }
 
 
+# The order of a walk through a flow; other examples follow by name.
+ORDER = ("start_workflow", "transition", "back", "session", "session_updates")
+
+
 def example_tabs(folder: Path = EXAMPLES) -> list[dict[str, str]]:
     """Each `NAME.graphql` with its `NAME.json` variables, as GraphiQL default tabs."""
     tabs = []
-    for operation in sorted(folder.glob("*.graphql")):
+    operations = sorted(
+        folder.glob("*.graphql"),
+        key=lambda path: (ORDER.index(path.stem) if path.stem in ORDER else len(ORDER), path.stem),
+    )
+    for operation in operations:
         variables = operation.with_suffix(".json")
         tabs.append(
             {
