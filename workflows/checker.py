@@ -31,8 +31,6 @@ class DefinitionError(Exception):
 def check(workflow: Workflow, bound_effects: Collection[str] | None = None) -> list[Fault]:
     """Every fault of the definition; `bound_effects` None skips the binding check."""
     faults = list(_targets_exist(workflow))
-    if faults:
-        return faults
     for step in workflow.steps.values():
         faults.extend(_step_shape(step))
         faults.extend(_choice_exits(step))
@@ -105,7 +103,7 @@ def _choice_exits(step: Step) -> Iterator[Fault]:
 
 def _reachability(workflow: Workflow) -> Iterator[Fault]:
     graph = Graph(workflow)
-    seen = set(workflow.entries.values())
+    seen = set(workflow.entries.values()) & workflow.steps.keys()
     frontier = list(seen)
     while frontier:
         current = frontier.pop()

@@ -37,9 +37,18 @@ DEFAULT_MAX_LENGTH: dict[FieldType, int] = {
     FieldType.DATE: 10,
 }
 
+# How a value is normalized before its pattern is checked: characters removed, case changed.
+# The server applies it; the client is told it with the pattern and applies the same.
+NORMALIZE: dict[FieldType, dict[str, str]] = {
+    FieldType.PHONE: {"remove": " ().-"},
+    FieldType.SSN: {"remove": " -"},
+    FieldType.VIN: {"case": "upper"},
+}
+
 _COMPILED = {kind: re.compile(pattern) for kind, pattern in PATTERNS.items()}
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_PHONE_SEPARATORS = re.compile(r"[\s().-]")
+# C0 and C1 control characters; text fields may also hold line breaks and tabs.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 _VIN_VALUES = {
     **{str(digit): digit for digit in range(10)},
@@ -57,17 +66,14 @@ def matches(kind: FieldType, text: str) -> bool:
 
 
 def has_control_characters(text: str, *, allow_newlines: bool) -> bool:
-    if not allow_newlines and ("\n" in text or "\t" in text):
-        return True
-    return bool(_CONTROL.search(text))
+    return bool((_CONTROL_IN_TEXT if allow_newlines else _CONTROL).search(text))
 
 
-def normalize_phone(text: str) -> str:
-    return _PHONE_SEPARATORS.sub("", text)
-
-
-def normalize_ssn(text: str) -> str:
-    return text.replace("-", "").replace(" ", "")
+def normalize(kind: FieldType, text: str) -> str:
+    rule = NORMALIZE.get(kind, {})
+    if "remove" in rule:
+        text = text.translate(str.maketrans("", "", rule["remove"]))
+    return text.upper() if rule.get("case") == "upper" else text
 
 
 def vin_check_digit(vin: str) -> str:

@@ -30,7 +30,11 @@ class Graph:
 
     @cached_property
     def edges(self) -> Mapping[str, frozenset[str]]:
-        return {sid: frozenset(forward_edges(step)) for sid, step in self.workflow.steps.items()}
+        """Forward edges between known steps (the checker reports unknown targets)."""
+        known = self.workflow.steps.keys()
+        return {
+            sid: frozenset(forward_edges(step) & known) for sid, step in self.workflow.steps.items()
+        }
 
     @cached_property
     def min_remaining(self) -> Mapping[str, int]:
@@ -67,6 +71,8 @@ def edge_label(guard: Guard) -> str:
     condition = guard.when
     if condition.op is Op.IS_TRUE:
         return f"{condition.field} = true"
+    if condition.op is Op.IS_FALSE:
+        return f"{condition.field} = false"
     if condition.op is Op.PRESENT:
         return f"{condition.field} given"
     return f"{condition.field} = {condition.value}"

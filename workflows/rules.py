@@ -79,9 +79,14 @@ def _is_missing(raw: object) -> bool:
     return isinstance(raw, list) and not raw
 
 
+def _is_given(raw: object) -> bool:
+    """Given as an alternative: present, and not a `false` that declines it."""
+    return not _is_missing(raw) and raw is not False
+
+
 def _missing(spec: Field, data: Mapping[object, object]) -> FieldError | None:
     if spec.required_unless:
-        if any(not _is_missing(data.get(other)) for other in spec.required_unless):
+        if any(_is_given(data.get(other)) for other in spec.required_unless):
             return None
         others = " or ".join(spec.required_unless)
         return FieldError(spec.name, "one_of_required", f"Give {spec.label} or {others}.")
@@ -134,14 +139,8 @@ def _check_text(spec: Field, raw: object, _: date) -> str:
 
 
 def _check_formatted(spec: Field, raw: object, today: date) -> str:
-    text = _check_text(spec, raw, today)
-    if spec.type is FieldType.PHONE:
-        text = checks.normalize_phone(text)
-    elif spec.type is FieldType.SSN:
-        text = checks.normalize_ssn(text)
-    elif spec.type is FieldType.VIN:
-        text = text.upper()
-    elif spec.type is FieldType.EMAIL:
+    text = checks.normalize(spec.type, _check_text(spec, raw, today))
+    if spec.type is FieldType.EMAIL:
         local, _, domain = text.rpartition("@")
         text = f"{local}@{domain.lower()}"
     if not checks.matches(spec.type, text):
@@ -176,7 +175,7 @@ def _check_number(spec: Field, raw: object, today: date) -> int | float:
         kind = "a whole number" if integral else "a number"
         raise _Invalid("type", f"{spec.label} must be {kind}.")
     assert isinstance(raw, int | float)
-    if not math.isfinite(raw):
+    if isinstance(raw, float) and not math.isfinite(raw):
         raise _Invalid("type", f"{spec.label} must be a finite number.")
     _check_range(spec, raw, today)
     return raw
@@ -263,6 +262,7 @@ def describe_field(spec: Field, today: date) -> dict[str, object]:
         "mustBeTrue": spec.must_be_true or None,
         "minAge": spec.min_age,
         "maxAge": spec.max_age,
+        "normalize": checks.NORMALIZE.get(spec.type),
         "checkDigit": "vin" if spec.type is FieldType.VIN else None,
     }
     rule.update({key: value for key, value in optional.items() if value is not None})
