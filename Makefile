@@ -26,7 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 types: $(STAMP)
-	$(BIN)/mypy app schema workflows resolvers tests
+	$(BIN)/mypy app schema workflows resolvers tests bench
 
 layers: $(STAMP)
 	$(BIN)/lint-imports

@@ -10,6 +10,7 @@ class PublicError(Exception):
 
 
 def should_mask(error: GraphQLError) -> bool:
-    """Mask faults (exceptions from code); keep syntax and validation errors and PublicError."""
+    """Mask faults (exceptions from code). Keep what describes the client's own request: syntax,
+    validation and variable errors (GraphQLError), and PublicError."""
     original = error.original_error
-    return original is not None and not isinstance(original, PublicError)
+    return original is not None and not isinstance(original, PublicError | GraphQLError)

@@ -63,6 +63,40 @@ class LeadRecord:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def record_snapshot(record: SessionRecord) -> dict[str, Any]:
+    """The record as JSON: what an idempotent replay renders again."""
+    return {
+        "id": record.id,
+        "workflow": record.workflow,
+        "definition_version": record.definition_version,
+        "row_version": record.row_version,
+        "created_at": record.created_at.isoformat(),
+        **_state_columns(record),
+        "updated_at": record.updated_at.isoformat(),
+    }
+
+
+def record_from_snapshot(snapshot: dict[str, Any], token_hash: str) -> SessionRecord:
+    state = SessionState(
+        current_step=snapshot["current_step"],
+        status=SessionStatus(snapshot["status"]),
+        answers=snapshot["answers"],
+        path=tuple(snapshot["path"]),
+    )
+    return SessionRecord(
+        id=snapshot["id"],
+        token_hash=token_hash,
+        workflow=snapshot["workflow"],
+        definition_version=snapshot["definition_version"],
+        state=state,
+        context=snapshot["context"],
+        created_at=datetime.fromisoformat(snapshot["created_at"]),
+        updated_at=datetime.fromisoformat(snapshot["updated_at"]),
+        row_version=snapshot["row_version"],
+        last_seq=snapshot["last_seq"],
+    )
+
+
 def _key_digest(key: str) -> str:
     """Idempotency keys are the client's, of any length: store a fixed-size digest."""
     return hashlib.sha256(key.encode()).hexdigest()

@@ -133,7 +133,6 @@ class Effects:
         result.context["credit"] = {
             "status": "pending",
             "requested_at": ctx.now.isoformat(),
-            "ssn_last4": applicant.ssn[-4:] if applicant.ssn else None,
         }
         session_id = ctx.record.id
         result.after_commit.append(lambda: self._credit.run_check(session_id, applicant))

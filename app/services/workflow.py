@@ -17,7 +17,13 @@ from datetime import datetime
 from typing import Any
 
 from app.db.database import Database
-from app.db.repositories import LeadRepository, SessionRecord, SessionRepository
+from app.db.repositories import (
+    LeadRepository,
+    SessionRecord,
+    SessionRepository,
+    record_from_snapshot,
+    record_snapshot,
+)
 from app.security import hash_token, new_token, token_matches
 from app.services.effects import EffectContext, EffectResult, Handler, Rejection
 from app.services.inventory import InventoryService
@@ -200,12 +206,8 @@ class WorkflowService:
                 {"context": sorted(result.context)},
             )
             if key is not None:
-                repo.remember_outcome(
-                    before.id,
-                    key,
-                    {"kind": "moved", "step": after.state.current_step},
-                    after.updated_at,
-                )
+                outcome = {"kind": "moved", "record": record_snapshot(saved)}
+                repo.remember_outcome(before.id, key, outcome, after.updated_at)
             event = self._events.record(repo, saved, "transition")
         await self._events.publish(event)
         return saved
@@ -243,8 +245,15 @@ class WorkflowService:
         return False
 
     async def _save_move(
-        self, record: SessionRecord, state: SessionState, action: str, context: dict[str, Any]
+        self,
+        record: SessionRecord,
+        state: SessionState,
+        action: str,
+        context: dict[str, Any],
+        remember: tuple[str, dict[str, Any]] | None = None,
     ) -> SessionRecord:
+        """Move the session (back, resume, rejection) in one transaction; `remember` stores the
+        outcome under an idempotency key."""
         now = self._clock()
         moved = replace(
             record,
@@ -268,6 +277,11 @@ class WorkflowService:
                 {k: v for k, v in context.items() if k != "notice"},
             )
             event = self._events.record(repo, saved, action)
+            if remember is not None:
+                key, outcome = remember
+                repo.remember_outcome(
+                    record.id, key, {**outcome, "record": record_snapshot(saved)}, now
+                )
         await self._events.publish(event)
         return saved
 
@@ -280,8 +294,10 @@ class WorkflowService:
         target = self._engine.resolve(step.on_reject, record.state.path)
         state = self._engine.move(record.state, target)
         notice = {"notice": {"step": target, "text": rejection.reason, "code": rejection.code}}
+        outcome = {"kind": "rejected", "code": rejection.code, "reason": rejection.reason}
+        remember = None if key is None else (key, outcome)
         try:
-            saved = await self._save_move(record, state, "rejected", notice)
+            saved = await self._save_move(record, state, "rejected", notice, remember)
         except _Conflict:
             return await self._after_conflict(record.id, key)
         log.info("session %s: %s rejected (%s)", record.id, step.id, rejection.code)
@@ -304,11 +320,15 @@ class WorkflowService:
         return await self._stale(record)
 
     async def _replay(self, record: SessionRecord, key: str) -> Outcome | None:
+        """The first answer given under this key, rendered from the session as it was then."""
         async with self._db.read() as session:
             stored = await SessionRepository(session).idempotent_outcome(record.id, key)
         if stored is None:
             return None
-        return Moved(await self._views.build(record, step_id=str(stored["step"])))
+        view = await self._views.build(record_from_snapshot(stored["record"], record.token_hash))
+        if stored["kind"] == "rejected":
+            return Rejected(str(stored["reason"]), str(stored["code"]), view)
+        return Moved(view)
 
     async def updates(
         self, session_id: str, token: str | None, after_seq: int | None

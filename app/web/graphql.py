@@ -1,9 +1,11 @@
-"""The GraphQL endpoint: Strawberry's ASGI view with our context and GraphiQL page."""
+"""The GraphQL endpoint: Strawberry's ASGI view with our context, body checks and GraphiQL."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
@@ -20,3 +22,17 @@ class TRexGraphQL(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page())
+
+    def decode_json(self, data: str | bytes) -> object:
+        """JSON too deeply nested for the parser is malformed input, not a fault (HTTP and
+        websocket messages alike)."""
+        try:
+            return json.loads(data)
+        except RecursionError:
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
+
+    def parse_json(self, data: str | bytes) -> Any:
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return parsed
