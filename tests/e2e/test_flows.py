@@ -3,6 +3,8 @@ API.md and FLOWS.md."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import pytest
 
 from tests.e2e import answers
@@ -212,3 +214,59 @@ async def test_a_vin_prefills_the_make_and_model_year_of_the_car_for_sale(api: A
     assert decoded["vin"] == answers.VEHICLE_BY_VIN["vin"]
     assert decoded["make"] == "Honda"
     assert decoded["year"] == 2003
+
+
+async def _private_sale(flow: Flow, ssn: str | None) -> None:
+    await flow.submit({"has_buyer": True})
+    await flow.submit({"buyer_type": "private"})
+    await flow.submit(answers.PRIVATE_BUYER)
+    await flow.submit({"needs_financing": ssn is not None})
+    if ssn is not None:
+        await flow.submit(answers.credit_applicant(ssn))
+        await flow.wait_for("selling_confirmation")
+    await flow.submit(answers.CONTACT)
+
+
+async def _dealer_sale(flow: Flow) -> None:
+    await flow.submit({"has_buyer": True})
+    await flow.submit({"buyer_type": "dealer"})
+    await flow.submit(
+        {"dealer_name": "Corner Garage", "offer_amount": 8_000, **answers.VEHICLE_TO_SELL}
+    )
+
+
+async def _network_sale(flow: Flow, consent: bool) -> None:
+    await flow.submit({"has_buyer": False})
+    await flow.submit({**answers.VEHICLE_TO_SELL, "zip": "98101"})
+    await flow.submit({"consent": consent})
+    await flow.submit(answers.CONTACT)
+
+
+SELLING_BRANCHES: dict[str, Callable[[Flow], Awaitable[None]]] = {
+    "private": lambda flow: _private_sale(flow, None),
+    "private-approved": lambda flow: _private_sale(flow, answers.APPROVED_SSN),
+    "private-declined": lambda flow: _private_sale(flow, answers.DECLINED_SSN),
+    "private-referred": lambda flow: _private_sale(flow, answers.REFERRED_SSN),
+    "dealer": _dealer_sale,
+    "network-consent": lambda flow: _network_sale(flow, True),
+    "network-no-consent": lambda flow: _network_sale(flow, False),
+}
+
+
+@pytest.mark.parametrize("branch", SELLING_BRANCHES)
+@pytest.mark.parametrize("replacement", ["none", "search", "carin"])
+async def test_every_selling_branch_with_and_without_a_replacement(
+    api: Api, branch: str, replacement: str
+) -> None:
+    flow = await api.start("SELLING")
+    await SELLING_BRANCHES[branch](flow)
+    assert flow.step_id == "replacement_check"
+    await flow.submit({"wants_replacement": replacement != "none"})
+    if replacement == "none":
+        assert flow.step_id == "selling_complete"
+        assert flow.step["linkedLeadReferences"] == []
+        return
+    await (_buy_by_search(flow) if replacement == "search" else _buy_by_carin(flow))
+    await flow.submit(answers.CONTACT)
+    assert flow.step_id == "buying_complete"
+    assert len(flow.step["linkedLeadReferences"]) == 1
