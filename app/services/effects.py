@@ -45,6 +45,12 @@ class Rejection:
     reason: str
 
 
+VEHICLE_TAKEN = Rejection(
+    "vehicle_unavailable",
+    "Sorry, this vehicle has just been sold or reserved. Please choose another one.",
+)
+
+
 @dataclass
 class EffectContext:
     record: SessionRecord
@@ -148,10 +154,7 @@ class Effects:
         selected = ctx.record.context.get("selected", {})
         vehicle = self._inventory.vehicle(str(selected.get("vehicle_id", "")))
         if vehicle is None or not await self._inventory.is_available(vehicle.id):
-            result.rejection = Rejection(
-                "vehicle_unavailable",
-                "Sorry, this vehicle has just been sold or reserved. Please choose another one.",
-            )
+            result.rejection = VEHICLE_TAKEN
             return
         details = {"vehicle": self._inventory.summary(vehicle), "trade_in": _trade_in(ctx.record)}
         lead = new_lead(

@@ -25,7 +25,13 @@ from app.db.repositories import (
     record_snapshot,
 )
 from app.security import hash_token, new_token, token_matches
-from app.services.effects import EffectContext, EffectResult, Handler, Rejection
+from app.services.effects import (
+    VEHICLE_TAKEN,
+    EffectContext,
+    EffectResult,
+    Handler,
+    Rejection,
+)
 from app.services.inventory import InventoryService
 from app.services.lookups import lookups_for
 from app.services.session_events import SessionEvents
@@ -166,11 +172,7 @@ class WorkflowService:
         try:
             saved = await self._commit(record, moved, step, values, result, key)
         except _VehicleTaken:
-            rejection = Rejection(
-                "vehicle_unavailable",
-                "Sorry, this vehicle has just been sold or reserved. Please choose another one.",
-            )
-            return await self._reject_into(record, step, rejection, key)
+            return await self._reject_into(record, step, VEHICLE_TAKEN, key)
         for job in result.after_commit:
             self._tasks.spawn(job(), name=f"{step.id}:{record.id}")
         log.info("session %s: %s -> %s", record.id, step.id, target)
