@@ -7,15 +7,25 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import httpx
 from sqlalchemy.engine import make_url
+from starlette.applications import Starlette
 
 from app.db.database import Database
 from app.db.migrate import migrate
 from app.events import EventBus
-from app.services.credit import CreditService, SandboxBureau
+from app.integrations.clients import Clients, build_clients
+from app.integrations.http import ClientPolicy
+from app.pipeline.leads import LeadPipeline
+from app.pipeline.relay import Relay
+from app.sandbox.app import create_sandbox_app
+from app.sandbox.faults import Faults
+from app.services.credit import CreditService
 from app.services.credit_jobs import CreditJobs
 from app.services.effects import EFFECT_NAMES, Effects
+from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
+from app.services.lead_queries import LeadQueries
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
 from app.services.workflow import WorkflowService
@@ -45,10 +55,17 @@ class Container:
     db: Database
     bus: EventBus
     tasks: TaskRunner
+    relay: Relay
+    clients: Clients
+    sandbox: Starlette | None
+    sites: HostSites
+    leads: LeadQueries
     service: WorkflowService
 
     async def aclose(self) -> None:
         await self.tasks.drain(seconds=5)
+        await self.relay.stop()
+        await self.clients.aclose()
         await self.bus.disconnect()
         await self.db.dispose()
 
@@ -59,6 +76,17 @@ def _ensure_sqlite_folder(url: str) -> None:
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _external_services(settings: Settings) -> tuple[Clients, Starlette | None]:
+    """The clients speak HTTP: to the sandbox in this process (through httpx's ASGI transport)
+    unless TREX_SANDBOX_URL points them elsewhere."""
+    policy = ClientPolicy(timeout_seconds=settings.service_timeout_seconds)
+    if settings.sandbox_url:
+        return build_clients(settings.sandbox_url, httpx.AsyncHTTPTransport(), policy), None
+    sandbox = create_sandbox_app(Faults.from_env(), latency_scale=settings.sandbox_latency_scale)
+    transport = httpx.ASGITransport(app=sandbox)
+    return build_clients("http://sandbox.internal", transport, policy), sandbox
+
+
 async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Container:
     """Build everything; a broken workflow definition stops here, naming its faults."""
     engine = Engine(workflow or trex.build())
@@ -67,30 +95,39 @@ async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Con
     db = Database(settings.database_url)
     await migrate(db)
     inventory = await InventoryService.load(db)
+    sites = HostSites(db, now)
+    await sites.ensure_demo()
     bus = EventBus()
     await bus.connect()
     tasks = TaskRunner()
-    low, high = settings.credit_latency_ms
-    bureau = SandboxBureau(low, high, down=settings.credit_bureau_down)
-    credit = CreditService(bureau, settings.credit_deadline_seconds)
+    clients, sandbox = _external_services(settings)
+    credit = CreditService(clients.credit_bureau, settings.credit_deadline_seconds)
     service: WorkflowService
-    jobs = CreditJobs(
-        credit,
-        lambda sid, ctx: service.resume(sid, ctx),
-        lambda lid, extra: service.join_lead(lid, extra),
-    )
-    effects = Effects(inventory, jobs).bindings()
+    jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx))
+    events = SessionEvents(db, bus, now)
     service = WorkflowService(
         engine=engine,
         db=db,
         inventory=inventory,
-        effects=effects,
+        effects=Effects(inventory, jobs).bindings(),
         views=ViewBuilder(engine, inventory, db, lambda: now().date()),
-        events=SessionEvents(db, bus),
+        events=events,
         tasks=tasks,
+        sites=sites,
         clock=now,
     )
+    pipeline = LeadPipeline(db, clients, inventory, events, now)
+    relay = Relay(
+        db,
+        pipeline.handlers(),
+        events.publish_pending,
+        now,
+        poll_seconds=settings.relay_poll_seconds,
+    )
+    events.when_committed(relay.kick)
+    relay.start()
     recovered = await service.recover_waiting(UNAVAILABLE_AFTER_RESTART)
     if recovered:
         log.warning("%d sessions were waiting for a credit result at start; moved on", recovered)
-    return Container(settings, db, bus, tasks, service)
+    leads = LeadQueries(db, sites, bus)
+    return Container(settings, db, bus, tasks, relay, clients, sandbox, sites, leads, service)

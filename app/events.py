@@ -18,6 +18,14 @@ def session_channel(session_id: str) -> str:
     return f"trex.session.{session_id}"
 
 
+def lead_channel(lead_id: str) -> str:
+    return f"trex.lead.{lead_id}"
+
+
+def site_channel(site_id: str) -> str:
+    return f"trex.site.{site_id}"
+
+
 class EventBus:
     def __init__(self, url: str = "memory://") -> None:
         self._broadcast = Broadcast(url)

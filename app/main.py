@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -18,6 +19,7 @@ from app.settings import Settings
 from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.limits import BodySizeLimit
+from app.web.sandbox_route import SandboxRoute
 from resolvers.root import build_schema
 
 log = logging.getLogger("trex")
@@ -58,6 +60,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False)),
         ],
-        middleware=[Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+            Middleware(
+                CORSMiddleware,
+                allow_origins=["*"],
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-publishable-key"],
+            ),
+            Middleware(SandboxRoute),
+        ],
         lifespan=lifespan,
     )

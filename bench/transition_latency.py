@@ -24,7 +24,7 @@ import httpx
 from app.bootstrap import bootstrap
 from app.services.workflow import WorkflowService
 from app.settings import Settings
-from workflows.views import Moved
+from workflows.views import Caller, Moved
 
 CONTACT = {
     "first_name": "Ada",
@@ -96,7 +96,7 @@ async def in_process(rounds: int, folder: Path) -> list[float]:
     container = await bootstrap(settings)
     timings: list[float] = []
     for index in range(rounds):
-        started = await container.service.start(None, None)
+        started = await container.service.start(None, None, Caller())
         assert isinstance(started, Moved)
         session = started.view.session
         await walk(service_submitter(container.service, session.id, session.token), index, timings)

@@ -17,7 +17,11 @@ class Mutation:
     async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value
         try:
-            outcome = await info.context.service.start(kind, input.context)  # type: ignore[arg-type]
+            outcome = await info.context.service.start(
+                kind,
+                input.context,  # type: ignore[arg-type]
+                info.context.caller,
+            )
         except InvalidStart as error:
             raise PublicError(str(error)) from None
         return result_of(outcome)

@@ -6,6 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.definition import WorkflowDefinitionInfo
+from schema.leads import Lead
 from schema.results import WorkflowResult, result_of
 
 
@@ -20,3 +21,8 @@ class Query:
     def workflow_definition(self, info: Info, name: str) -> WorkflowDefinitionInfo | None:
         found = info.context.service.definition(name)
         return None if found is None else WorkflowDefinitionInfo.of(found)
+
+    @strawberry.field(description="One of your leads (Authorization: Bearer sk_…); else null.")
+    async def lead(self, info: Info, lead_id: strawberry.ID) -> Lead | None:
+        found = await info.context.leads.lead(str(lead_id), info.context.token)
+        return None if found is None else Lead.of(found)

@@ -8,8 +8,8 @@ import strawberry
 
 from schema.context import Info
 from schema.errors import PublicError
-from schema.updates import SessionUpdate
-from workflows.views import UnknownSession
+from schema.updates import LeadStatusEvent, SessionUpdate
+from workflows.views import UnknownLead, UnknownSession
 
 
 @strawberry.type
@@ -26,3 +26,17 @@ class Subscription:
                 yield SessionUpdate.of(update)
         except UnknownSession:
             raise PublicError(f"Session {session_id} not found.") from None
+
+    @strawberry.subscription(
+        description="Status changes of your leads (secret key in connection_init): one lead, "
+        "or all of your site's leads when leadId is left out."
+    )
+    async def lead_status(
+        self, info: Info, lead_id: strawberry.ID | None = None
+    ) -> AsyncGenerator[LeadStatusEvent, None]:
+        wanted = None if lead_id is None else str(lead_id)
+        try:
+            async for event in info.context.leads.updates(wanted, info.context.token):
+                yield LeadStatusEvent.of(event)
+        except UnknownLead:
+            raise PublicError("Lead not found.") from None

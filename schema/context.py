@@ -8,12 +8,14 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
-from workflows.ports import WorkflowPort
+from workflows.ports import LeadPort, WorkflowPort
+from workflows.views import Caller
 
 
 @dataclass
 class Context:
     service: WorkflowPort
+    leads: LeadPort
     headers: Mapping[str, str]
     # Set by the websocket protocol from `connection_init`'s payload.
     connection_params: dict[str, Any] | None = None
@@ -24,6 +26,10 @@ class Context:
         if self.connection_params is not None:
             return bearer(self.connection_params.get("authorization"))
         return bearer(self.headers.get("authorization"))
+
+    @property
+    def caller(self) -> Caller:
+        return Caller(self.headers.get("x-publishable-key"), self.headers.get("origin"))
 
 
 def bearer(authorization: object) -> str | None:

@@ -11,9 +11,10 @@ from app.settings import Settings
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    """Embedded defaults on a fresh SQLite file, with a quick sandbox credit bureau."""
+    """Embedded defaults on a fresh SQLite file, with the sandbox services 50× faster."""
     return Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'trex.db'}",
-        credit_latency_ms=(20, 60),
+        sandbox_latency_scale=0.02,
+        relay_poll_seconds=0.2,
         credit_deadline_seconds=2.0,
     )

@@ -5,11 +5,21 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol
 
-from workflows.views import DefinitionInfo, JsonObject, Outcome, SessionUpdate
+from workflows.views import (
+    Caller,
+    DefinitionInfo,
+    JsonObject,
+    LeadStatusEvent,
+    LeadView,
+    Outcome,
+    SessionUpdate,
+)
 
 
 class WorkflowPort(Protocol):
-    async def start(self, workflow_type: str | None, context: JsonObject | None) -> Outcome: ...
+    async def start(
+        self, workflow_type: str | None, context: JsonObject | None, caller: Caller
+    ) -> Outcome: ...
 
     async def transition(
         self,
@@ -29,3 +39,13 @@ class WorkflowPort(Protocol):
     def updates(
         self, session_id: str, token: str | None, after_seq: int | None
     ) -> AsyncIterator[SessionUpdate]: ...
+
+
+class LeadPort(Protocol):
+    """Host sites' view of their own leads, by secret key."""
+
+    async def lead(self, lead_id: str, secret_key: str | None) -> LeadView | None: ...
+
+    def updates(
+        self, lead_id: str | None, secret_key: str | None
+    ) -> AsyncIterator[LeadStatusEvent]: ...

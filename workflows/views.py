@@ -210,6 +210,30 @@ class SessionUpdate:
 
 
 @dataclass(frozen=True, slots=True)
+class Caller:
+    """Who starts a session: a host site's publishable key and the page's origin, if any."""
+
+    publishable_key: str | None = None
+    origin: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LeadView:
+    """A lead as its host site's server sees it."""
+
+    id: str
+    reference: str
+    kind: str
+    status: str
+    created_at: datetime
+    score: int | None
+    score_factors: tuple[tuple[str, int], ...]
+    dealer_ids: tuple[str, ...]
+    outcomes: JsonObject
+    history: tuple[LeadStatusEvent, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DefinitionInfo:
     name: str
     version: int
@@ -225,3 +249,7 @@ class UnknownSession(LookupError):
 
 class InvalidStart(ValueError):
     """startWorkflow's host context was not a small JSON object."""
+
+
+class UnknownLead(LookupError):
+    """No such lead for this secret key (unknown, another site's, or a wrong key: alike)."""

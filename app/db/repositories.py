@@ -37,6 +37,7 @@ class SessionRecord:
     updated_at: datetime
     row_version: int = 1
     last_seq: int = 0
+    host_site_id: str = "demo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,9 @@ class LeadRecord:
     linked_lead_id: str | None = None
     contact: dict[str, Any] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)
+    host_site_id: str = "demo"
+    crm_id: str | None = None
+    outcomes: dict[str, Any] = field(default_factory=dict)
 
 
 def record_snapshot(record: SessionRecord) -> dict[str, Any]:
@@ -120,6 +124,7 @@ def _to_record(row: SessionRow) -> SessionRecord:
         updated_at=row.updated_at,
         row_version=row.row_version,
         last_seq=row.last_seq,
+        host_site_id=row.host_site_id,
     )
 
 
@@ -157,25 +162,67 @@ class SessionRepository:
                 workflow=record.workflow,
                 definition_version=record.definition_version,
                 row_version=record.row_version,
+                host_site_id=record.host_site_id,
                 created_at=record.created_at,
                 **_state_columns(record),
             )
         )
 
     async def save(self, record: SessionRecord) -> SessionRecord | None:
-        """Write the new state if nobody else did since it was read (optimistic concurrency).
+        """Write the new state if nobody else did since it was read (optimistic concurrency),
+        and number its event: the saved record carries the next row version and event seq.
 
-        Returns the saved record with its next row version, or None on a conflict."""
+        None on a conflict."""
+        columns = {k: v for k, v in _state_columns(record).items() if k != "last_seq"}
         result = await self._session.execute(
             update(SessionRow)
             .where(col(SessionRow.id) == record.id)
             .where(col(SessionRow.row_version) == record.row_version)
-            .values(row_version=record.row_version + 1, **_state_columns(record))
-            .execution_options(synchronize_session=False)
+            .values(
+                row_version=record.row_version + 1,
+                last_seq=col(SessionRow.last_seq) + 1,
+                **columns,
+            )
+            .returning(col(SessionRow.last_seq))
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        seq = result.scalar_one_or_none()
+        if seq is None:
             return None
-        return replace(record, row_version=record.row_version + 1)
+        return replace(record, row_version=record.row_version + 1, last_seq=seq)
+
+    async def next_seq(self, session_id: str) -> int | None:
+        """Number one more event of the session without touching its state (lead progress)."""
+        result = await self._session.execute(
+            update(SessionRow)
+            .where(col(SessionRow.id) == session_id)
+            .values(last_seq=col(SessionRow.last_seq) + 1)
+            .returning(col(SessionRow.last_seq))
+        )
+        return result.scalar_one_or_none()
+
+    async def set_status(self, session_id: str, status: SessionStatus) -> None:
+        await self._session.execute(
+            update(SessionRow).where(col(SessionRow.id) == session_id).values(status=status.value)
+        )
+
+    async def unpublished_events(self, limit: int) -> list[StoredEvent]:
+        query = (
+            select(SessionEventRow)
+            .where(col(SessionEventRow.published_at).is_(None))
+            .order_by(col(SessionEventRow.at), col(SessionEventRow.seq))
+            .limit(limit)
+        )
+        rows = (await self._session.execute(query)).scalars().all()
+        return [StoredEvent(r.session_id, r.seq, r.type, r.payload, r.at) for r in rows]
+
+    async def mark_published(self, events: Sequence[StoredEvent], at: datetime) -> None:
+        for event in events:
+            await self._session.execute(
+                update(SessionEventRow)
+                .where(col(SessionEventRow.session_id) == event.session_id)
+                .where(col(SessionEventRow.seq) == event.seq)
+                .values(published_at=at)
+            )
 
     def add_history(
         self,
@@ -257,6 +304,7 @@ class LeadRepository:
                 linked_lead_id=lead.linked_lead_id,
                 contact=lead.contact,
                 details=lead.details,
+                host_site_id=lead.host_site_id,
                 created_at=lead.created_at,
                 updated_at=lead.created_at,
             )
@@ -264,29 +312,36 @@ class LeadRepository:
 
     async def get(self, lead_id: str) -> LeadRecord | None:
         row = await self._session.get(LeadRow, lead_id)
-        if row is None:
-            return None
-        return LeadRecord(
-            id=row.id,
-            reference=row.reference,
-            session_id=row.session_id,
-            kind=row.kind,
-            status=row.status,
-            created_at=row.created_at,
-            vehicle_id=row.vehicle_id,
-            dealer_id=row.dealer_id,
-            linked_lead_id=row.linked_lead_id,
-            contact=row.contact,
-            details=row.details,
+        return None if row is None else _lead_record(row)
+
+    async def locked(self, lead_id: str) -> LeadRow | None:
+        """The lead's row, locked for this transaction (handlers update it concurrently)."""
+        return await self._session.get(LeadRow, lead_id, with_for_update=True)
+
+    async def release_hold(self, lead_id: str) -> None:
+        await self._session.execute(
+            update(VehicleRow)
+            .where(col(VehicleRow.held_by_lead) == lead_id)
+            .values(status="available", held_by_lead=None)
         )
 
-    async def merge_details(self, lead_id: str, extra: dict[str, Any], at: datetime) -> bool:
-        row = await self._session.get(LeadRow, lead_id, with_for_update=True)
-        if row is None:
-            return False
-        row.details = {**row.details, **extra}
-        row.updated_at = at
-        return True
+    async def statuses_of_session(self, session_id: str) -> list[str]:
+        query = select(col(LeadRow.status)).where(col(LeadRow.session_id) == session_id)
+        return list((await self._session.execute(query)).scalars().all())
+
+    async def take_capacity(self, dealer_id: str) -> bool:
+        result = await self._session.execute(
+            update(DealerRow)
+            .where(col(DealerRow.id) == dealer_id)
+            .where(col(DealerRow.capacity) > 0)
+            .values(capacity=col(DealerRow.capacity) - 1)
+            .returning(col(DealerRow.id))
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def capacities(self) -> dict[str, int]:
+        rows = await self._session.execute(select(col(DealerRow.id), col(DealerRow.capacity)))
+        return {dealer_id: capacity for dealer_id, capacity in rows.all()}
 
     async def hold_vehicle(self, vehicle_id: str, lead_id: str) -> bool:
         """Take the vehicle for this lead unless it is sold or held for another lead."""
@@ -298,6 +353,25 @@ class LeadRepository:
             .execution_options(synchronize_session=False)
         )
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+
+
+def _lead_record(row: LeadRow) -> LeadRecord:
+    return LeadRecord(
+        id=row.id,
+        reference=row.reference,
+        session_id=row.session_id,
+        kind=row.kind,
+        status=row.status,
+        created_at=row.created_at,
+        vehicle_id=row.vehicle_id,
+        dealer_id=row.dealer_id,
+        linked_lead_id=row.linked_lead_id,
+        contact=row.contact,
+        details=row.details,
+        host_site_id=row.host_site_id,
+        crm_id=row.crm_id,
+        outcomes=row.outcomes,
+    )
 
 
 class InventoryRepository:

@@ -27,6 +27,7 @@ class SessionRow(SQLModel, table=True):
     context: dict[str, Any] = _json()
     row_version: int = 1
     last_seq: int = 0
+    host_site_id: str = Field(default="demo", max_length=40)
     created_at: datetime
     updated_at: datetime
 
@@ -48,15 +49,58 @@ class HistoryRow(SQLModel, table=True):
 
 
 class SessionEventRow(SQLModel, table=True):
-    """The numbered events pushed to a session's subscribers; replayed after a reconnect."""
+    """The numbered events pushed to a session's subscribers; replayed after a reconnect.
+
+    Also the outbox of live pushes: `published_at` stays empty until the relay has handed the
+    event to the bus, so a push that fails after the commit is retried."""
 
     __tablename__ = "session_events"
+    __table_args__ = (Index("ix_session_events_unpublished", "published_at", "at"),)
 
     session_id: str = Field(primary_key=True, max_length=36)
     seq: int = Field(primary_key=True)
     type: str = Field(max_length=30)
     payload: dict[str, Any] = _json()
     at: datetime
+    published_at: datetime | None = None
+
+
+class OutboxRow(SQLModel, table=True):
+    """Asynchronous work, written in the transaction that causes it; delivered at least once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "done_at", "available_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=40)
+    payload: dict[str, Any] = _json()
+    created_at: datetime
+    available_at: datetime
+    attempts: int = 0
+    claimed_until: datetime | None = None
+    done_at: datetime | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+
+
+class ProcessedRow(SQLModel, table=True):
+    """Which handler already applied which outbox event: the second delivery does nothing."""
+
+    __tablename__ = "processed_events"
+
+    handler: str = Field(primary_key=True, max_length=40)
+    event_id: int = Field(primary_key=True)
+    at: datetime
+
+
+class HostSiteRow(SQLModel, table=True):
+    __tablename__ = "host_sites"
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=100)
+    origins: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    publishable_key_hash: str = Field(max_length=64, unique=True)
+    secret_key_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime
 
 
 class IdempotencyRow(SQLModel, table=True):
@@ -76,7 +120,11 @@ class LeadRow(SQLModel, table=True):
     reference: str = Field(max_length=12)
     session_id: str = Field(max_length=36, index=True)
     kind: str = Field(max_length=20)  # buying | selling | dealer_sale | dealer_network
-    status: str = Field(max_length=20)
+    status: str = Field(max_length=20)  # CREATED → SUBMITTED → … → COMPLETED, or REJECTED
+    host_site_id: str = Field(default="demo", max_length=40, index=True)
+    crm_id: str | None = Field(default=None, max_length=60)
+    # What the asynchronous handlers found: score, assignment, messages, credit (by handler).
+    outcomes: dict[str, Any] = _json()
     vehicle_id: str | None = Field(default=None, max_length=20)
     dealer_id: str | None = Field(default=None, max_length=20)
     linked_lead_id: str | None = Field(default=None, max_length=36)

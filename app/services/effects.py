@@ -2,7 +2,7 @@
 
 A handler reads, computes and records what the transition must write; it never writes itself.
 The workflow service applies the result in the transition's one transaction (leads, vehicle
-holds) and runs the `after_commit` work once that transaction has committed.
+holds, outbox work) and starts the `after_commit` tasks once that transaction has committed.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from app.db.repositories import LeadRecord, SessionRecord
-from app.services.credit import Applicant
+from app.integrations.models import CreditApplicant
 from app.services.inventory import InventoryService
 from app.services.leads import contact_of, new_lead, session_leads
 from app.vehicles.vin import decode_vin
@@ -64,11 +64,14 @@ class EffectResult:
     context: dict[str, Any] = field(default_factory=dict)
     leads: list[LeadRecord] = field(default_factory=list)
     holds: list[tuple[str, str]] = field(default_factory=list)  # (vehicle_id, lead_id)
+    work: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # outbox (topic, payload)
     after_commit: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     rejection: Rejection | None = None
 
     def add_lead(self, lead: LeadRecord, context: Mapping[str, Any]) -> None:
+        """A new lead, and the start of its submission saga, in the transition's transaction."""
         self.leads.append(lead)
+        self.work.append(("lead.created", {"lead_id": lead.id}))
         earlier = self.context.get("leads", session_leads_of(context))
         self.context["leads"] = [
             *earlier,
@@ -85,11 +88,9 @@ Handler = Callable[[EffectContext, EffectResult], Awaitable[None]]
 
 
 class CreditJobs(Protocol):
-    """Background credit checks: a full one resumes the session, a soft one joins the lead."""
+    """The background credit check that resumes a waiting session with its outcome."""
 
-    async def run_check(self, session_id: str, applicant: Applicant) -> None: ...
-
-    async def run_soft_check(self, lead_id: str, applicant: Applicant) -> None: ...
+    async def run_check(self, session_id: str, applicant: CreditApplicant) -> None: ...
 
 
 class Effects:
@@ -128,7 +129,7 @@ class Effects:
 
     async def credit_check(self, ctx: EffectContext, result: EffectResult) -> None:
         values = ctx.values
-        applicant = Applicant(
+        applicant = CreditApplicant(
             full_name=str(values["full_name"]),
             date_of_birth=date.fromisoformat(str(values["date_of_birth"])),
             zip=str(values["zip"]),
@@ -212,12 +213,9 @@ class Effects:
         )
         result.add_lead(lead, ctx.record.context)
         if consent.get("consent") is True:
-            applicant = Applicant(
-                full_name=f"{ctx.values['first_name']} {ctx.values['last_name']}",
-                zip=str(ctx.values["zip"]),
-            )
-            lead_id = lead.id
-            result.after_commit.append(lambda: self._credit.run_soft_check(lead_id, applicant))
+            name = f"{ctx.values['first_name']} {ctx.values['last_name']}"
+            soft = {"lead_id": lead.id, "full_name": name, "zip": ctx.values["zip"]}
+            result.work.append(("lead.soft_credit", soft))
 
 
 def _vehicle_to_sell(values: Mapping[str, object]) -> dict[str, object]:

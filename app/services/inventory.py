@@ -128,6 +128,10 @@ class InventoryService:
             "dealer_id": vehicle.dealer_id,
         }
 
+    @property
+    def dealers(self) -> list[Dealer]:
+        return list(self._dealers.values())
+
     def dealer(self, dealer_id: str) -> Dealer | None:
         return self._dealers.get(dealer_id)
 

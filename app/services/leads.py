@@ -53,11 +53,12 @@ def new_lead(
         reference=new_reference(),
         session_id=record.id,
         kind=kind,
-        status="SUBMITTED",
+        status="RECEIVED",  # the saga registers it with the CRM, then it is SUBMITTED
         created_at=now,
         vehicle_id=vehicle_id,
         dealer_id=dealer_id,
         linked_lead_id=earlier[-1]["id"] if earlier else None,
         contact=contact or {},
         details=details or {},
+        host_site_id=record.host_site_id,
     )

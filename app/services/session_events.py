@@ -4,47 +4,60 @@ replayed from the database for late or reconnecting subscribers."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 
 from app.db.database import Database
 from app.db.repositories import SessionRecord, SessionRepository, StoredEvent
-from app.events import EventBus, session_channel
+from app.events import EventBus, lead_channel, session_channel, site_channel
 
 log = logging.getLogger("trex.events")
 STEP_CHANGED = "STEP_CHANGED"
+LEAD_STATUS = "LEAD_STATUS"
 
 
 class SessionEvents:
-    def __init__(self, db: Database, bus: EventBus) -> None:
+    def __init__(self, db: Database, bus: EventBus, clock: Callable[[], datetime]) -> None:
         self._db = db
         self._bus = bus
+        self._clock = clock
+        self._listeners: list[Callable[[], None]] = []
 
-    def record(self, repo: SessionRepository, record: SessionRecord, source: str) -> StoredEvent:
+    def record(self, repo: SessionRepository, record: SessionRecord, source: str) -> None:
         """Add the STEP_CHANGED event numbered `record.last_seq` to the open transaction."""
-        event = StoredEvent(
-            session_id=record.id,
-            seq=record.last_seq,
-            type=STEP_CHANGED,
-            payload={"step": record.state.current_step, "source": source},
-            at=record.updated_at,
+        payload = {"step": record.state.current_step, "source": source}
+        repo.add_event(
+            StoredEvent(record.id, record.last_seq, STEP_CHANGED, payload, record.updated_at)
         )
-        repo.add_event(event)
-        return event
 
-    async def publish(self, event: StoredEvent) -> None:
-        """Push a committed event. A failed push loses nothing: subscribers replay from the
-        database, so it must never fail the request that caused it."""
-        message = {
-            "seq": event.seq,
-            "type": event.type,
-            "payload": event.payload,
-            "at": event.at.isoformat(),
-        }
-        try:
-            await self._bus.publish(session_channel(event.session_id), message)
-        except Exception:
-            log.exception("push of event %s/%d failed", event.session_id, event.seq)
+    def when_committed(self, listener: Callable[[], None]) -> None:
+        """`listener` runs after each commit that wrote events or work (the relay's kick)."""
+        self._listeners.append(listener)
+
+    def committed(self) -> None:
+        for listener in self._listeners:
+            listener()
+
+    async def publish_pending(self) -> int:
+        """Push committed events that are not pushed yet, oldest first, then mark them.
+
+        A push that fails stays pending and is retried on the next pass; it never fails the
+        request that caused the event. Returns how many were pushed."""
+        async with self._db.read() as session:
+            pending = await SessionRepository(session).unpublished_events(limit=500)
+        pushed: list[StoredEvent] = []
+        for event in pending:
+            try:
+                for channel in _channels(event):
+                    await self._bus.publish(channel, _message(event))
+            except Exception:
+                log.exception("push of event %s/%d failed", event.session_id, event.seq)
+                break
+            pushed.append(event)
+        if pushed:
+            async with self._db.write() as session:
+                await SessionRepository(session).mark_published(pushed, self._clock())
+        return len(pushed)
 
     async def stream(self, session_id: str, after_seq: int) -> AsyncIterator[StoredEvent]:
         """Every event after `after_seq`, in order, once each: the stored ones, then live."""
@@ -66,6 +79,26 @@ class SessionEvents:
     async def _stored(self, session_id: str, after_seq: int) -> list[StoredEvent]:
         async with self._db.read() as session:
             return await SessionRepository(session).events_after(session_id, after_seq)
+
+
+def _channels(event: StoredEvent) -> list[str]:
+    """A session's events go to its channel; lead progress also to the lead's and its site's."""
+    channels = [session_channel(event.session_id)]
+    if event.type == LEAD_STATUS:
+        channels += [
+            lead_channel(str(event.payload["lead_id"])),
+            site_channel(str(event.payload["site"])),
+        ]
+    return channels
+
+
+def _message(event: StoredEvent) -> dict[str, object]:
+    return {
+        "seq": event.seq,
+        "type": event.type,
+        "payload": event.payload,
+        "at": event.at.isoformat(),
+    }
 
 
 def _live_event(session_id: str, message: dict[str, object]) -> StoredEvent:

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from app.db.database import Database
+from app.db.outbox import OutboxRepository
 from app.db.repositories import (
     LeadRepository,
     SessionRecord,
@@ -32,16 +33,19 @@ from app.services.effects import (
     Handler,
     Rejection,
 )
+from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
+from app.services.lead_queries import lead_status_event
 from app.services.lookups import lookups_for
-from app.services.session_events import SessionEvents
+from app.services.session_events import LEAD_STATUS, SessionEvents
 from app.services.views import ViewBuilder
 from app.tasks import TaskRunner
 from workflows.definition import definition_info
 from workflows.engine import Engine, SessionState
-from workflows.model import Step
+from workflows.model import SessionStatus, Step
 from workflows.rules import validate
 from workflows.views import (
+    Caller,
     DefinitionInfo,
     Invalid,
     InvalidStart,
@@ -78,6 +82,7 @@ class WorkflowService:
         views: ViewBuilder,
         events: SessionEvents,
         tasks: TaskRunner,
+        sites: HostSites,
         clock: Callable[[], datetime],
     ) -> None:
         self._engine = engine
@@ -88,10 +93,16 @@ class WorkflowService:
         self._views = views
         self._events = events
         self._tasks = tasks
+        self._sites = sites
         self._clock = clock
 
-    async def start(self, workflow_type: str | None, context: JsonObject | None) -> Outcome:
+    async def start(
+        self, workflow_type: str | None, context: JsonObject | None, caller: Caller
+    ) -> Outcome:
         host_context = _checked_context(context)
+        site_id = await self._sites.site_for_start(caller.publishable_key, caller.origin)
+        if site_id is None:
+            raise InvalidStart("This publishable key is not valid from this origin.")
         state = self._engine.start(workflow_type)
         token, now = new_token(), self._clock()
         record = SessionRecord(
@@ -104,6 +115,7 @@ class WorkflowService:
             created_at=now,
             updated_at=now,
             last_seq=1,
+            host_site_id=site_id,
         )
         async with self._db.write() as session:
             repo = SessionRepository(session)
@@ -111,8 +123,8 @@ class WorkflowService:
             repo.add_history(
                 record.id, "start", None, state.current_step, now, {"workflowType": workflow_type}
             )
-            event = self._events.record(repo, record, "start")
-        await self._events.publish(event)
+            self._events.record(repo, record, "start")
+        self._events.committed()
         log.info("session %s started at %s", record.id, state.current_step)
         return Moved(await self._views.build(record, token=token))
 
@@ -189,7 +201,6 @@ class WorkflowService:
     ) -> SessionRecord:
         async with self._db.write() as session:
             repo, leads = SessionRepository(session), LeadRepository(session)
-            after = replace(after, last_seq=before.last_seq + 1)
             saved = await repo.save(after)
             if saved is None:
                 raise _Conflict
@@ -198,6 +209,10 @@ class WorkflowService:
             for vehicle_id, lead_id in result.holds:
                 if not await leads.hold_vehicle(vehicle_id, lead_id):
                     raise _VehicleTaken
+            outbox = OutboxRepository(session)
+            for topic, payload in result.work:
+                outbox.add(topic, payload, after.updated_at)
+            saved = await _completed_if_done(repo, leads, saved)
             repo.add_history(
                 before.id,
                 "transition",
@@ -210,8 +225,8 @@ class WorkflowService:
             if key is not None:
                 outcome = {"kind": "moved", "record": record_snapshot(saved)}
                 repo.remember_outcome(before.id, key, outcome, after.updated_at)
-            event = self._events.record(repo, saved, "transition")
-        await self._events.publish(event)
+            self._events.record(repo, saved, "transition")
+        self._events.committed()
         return saved
 
     async def back(self, session_id: str, token: str | None, current_step: str) -> Outcome:
@@ -262,7 +277,6 @@ class WorkflowService:
             state=state,
             context={**record.context, **context},
             updated_at=now,
-            last_seq=record.last_seq + 1,
         )
         async with self._db.write() as session:
             repo = SessionRepository(session)
@@ -278,13 +292,13 @@ class WorkflowService:
                 {},
                 {k: v for k, v in context.items() if k != "notice"},
             )
-            event = self._events.record(repo, saved, action)
+            self._events.record(repo, saved, action)
             if remember is not None:
                 key, outcome = remember
                 repo.remember_outcome(
                     record.id, key, {**outcome, "record": record_snapshot(saved)}, now
                 )
-        await self._events.publish(event)
+        self._events.committed()
         return saved
 
     async def _reject_into(
@@ -340,17 +354,15 @@ class WorkflowService:
             raise UnknownSession(session_id)
         start = record.last_seq if after_seq is None else after_seq
         async for event in self._events.stream(session_id, start):
+            if event.type == LEAD_STATUS:
+                lead = lead_status_event(event)
+                yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, lead=lead)
+                continue
             latest = await self._load_any(session_id)
             view = None
             if latest is not None and event.payload.get("step") == latest.state.current_step:
                 view = await self._views.build(latest)
             yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, view=view)
-
-    async def join_lead(self, lead_id: str, extra: dict[str, Any]) -> None:
-        """Add an asynchronous outcome (a soft credit check) to a lead's details."""
-        async with self._db.write() as session:
-            if not await LeadRepository(session).merge_details(lead_id, extra, self._clock()):
-                log.warning("lead %s vanished before its outcome arrived", lead_id)
 
     async def recover_waiting(self, outcome: dict[str, Any]) -> int:
         """At start: sessions left waiting by a stopped process get `outcome` and move on."""
@@ -375,6 +387,19 @@ class WorkflowService:
             return None
         async with self._db.read() as session:
             return await SessionRepository(session).get(session_id)
+
+
+async def _completed_if_done(
+    sessions: SessionRepository, leads: LeadRepository, record: SessionRecord
+) -> SessionRecord:
+    """A session that reaches its end after all its leads completed is COMPLETED at once."""
+    if record.state.status is not SessionStatus.SUBMITTED:
+        return record
+    statuses = await leads.statuses_of_session(record.id)
+    if not statuses or any(status != "COMPLETED" for status in statuses):
+        return record
+    await sessions.set_status(record.id, SessionStatus.COMPLETED)
+    return replace(record, state=replace(record.state, status=SessionStatus.COMPLETED))
 
 
 def _checked_context(context: JsonObject | None) -> dict[str, Any] | None:

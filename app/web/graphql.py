@@ -18,7 +18,7 @@ from schema.context import Context
 class TRexGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         container = request.app.state.container
-        return Context(service=container.service, headers=request.headers)
+        return Context(service=container.service, leads=container.leads, headers=request.headers)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page())

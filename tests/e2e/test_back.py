@@ -11,10 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from app.settings import Settings
 from tests.e2e.answers import APPROVED_SSN, CARIN, SEARCH, credit_applicant
 from tests.e2e.client import Api, Flow, operation
-from tests.e2e.conftest import RunningServer, start_server
+from tests.e2e.conftest import RunningServer, start_server, quick_settings
 from tests.e2e.walk import ANSWERS, WORKFLOW, route_to, snapshot, walk_to
 
 Json = dict[str, Any]
@@ -28,13 +27,9 @@ NO_BACK_STEPS = [step.id for step in WORKFLOW.steps.values() if not step.can_go_
 
 @pytest.fixture(scope="module")
 async def slow_credit(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
-    """Our own server whose sandbox bureau takes a second: long enough to act while pending."""
+    """Our own server whose sandbox bureau takes 0.6–1.8 s: long enough to act while pending."""
     folder: Path = tmp_path_factory.mktemp("back_slow_credit")
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder / 'trex.db'}",
-        credit_latency_ms=(1_000, 1_000),
-        credit_deadline_seconds=5.0,
-    )
+    settings = quick_settings(folder, sandbox_latency_scale=2.0, credit_deadline_seconds=5.0)
     server = await start_server(settings)
     yield server
     await server.stop()

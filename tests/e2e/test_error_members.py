@@ -9,17 +9,16 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from app.settings import Settings
 from tests.e2e.answers import CONTACT, SEARCH, credit_applicant
 from tests.e2e.client import Api, Flow, operation
-from tests.e2e.conftest import RunningServer, start_server
+from tests.e2e.conftest import RunningServer, start_server, quick_settings
 from tests.e2e.walk import ANSWERS, route_to, snapshot, walk_to
 
 Json = dict[str, Any]
@@ -84,12 +83,7 @@ def tokens_in(value: object) -> list[object]:
 
 
 async def own_server(folder: Path, **overrides: Any) -> RunningServer:
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder / 'trex.db'}",
-        credit_latency_ms=(20, 60),
-        credit_deadline_seconds=2.0,
-    )
-    return await start_server(replace(settings, **overrides))
+    return await start_server(quick_settings(folder, **overrides))
 
 
 @dataclass
@@ -102,7 +96,8 @@ class OwnServer:
 async def slow_credit(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[OwnServer]:
     """Our own server, on a database file of our own, with a bureau that takes a second."""
     folder = tmp_path_factory.mktemp("errors_slow_credit")
-    server = await own_server(folder, credit_latency_ms=(1_000, 1_000), credit_deadline_seconds=5.0)
+    # The sandbox bureau at twice its real latency: 0.6–1.8 s, long enough to act while pending.
+    server = await own_server(folder, sandbox_latency_scale=2.0, credit_deadline_seconds=5.0)
     yield OwnServer(server, folder)
     await server.stop()
 

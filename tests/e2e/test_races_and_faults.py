@@ -9,10 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.settings import Settings
 from tests.e2e import answers
 from tests.e2e.client import Api, Flow
-from tests.e2e.conftest import start_server
+from tests.e2e.conftest import start_server, quick_settings
 
 
 async def _at_confirmation(api: Api, vehicle_id: str | None = None) -> Flow:
@@ -43,24 +42,23 @@ async def test_two_visitors_confirming_one_vehicle_one_lead_wins(api: Api) -> No
 
 
 @pytest.fixture
-async def faulty_api(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Api]:
-    latency, down = request.param
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'trex.db'}",
-        credit_latency_ms=latency,
-        credit_deadline_seconds=0.3,
-        credit_bureau_down=down,
-    )
-    server = await start_server(settings)
+async def faulty_api(tmp_path: Path) -> AsyncIterator[Api]:
+    server = await start_server(quick_settings(tmp_path, credit_deadline_seconds=0.3))
     async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
         yield Api(http, server.ws_url)
     await server.stop()
 
 
 @pytest.mark.parametrize(
-    "faulty_api", [((10, 20), True), ((2000, 2000), False)], ids=["down", "slow"], indirect=True
+    "fault",
+    [{"down": True}, {"latency_ms": 2_000}, {"error_rate": 1.0}],
+    ids=["down", "slow", "failing"],
 )
-async def test_an_unavailable_bureau_still_lets_the_flow_go_on(faulty_api: Api) -> None:
+async def test_an_unavailable_bureau_still_lets_the_flow_go_on(
+    faulty_api: Api, fault: dict[str, object]
+) -> None:
+    set_fault = await faulty_api.http.post("/sandbox/credit-bureau/faults", json=fault)
+    assert set_fault.status_code == 200, set_fault.text
     flow = await faulty_api.start("SELLING")
     await flow.submit({"has_buyer": True})
     await flow.submit({"buyer_type": "private"})

@@ -12,7 +12,7 @@ from app.settings import Settings
 from workflows import trex
 from workflows.checker import DefinitionError
 from workflows.model import Goto, SessionStatus
-from workflows.views import ConfirmationData, Moved
+from workflows.views import Caller, ConfirmationData, Moved
 
 
 async def test_a_broken_definition_stops_start_up_naming_the_step(settings: Settings) -> None:
@@ -26,7 +26,7 @@ async def test_a_broken_definition_stops_start_up_naming_the_step(settings: Sett
 async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Settings) -> None:
     container = await bootstrap(settings)
     service = container.service
-    started = await service.start("selling", None)
+    started = await service.start("selling", None, Caller())
     assert isinstance(started, Moved)
     session_id, token = started.view.session.id, started.view.session.token
     for step, data in [

@@ -1,0 +1,156 @@
+"""One small client per external service, each a `ServiceClient` with typed answers.
+
+Every service lives at `{base_url}/sandbox/{service}` (the bundled sandbox's layout; a real
+provider would sit behind an adapter with the same routes). Each client has its own breaker.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from app.integrations.breaker import CircuitBreaker, Clock
+from app.integrations.http import IDEMPOTENCY_KEY, ClientPolicy, ServiceClient
+from app.integrations.models import (
+    Assignment,
+    Channel,
+    CreditApplicant,
+    CreditDecision,
+    CrmReceipt,
+    DecodedVin,
+    SentMessage,
+    Valuation,
+)
+from app.integrations.services import (
+    COMMUNICATIONS,
+    CREDIT_BUREAU,
+    DEALER_NETWORK,
+    LEAD_CRM,
+    VEHICLE_DATA,
+)
+
+ServiceClientT = TypeVar("ServiceClientT", bound=ServiceClient)
+
+
+class VehicleDataClient(ServiceClient):
+    async def decode_vin(self, vin: str) -> DecodedVin:
+        """What the VIN says; `Rejected` (`invalid_vin`) when it is not a VIN."""
+        body = await self.request("GET", f"/vins/{_segment(vin)}", idempotent=True)
+        return DecodedVin.from_json(body, self.name)
+
+    async def valuation(
+        self, make: str, model: str, year: int, mileage: int, condition: str
+    ) -> Valuation:
+        """A trade-in range in US dollars; `Rejected` (`unknown_model`) for a model not known."""
+        query: dict[str, str | int] = {"make": make, "model": model, "year": year}
+        query |= {"mileage": mileage, "condition": condition}
+        body = await self.request("GET", "/valuations", params=query, idempotent=True)
+        return Valuation.from_json(body, self.name)
+
+
+class CreditBureauClient(ServiceClient):
+    async def check(self, applicant: CreditApplicant, *, idempotency_key: str) -> CreditDecision:
+        """A hard check, or a soft one when the applicant has no SSN. The key makes retries
+        safe: the bureau answers a repeated key with its first decision."""
+        body = await self.request(
+            "POST",
+            "/checks",
+            json=applicant.to_json(),
+            idempotent=True,
+            headers={IDEMPOTENCY_KEY: idempotency_key},
+        )
+        return CreditDecision.from_json(body, self.name)
+
+
+class LeadCrmClient(ServiceClient):
+    async def register(
+        self, lead_id: str, reference: str, kind: str, payload: dict[str, Any]
+    ) -> CrmReceipt:
+        """Create or update the lead; the same lead id always gets the same CRM id."""
+        body = await self.request(
+            "PUT",
+            f"/leads/{_segment(lead_id)}",
+            json={"reference": reference, "kind": kind, "payload": payload},
+            idempotent=True,
+        )
+        return CrmReceipt.from_json(body, self.name)
+
+
+class DealerNetworkClient(ServiceClient):
+    async def assign(self, dealer_id: str, lead_id: str, summary: dict[str, Any]) -> Assignment:
+        """Hand the lead to a dealer; one assignment per lead, whatever the number of calls."""
+        body = await self.request(
+            "PUT",
+            f"/assignments/{_segment(lead_id)}",
+            json={"dealer_id": dealer_id, "summary": summary},
+            idempotent=True,
+        )
+        return Assignment.from_json(body, self.name)
+
+
+class CommunicationsClient(ServiceClient):
+    async def send(
+        self, channel: Channel, to: str, template: str, data: dict[str, Any], idempotency_key: str
+    ) -> SentMessage:
+        """Send one e-mail or SMS; the same key sends it once however often it is asked."""
+        body = await self.request(
+            "POST",
+            "/messages",
+            json={"channel": channel, "to": to, "template": template, "data": data},
+            idempotent=True,
+            headers={IDEMPOTENCY_KEY: idempotency_key},
+        )
+        return SentMessage.from_json(body, self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Clients:
+    vehicle_data: VehicleDataClient
+    credit_bureau: CreditBureauClient
+    lead_crm: LeadCrmClient
+    dealer_network: DealerNetworkClient
+    communications: CommunicationsClient
+
+    def all(self) -> tuple[ServiceClient, ...]:
+        return tuple(getattr(self, field.name) for field in fields(self))
+
+    async def aclose(self) -> None:
+        for client in self.all():
+            await client.aclose()
+
+
+def build_clients(
+    base_url: str,
+    transport: httpx.AsyncBaseTransport,
+    policy: ClientPolicy | None = None,
+    clock: Clock = time.monotonic,
+    *,
+    failure_threshold: int = 5,
+    reset_seconds: float = 30.0,
+) -> Clients:
+    """The five clients over one transport, each with its own breaker on `clock`."""
+    policy = policy or ClientPolicy()
+
+    def make(cls: type[ServiceClientT], name: str) -> ServiceClientT:
+        breaker = CircuitBreaker(
+            name, failure_threshold=failure_threshold, reset_seconds=reset_seconds, clock=clock
+        )
+        root = f"{base_url.rstrip('/')}/sandbox/{name}"
+        return cls(name, root, transport, policy=policy, breaker=breaker)
+
+    return Clients(
+        vehicle_data=make(VehicleDataClient, VEHICLE_DATA),
+        credit_bureau=make(CreditBureauClient, CREDIT_BUREAU),
+        lead_crm=make(LeadCrmClient, LEAD_CRM),
+        dealer_network=make(DealerNetworkClient, DEALER_NETWORK),
+        communications=make(CommunicationsClient, COMMUNICATIONS),
+    )
+
+
+def _segment(value: str) -> str:
+    """`value` as one path segment, whatever characters it holds."""
+    return quote(value, safe="")

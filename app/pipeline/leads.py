@@ -1,0 +1,274 @@
+"""The lead pipeline: the submission saga, then scoring, routing and contact, durably.
+
+Each handler takes one outbox item. It calls the outside world first (every call idempotent,
+keyed by the lead), then records the outcome, the lead's status event and any follow-up work in
+one transaction, together with the mark that it has processed this item. A second delivery of
+the same item finds its outcome recorded and does nothing.
+
+    lead.created ──register with the CRM──▶ SUBMITTED ─┬─▶ lead.score   ─▶ SCORED
+                  (refused: release the hold,           ├─▶ lead.route   ─▶ DEALER_ASSIGNED
+                   REJECTED)                            └─▶ lead.contact ─▶ CONTACTED
+                                          all three ─▶ COMPLETED (and the session, at its end)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.database import Database
+from app.db.outbox import OutboxItem, OutboxRepository
+from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
+from app.db.tables import LeadRow
+from app.integrations.clients import Clients
+from app.integrations.errors import Rejected, Unavailable
+from app.integrations.models import Channel, CreditApplicant
+from app.pipeline.relay import Handler, RetryLater
+from app.pipeline.routing import route
+from app.pipeline.scoring import score_lead
+from app.services.inventory import InventoryService
+from app.services.session_events import LEAD_STATUS, SessionEvents
+from app.vehicles.geo import distance_miles
+from workflows.model import SessionStatus
+
+log = logging.getLogger("trex.pipeline")
+STEPS = {"scored": "SCORED", "routed": "DEALER_ASSIGNED", "contacted": "CONTACTED"}
+FOLLOW_UPS = ("lead.score", "lead.route", "lead.contact")
+
+
+class LeadPipeline:
+    def __init__(
+        self,
+        db: Database,
+        clients: Clients,
+        inventory: InventoryService,
+        events: SessionEvents,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._db = db
+        self._clients = clients
+        self._inventory = inventory
+        self._events = events
+        self._clock = clock
+
+    def handlers(self) -> dict[str, Handler]:
+        return {
+            "lead.created": self.register,
+            "lead.score": self.score,
+            "lead.route": self.route,
+            "lead.contact": self.contact,
+            "lead.soft_credit": self.soft_credit,
+        }
+
+    async def register(self, item: OutboxItem) -> None:
+        """The saga's remote step: register with the lead CRM, then mark the lead submitted."""
+        lead = await self._lead(item)
+        if lead is None or lead.status != "RECEIVED":
+            return
+        payload = {"contact": lead.contact, "details": lead.details, "site": lead.host_site_id}
+        try:
+            receipt = await self._clients.lead_crm.register(
+                lead.id, lead.reference, lead.kind, payload
+            )
+        except Rejected as refused:
+            await self._compensate(item, lead, refused.code, refused.reason)
+            return
+        except Unavailable as error:
+            raise RetryLater(str(error)) from error
+        async with self._db.write() as session:
+            row = await self._claim(session, item, "register")
+            if row is None or row.status != "RECEIVED":
+                return
+            row.status, row.crm_id = "SUBMITTED", receipt.crm_id
+            await self._status_event(session, row, "SUBMITTED", {"crm_id": receipt.crm_id})
+            for topic in FOLLOW_UPS:
+                OutboxRepository(session).add(topic, {"lead_id": row.id}, self._clock())
+        self._events.committed()
+
+    async def _compensate(self, item: OutboxItem, lead: LeadRecord, code: str, reason: str) -> None:
+        async with self._db.write() as session:
+            row = await self._claim(session, item, "register")
+            if row is None or row.status != "RECEIVED":
+                return
+            await LeadRepository(session).release_hold(row.id)
+            row.status = "REJECTED"
+            row.outcomes = {**row.outcomes, "rejected": {"code": code, "reason": reason}}
+            await self._status_event(session, row, "REJECTED", {"code": code, "reason": reason})
+        log.warning("lead %s refused by the CRM (%s): hold released", lead.reference, code)
+        self._events.committed()
+
+    async def score(self, item: OutboxItem) -> None:
+        lead = await self._lead(item)
+        if lead is None or "scored" in lead.outcomes:
+            return
+        vehicle = self._inventory.vehicle(lead.vehicle_id or "")
+        dealer = self._inventory.dealer(vehicle.dealer_id) if vehicle else None
+        zip_code = lead.contact.get("zip")
+        miles = distance_miles(zip_code, dealer.zip) if dealer and zip_code else None
+        result = score_lead(lead.kind, lead.contact, lead.details, lead.outcomes, miles)
+        await self._record(item, "scored", result.as_json())
+
+    async def route(self, item: OutboxItem) -> None:
+        """Reserve dealers (capacity) in one transaction, then assign them remotely, then record."""
+        lead = await self._lead(item)
+        if lead is None or "routed" in lead.outcomes:
+            return
+        dealer_ids = lead.outcomes.get("routing", {}).get("dealers")
+        if dealer_ids is None:
+            dealer_ids = await self._reserve_dealers(lead)
+        for dealer_id in dealer_ids:
+            try:
+                await self._clients.dealer_network.assign(dealer_id, lead.id, _summary(lead))
+                await self._notify_dealer(lead, dealer_id)
+            except Unavailable as error:
+                raise RetryLater(str(error)) from error
+        await self._record(item, "routed", {"dealers": dealer_ids})
+
+    async def _reserve_dealers(self, lead: LeadRecord) -> list[str]:
+        async with self._db.write() as session:
+            leads = LeadRepository(session)
+            chosen = route(
+                lead.kind,
+                vehicle_dealer_id=lead.dealer_id if lead.kind == "buying" else None,
+                named_dealer_id=lead.dealer_id,
+                customer_zip=lead.contact.get("zip") or lead.details.get("zip"),
+                dealers=self._inventory.dealers,
+                capacity=await leads.capacities(),
+                distance=distance_miles,
+            )
+            taken = [d for d in chosen if lead.kind == "buying" or await leads.take_capacity(d)]
+            row = await leads.locked(lead.id)
+            if row is not None:
+                row.outcomes = {**row.outcomes, "routing": {"dealers": taken}}
+        return taken
+
+    async def _notify_dealer(self, lead: LeadRecord, dealer_id: str) -> None:
+        await self._clients.communications.send(
+            "email",
+            f"leads@{dealer_id}.dealers.example",
+            "dealer_new_lead",
+            {"reference": lead.reference, "kind": lead.kind, **_summary(lead)},
+            idempotency_key=f"{lead.id}:dealer:{dealer_id}",
+        )
+
+    async def contact(self, item: OutboxItem) -> None:
+        """The customer's confirmation, on the channel they prefer."""
+        lead = await self._lead(item)
+        if lead is None or "contacted" in lead.outcomes:
+            return
+        channel, to = _channel(lead.contact)
+        if to is None:
+            await self._record(item, "contacted", {"skipped": "no contact details"})
+            return
+        try:
+            sent = await self._clients.communications.send(
+                channel,
+                to,
+                "lead_confirmation",
+                {"reference": lead.reference, "kind": lead.kind},
+                idempotency_key=f"{lead.id}:customer",
+            )
+        except Unavailable as error:
+            raise RetryLater(str(error)) from error
+        await self._record(item, "contacted", {"channel": channel, "message_id": sent.message_id})
+
+    async def soft_credit(self, item: OutboxItem) -> None:
+        """The dealer network's soft check (name and address, no SSN): its outcome joins the
+        lead."""
+        lead = await self._lead(item)
+        if lead is None or "soft_credit_check" in lead.outcomes:
+            return
+        applicant = CreditApplicant(
+            full_name=str(item.payload["full_name"]),
+            zip=str(item.payload["zip"]),
+            date_of_birth=None,
+            annual_income=0,
+            address_line="",
+            ssn=None,
+        )
+        try:
+            decision = await self._clients.credit_bureau.check(
+                applicant, idempotency_key=f"{lead.id}:soft"
+            )
+        except Unavailable:
+            outcome: dict[str, Any] = {"status": "unavailable"}
+        else:
+            outcome = {"status": decision.status, "reason": decision.reason}
+        async with self._db.write() as session:
+            row = await self._claim(session, item, "soft_credit")
+            if row is not None:
+                row.outcomes = {**row.outcomes, "soft_credit_check": outcome}
+
+    async def _record(self, item: OutboxItem, outcome: str, detail: dict[str, Any]) -> None:
+        """Record one post-submission outcome, its status event, and completion when all are in."""
+        async with self._db.write() as session:
+            row = await self._claim(session, item, outcome)
+            if row is None or outcome in row.outcomes or row.status == "REJECTED":
+                return
+            row.outcomes = {**row.outcomes, outcome: detail}
+            row.updated_at = self._clock()
+            await self._status_event(session, row, STEPS[outcome], detail)
+            if all(step in row.outcomes for step in STEPS) and row.status != "COMPLETED":
+                row.status = "COMPLETED"
+                await self._status_event(session, row, "COMPLETED", {})
+                await self._complete_session(session, row.session_id)
+        self._events.committed()
+
+    async def _complete_session(self, session: AsyncSession, session_id: str) -> None:
+        sessions = SessionRepository(session)
+        record = await sessions.get(session_id)
+        statuses = await LeadRepository(session).statuses_of_session(session_id)
+        at_end = record is not None and record.state.status is SessionStatus.SUBMITTED
+        if at_end and all(status == "COMPLETED" for status in statuses):
+            await sessions.set_status(session_id, SessionStatus.COMPLETED)
+
+    async def _claim(self, session: AsyncSession, item: OutboxItem, handler: str) -> LeadRow | None:
+        """The lead's locked row, unless this handler already processed this item."""
+        outbox = OutboxRepository(session)
+        if await outbox.already_processed(handler, item.id):
+            return None
+        outbox.mark_processed(handler, item.id, self._clock())
+        return await LeadRepository(session).locked(str(item.payload["lead_id"]))
+
+    async def _status_event(
+        self, session: AsyncSession, row: LeadRow, status: str, detail: dict[str, Any]
+    ) -> None:
+        sessions = SessionRepository(session)
+        seq = await sessions.next_seq(row.session_id)
+        if seq is None:
+            return
+        payload = {
+            "lead_id": row.id,
+            "reference": row.reference,
+            "status": status,
+            "detail": detail,
+            "site": row.host_site_id,
+        }
+        sessions.add_event(StoredEvent(row.session_id, seq, LEAD_STATUS, payload, self._clock()))
+        log.info("lead %s: %s", row.reference, status)
+
+    async def _lead(self, item: OutboxItem) -> LeadRecord | None:
+        async with self._db.read() as session:
+            return await LeadRepository(session).get(str(item.payload["lead_id"]))
+
+
+def _summary(lead: LeadRecord) -> dict[str, Any]:
+    vehicle = lead.details.get("vehicle") or {}
+    return {
+        "reference": lead.reference,
+        "kind": lead.kind,
+        "vehicle": vehicle,
+        "customer_zip": lead.contact.get("zip"),
+    }
+
+
+def _channel(contact: dict[str, Any]) -> tuple[Channel, str | None]:
+    if contact.get("preferred_contact") in ("sms", "phone") and contact.get("phone"):
+        return "sms", str(contact["phone"])
+    if contact.get("email"):
+        return "email", str(contact["email"])
+    return "sms", str(contact["phone"]) if contact.get("phone") else None

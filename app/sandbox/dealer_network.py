@@ -1,0 +1,58 @@
+"""Sandbox dealer network: one assignment per lead, however often it is asked.
+
+| call                        | answer                                                      |
+|-----------------------------|-------------------------------------------------------------|
+| `PUT /assignments/{lead}`   | `{dealer_id, summary}` → 201 `{assignment_id, dealer_id,    |
+|                             | lead_id, created}` the first time, 200 with the same        |
+|                             | `assignment_id` after (a new dealer replaces the old one)   |
+| `GET /assignments`          | inspection, not faulted: every assignment, oldest first     |
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from app.sandbox.common import JsonObject, obj, read_object, text
+from app.sandbox.runtime import ServiceState
+
+LATENCY_MS = (30, 100)
+
+
+class DealerNetwork:
+    def __init__(self, state: ServiceState) -> None:
+        self.state = state
+        self._assignments: dict[str, JsonObject] = {}
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/assignments/{lead_id}", self.state.guard(self.assign), methods=["PUT"]),
+            Route("/assignments", self.list_assignments, methods=["GET"]),
+        ]
+
+    async def assign(self, request: Request) -> JSONResponse:
+        lead_id = request.path_params["lead_id"]
+        body = await read_object(request)
+        dealer_id, summary = text(body, "dealer_id"), obj(body, "summary")
+        earlier = self._assignments.get(lead_id)
+        assignment_id = earlier["assignment_id"] if earlier else self.state.new_id("asg")
+        self._assignments[lead_id] = {
+            "assignment_id": assignment_id,
+            "lead_id": lead_id,
+            "dealer_id": dealer_id,
+            "summary": summary,
+            "assigned_at": datetime.now(UTC).isoformat(),
+        }
+        answer = {
+            "assignment_id": assignment_id,
+            "dealer_id": dealer_id,
+            "lead_id": lead_id,
+            "created": earlier is None,
+        }
+        return JSONResponse(answer, status_code=200 if earlier else 201)
+
+    async def list_assignments(self, _: Request) -> JSONResponse:
+        return JSONResponse({"assignments": list(self._assignments.values())})

@@ -1,0 +1,93 @@
+"""What a host site's server may read: its own leads, and their status as it changes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Any
+
+from app.db.database import Database
+from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
+from app.events import EventBus, lead_channel, site_channel
+from app.services.host_sites import HostSites
+from app.services.session_events import LEAD_STATUS
+from workflows.views import LeadStatusEvent, LeadView, UnknownLead
+
+
+def lead_status_event(event: StoredEvent) -> LeadStatusEvent:
+    payload = event.payload
+    return LeadStatusEvent(
+        lead_id=str(payload["lead_id"]),
+        lead_reference=str(payload["reference"]),
+        status=str(payload["status"]),
+        seq=event.seq,
+        at=event.at,
+        detail=payload.get("detail") or {},
+    )
+
+
+class LeadQueries:
+    def __init__(self, db: Database, sites: HostSites, bus: EventBus) -> None:
+        self._db = db
+        self._sites = sites
+        self._bus = bus
+
+    async def lead(self, lead_id: str, secret_key: str | None) -> LeadView | None:
+        lead = await self._own_lead(lead_id, secret_key)
+        if lead is None:
+            return None
+        async with self._db.read() as session:
+            events = await SessionRepository(session).events_after(lead.session_id, 0)
+        history = [
+            lead_status_event(e)
+            for e in events
+            if e.type == LEAD_STATUS and e.payload.get("lead_id") == lead.id
+        ]
+        return _lead_view(lead, tuple(history))
+
+    async def updates(
+        self, lead_id: str | None, secret_key: str | None
+    ) -> AsyncIterator[LeadStatusEvent]:
+        """Live status changes of one lead, or of all the site's leads when `lead_id` is None."""
+        site = await self._sites.by_secret_key(secret_key)
+        if site is None:
+            raise UnknownLead(lead_id or "")
+        if lead_id is not None and await self._own_lead(lead_id, secret_key) is None:
+            raise UnknownLead(lead_id)
+        channel = lead_channel(lead_id) if lead_id else site_channel(site.id)
+        async with self._bus.subscribe(channel) as live:
+            async for message in live:
+                payload = message["payload"]
+                if isinstance(payload, dict) and payload.get("site") == site.id:
+                    yield lead_status_event(_stored(message, payload))
+
+    async def _own_lead(self, lead_id: str, secret_key: str | None) -> LeadRecord | None:
+        site = await self._sites.by_secret_key(secret_key)
+        if site is None or len(lead_id) > 64:
+            return None
+        async with self._db.read() as session:
+            lead = await LeadRepository(session).get(lead_id)
+        return lead if lead is not None and lead.host_site_id == site.id else None
+
+
+def _stored(message: dict[str, Any], payload: dict[str, Any]) -> StoredEvent:
+    at = datetime.fromisoformat(str(message["at"]))
+    return StoredEvent("", int(message["seq"]), str(message["type"]), payload, at)
+
+
+def _lead_view(lead: LeadRecord, history: tuple[LeadStatusEvent, ...]) -> LeadView:
+    scored = lead.outcomes.get("scored") or {}
+    factors = tuple((str(f["factor"]), int(f["points"])) for f in scored.get("factors", []))
+    routed = lead.outcomes.get("routed") or {}
+    return LeadView(
+        id=lead.id,
+        reference=lead.reference,
+        kind=lead.kind,
+        status=lead.status,
+        created_at=lead.created_at,
+        score=scored.get("score"),
+        score_factors=factors,
+        dealer_ids=tuple(routed.get("dealers", ())),
+        outcomes=lead.outcomes,
+        history=history,
+    )

@@ -1,0 +1,73 @@
+/**
+ * The GraphQL documents the element sends: the operations of graphql-examples/, selecting every
+ * member of the WorkflowResult union. tests/browser/test_operations.py validates them against
+ * the committed schema/schema.graphql.
+ */
+
+const STEP_FIELDS = `
+fragment StepFields on Step {
+  __typename stepId componentName title message
+  session { id token status workflow version seq }
+  fields { name type required label group options { value label } constraints }
+  validationRules
+  navigation { canGoBack nextStepId progress { stepsDone minRemaining maxRemaining } }
+  uiConfig values
+  ... on VehicleSearchStep { makes modelsByMake }
+  ... on VehicleResultsStep {
+    total page pageSize criteria
+    relaxations { field matches label }
+    vehicles {
+      id make model year price mileage fuelType bodyType seats features
+      dealer { id name city state zip }
+      distanceMiles matchScore matchReasons
+    }
+  }
+  ... on VehicleSelectionStep {
+    vehicle { id make model year price mileage fuelType bodyType seats transmission drivetrain
+              features color dealer { id name city state zip } distanceMiles }
+  }
+  ... on ContactConfirmationStep { summary credit { status amount apr reason } }
+  ... on DealerInformationStep { dealers { id name city state zip } }
+  ... on CreditConsentStep { consentText consentVersion }
+  ... on PendingStep { awaiting since }
+  ... on CompletionStep { leadId leadReference leadStatus summary nextSteps linkedLeadReferences }
+}`;
+
+const RESULT_FIELDS = `
+fragment ResultFields on WorkflowResult {
+  __typename
+  ...StepFields
+  ... on ValidationFailed { errors { field code message } step { ...StepFields } }
+  ... on StaleStep { expectedStep step { ...StepFields } }
+  ... on SessionNotFound { sessionId }
+  ... on TransitionRejected { reason code step { ...StepFields } }
+}${STEP_FIELDS}`;
+
+export const START_WORKFLOW = `
+mutation StartWorkflow($input: StartWorkflowInput!) {
+  startWorkflow(input: $input) { ...ResultFields }
+}${RESULT_FIELDS}`;
+
+export const TRANSITION = `
+mutation Transition($input: TransitionInput!) {
+  transition(input: $input) { ...ResultFields }
+}${RESULT_FIELDS}`;
+
+export const BACK = `
+mutation Back($input: BackInput!) {
+  back(input: $input) { ...ResultFields }
+}${RESULT_FIELDS}`;
+
+export const SESSION = `
+query Session($sessionId: ID!) {
+  session(sessionId: $sessionId) { ...ResultFields }
+}${RESULT_FIELDS}`;
+
+export const SESSION_UPDATES = `
+subscription SessionUpdates($sessionId: ID!, $afterSeq: Int) {
+  sessionUpdates(sessionId: $sessionId, afterSeq: $afterSeq) {
+    seq type at
+    step { ...StepFields }
+    lead { leadId leadReference status seq at detail }
+  }
+}${STEP_FIELDS}`;

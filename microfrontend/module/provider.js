@@ -1,0 +1,233 @@
+/**
+ * The workflow provider: the one place that holds the visitor's session. It starts or resumes it,
+ * speaks startWorkflow / transition / back / session, follows sessionUpdates, and tells the view
+ * what to show through events:
+ *   step     {step, cause, notice}   cause: start | resume | submit | back | push | stale | rejected
+ *   errors   {errors}                a ValidationFailed answer, for the fields of the shown step
+ *   busy     {busy}                  a request is under way
+ *   failure  {message, action} | null   a banner (null clears it)
+ *   lead     {event}                 a lead status change (scored, dealer assigned, …)
+ * It decides nothing about the workflow: every step it shows is one the server sent.
+ */
+import { ApiClient } from './api.js';
+import { BACK, SESSION, SESSION_UPDATES, START_WORKFLOW, TRANSITION } from './operations.js';
+import { sessionStore } from './session-store.js';
+import { subscribe, websocketUrl } from './ws.js';
+
+const POLL_MS = 5000;
+const MESSAGES = {
+  network: "We can't reach the server right now. Check your connection and try again.",
+  http: 'The server could not handle that request. Please try again.',
+  graphql: 'Something went wrong on our side. Please try again.',
+};
+const STALE = 'This step was already answered, perhaps in another tab. Here is where you are now.';
+
+/** A fresh idempotency key (crypto.randomUUID needs a secure context; this does not). */
+export function newKey() {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export class WorkflowProvider extends EventTarget {
+  /** @type {any} */ #step = null;
+  /** @type {string} */ #shownBy = '';
+  /** @type {{sessionId: string, token: string} | null} */ #session = null;
+  #busy = false;
+  #lastSeq = 0;
+  /** @type {Map<string, any>} */ #leadEvents = new Map();
+  /** @type {{close: () => void, readonly open: boolean} | null} */ #updates = null;
+  #pollTimer = 0;
+  #abort = new AbortController();
+
+  /**
+   * @param {{endpoint: string, publishableKey?: string | null, workflowType?: string | null,
+   *          context?: Record<string, any>}} options
+   */
+  constructor(options) {
+    super();
+    this.options = options;
+    const site = `${options.endpoint}|${options.publishableKey ?? ''}|${options.workflowType ?? ''}`;
+    this.store = sessionStore(`trex-session:${site}`);
+    this.api = new ApiClient({
+      endpoint: options.endpoint,
+      signal: this.#abort.signal,
+      interceptors: [
+        (headers) => this.#session && headers.set('Authorization', `Bearer ${this.#session.token}`),
+        (headers) => options.publishableKey && headers.set('X-Publishable-Key', options.publishableKey),
+      ],
+    });
+  }
+
+  get step() { return this.#step; }
+  get busy() { return this.#busy; }
+  /** Lead status events received so far, oldest first. */
+  get leadEvents() {
+    return [...this.#leadEvents.values()].sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq);
+  }
+
+  /** Resumes the saved session, or starts one. */
+  async start() {
+    await this.#request(async () => {
+      const saved = this.store.load();
+      if (saved) {
+        this.#session = saved;
+        const { session } = await this.api.execute(SESSION, { sessionId: saved.sessionId });
+        if (session.__typename !== 'SessionNotFound') return this.#accept(session, 'resume');
+        this.#forget();
+      }
+      const input = { workflowType: this.options.workflowType ?? null, context: this.options.context ?? null };
+      const { startWorkflow } = await this.api.execute(START_WORKFLOW, { input });
+      this.#session = { sessionId: startWorkflow.session.id, token: startWorkflow.session.token };
+      this.store.save(this.#session);
+      return this.#accept(startWorkflow, 'start');
+    }, () => this.start());
+  }
+
+  /** Submits the shown step's answers, under one idempotency key however often it is retried. */
+  submit(/** @type {Record<string, any>} */ data) {
+    if (this.#busy || !this.#step || !this.#session) return Promise.resolve();
+    const input = {
+      sessionId: this.#session.sessionId, currentStep: this.#step.stepId, data, idempotencyKey: newKey(),
+    };
+    const send = () => this.#request(async () => {
+      const { transition } = await this.api.execute(TRANSITION, { input });
+      this.#accept(transition, 'submit');
+    }, send);
+    return send();
+  }
+
+  back() {
+    if (this.#busy || !this.#step || !this.#session) return Promise.resolve();
+    const input = { sessionId: this.#session.sessionId, currentStep: this.#step.stepId };
+    const send = () => this.#request(async () => {
+      const { back } = await this.api.execute(BACK, { input });
+      this.#accept(back, 'back');
+    }, send);
+    return send();
+  }
+
+  /** Forgets the session and starts a new one. */
+  restart() {
+    this.#forget();
+    this.#step = null;
+    return this.start();
+  }
+
+  /** Stops everything: requests, the subscription, timers. */
+  dispose() {
+    this.#abort.abort();
+    this.#updates?.close();
+    this.#updates = null;
+    clearInterval(this.#pollTimer);
+  }
+
+  /** @param {() => Promise<void>} work @param {() => Promise<void>} retry */
+  async #request(work, retry) {
+    this.#setBusy(true);
+    this.#emit('failure', null);
+    try {
+      await work();
+    } catch (error) {
+      if (this.#abort.signal.aborted) return;
+      const kind = /** @type {keyof MESSAGES} */ (/** @type {any} */ (error).kind ?? 'graphql');
+      this.#emit('failure', { message: MESSAGES[kind] ?? MESSAGES.graphql, action: { label: 'Try again', run: retry } });
+    } finally {
+      this.#setBusy(false);
+    }
+  }
+
+  /** @param {any} result a WorkflowResult @param {string} cause */
+  #accept(result, cause) {
+    switch (result.__typename) {
+      case 'ValidationFailed':
+        if (result.step.stepId === this.#step?.stepId) this.#emit('errors', { errors: result.errors });
+        return;
+      case 'StaleStep':
+        return this.#show(result.step, 'stale', STALE);
+      case 'TransitionRejected':
+        return this.#show(result.step, 'rejected', result.reason);
+      case 'SessionNotFound':
+        this.#forget();
+        this.#emit('failure', {
+          message: 'This session has ended or can no longer be found.',
+          action: { label: 'Start again', run: () => this.restart() },
+        });
+        return;
+      default:
+        return this.#show(result, cause);
+    }
+  }
+
+  /** @param {any} step @param {string} cause @param {string} [notice] */
+  #show(step, cause, notice) {
+    const shown = this.#step;
+    if (shown && cause !== 'stale') {
+      const [seq, shownSeq] = [step.session.seq, shown.session.seq];
+      // An older answer than what is on screen, or the same step once more from the other channel.
+      if (seq < shownSeq) return;
+      const same = seq === shownSeq && step.stepId === shown.stepId;
+      if (same && (cause === 'push' || this.#shownBy === 'push')) return;
+    }
+    this.#step = step;
+    this.#shownBy = cause;
+    this.#lastSeq = Math.max(this.#lastSeq, step.session.seq);
+    this.#emit('step', { step, cause, notice });
+    this.#follow(step);
+  }
+
+  /** Subscribes once per session; polls only while waiting on a step with the socket down. */
+  #follow(/** @type {any} */ step) {
+    if (!this.#updates && this.#session) {
+      const { sessionId, token } = this.#session;
+      this.#updates = subscribe({
+        url: websocketUrl(this.options.endpoint),
+        query: SESSION_UPDATES,
+        payload: () => ({ authorization: `Bearer ${token}` }),
+        // A completion step replays its lead's history (a reload must show the whole timeline).
+        variables: () => ({ sessionId, afterSeq: this.#step?.componentName === 'Completion' ? 0 : this.#lastSeq }),
+        next: (data) => this.#onUpdate(data.sessionUpdates),
+        error: () => { this.#updates = null; },
+      });
+    }
+    clearInterval(this.#pollTimer);
+    if (step.componentName === 'Pending') {
+      this.#pollTimer = window.setInterval(() => this.#poll(), POLL_MS);
+    }
+  }
+
+  async #poll() {
+    if (this.#updates?.open || this.#busy || !this.#session) return;
+    const { session } = await this.api.execute(SESSION, { sessionId: this.#session.sessionId }).catch(() => ({ session: null }));
+    if (session && session.__typename !== 'SessionNotFound') this.#accept(session, 'push');
+  }
+
+  /** @param {{seq: number, type: string, step: any, lead: any}} update */
+  #onUpdate(update) {
+    this.#lastSeq = Math.max(this.#lastSeq, update.seq);
+    const lead = update.lead;
+    if (lead && !this.#leadEvents.has(`${lead.leadId}:${lead.seq}`)) {
+      this.#leadEvents.set(`${lead.leadId}:${lead.seq}`, lead);
+      this.#emit('lead', { event: lead });
+    }
+    if (update.step) this.#show(update.step, 'push');
+  }
+
+  #forget() {
+    this.store.clear();
+    this.#session = null;
+    this.#updates?.close();
+    this.#updates = null;
+    this.#leadEvents.clear();
+  }
+
+  /** @param {boolean} busy */
+  #setBusy(busy) {
+    this.#busy = busy;
+    this.#emit('busy', { busy });
+  }
+
+  /** @param {string} type @param {any} detail */
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

@@ -1,0 +1,47 @@
+"""A lead as its host site sees it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from schema.json import as_json
+from schema.updates import LeadStatusEvent
+from workflows.views import LeadView
+
+
+@strawberry.type
+class ScoreFactor:
+    factor: str
+    points: int
+
+
+@strawberry.type
+class Lead:
+    id: strawberry.ID
+    reference: str
+    kind: str
+    status: str = strawberry.field(description="RECEIVED, SUBMITTED, COMPLETED or REJECTED")
+    created_at: datetime
+    score: int | None
+    score_factors: list[ScoreFactor]
+    dealer_ids: list[strawberry.ID]
+    outcomes: JSON
+    history: list[LeadStatusEvent]
+
+    @staticmethod
+    def of(view: LeadView) -> Lead:
+        return Lead(
+            id=strawberry.ID(view.id),
+            reference=view.reference,
+            kind=view.kind,
+            status=view.status,
+            created_at=view.created_at,
+            score=view.score,
+            score_factors=[ScoreFactor(factor=f, points=p) for f, p in view.score_factors],
+            dealer_ids=[strawberry.ID(d) for d in view.dealer_ids],
+            outcomes=as_json(view.outcomes),
+            history=[LeadStatusEvent.of(event) for event in view.history],
+        )
