@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.answers import APPROVED_SSN, CARIN, SEARCH, credit_applicant
 from tests.e2e.client import Api, Flow, operation
-from tests.e2e.conftest import RunningServer, start_server, quick_settings
+from tests.e2e.conftest import RunningServer, quick_settings, start_server
 from tests.e2e.walk import ANSWERS, WORKFLOW, route_to, snapshot, walk_to
 
 Json = dict[str, Any]

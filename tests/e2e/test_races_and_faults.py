@@ -11,7 +11,7 @@ import pytest
 
 from tests.e2e import answers
 from tests.e2e.client import Api, Flow
-from tests.e2e.conftest import start_server, quick_settings
+from tests.e2e.conftest import quick_settings, start_server
 
 
 async def _at_confirmation(api: Api, vehicle_id: str | None = None) -> Flow:
