@@ -56,6 +56,7 @@ class Container:
     bus: EventBus
     tasks: TaskRunner
     relay: Relay
+    pipeline: LeadPipeline
     clients: Clients
     sandbox: Starlette | None
     sites: HostSites
@@ -80,20 +81,29 @@ def _external_services(settings: Settings) -> tuple[Clients, Starlette | None]:
     """The clients speak HTTP: to the sandbox in this process (through httpx's ASGI transport)
     unless TREX_SANDBOX_URL points them elsewhere."""
     policy = ClientPolicy(timeout_seconds=settings.service_timeout_seconds)
+    reset = settings.breaker_reset_seconds
     if settings.sandbox_url:
-        return build_clients(settings.sandbox_url, httpx.AsyncHTTPTransport(), policy), None
+        transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport()
+        return build_clients(settings.sandbox_url, transport, policy, reset_seconds=reset), None
     sandbox = create_sandbox_app(Faults.from_env(), latency_scale=settings.sandbox_latency_scale)
     transport = httpx.ASGITransport(app=sandbox)
-    return build_clients("http://sandbox.internal", transport, policy), sandbox
+    clients = build_clients("http://sandbox.internal", transport, policy, reset_seconds=reset)
+    return clients, sandbox
+
+
+async def prepare_database(settings: Settings) -> Database:
+    """The database, migrated to the head revision (once, however many processes start)."""
+    _ensure_sqlite_folder(settings.database_url)
+    db = Database(settings.database_url)
+    await migrate(db)
+    return db
 
 
 async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Container:
     """Build everything; a broken workflow definition stops here, naming its faults."""
     engine = Engine(workflow or trex.build())
     ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
-    _ensure_sqlite_folder(settings.database_url)
-    db = Database(settings.database_url)
-    await migrate(db)
+    db = await prepare_database(settings)
     inventory = await InventoryService.load(db)
     sites = HostSites(db, now)
     await sites.ensure_demo()
@@ -130,4 +140,6 @@ async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Con
     if recovered:
         log.warning("%d sessions were waiting for a credit result at start; moved on", recovered)
     leads = LeadQueries(db, sites, bus)
-    return Container(settings, db, bus, tasks, relay, clients, sandbox, sites, leads, service)
+    return Container(
+        settings, db, bus, tasks, relay, pipeline, clients, sandbox, sites, leads, service
+    )

@@ -1,11 +1,14 @@
-"""`trex`: serve the API, print the flow graph, export the GraphQL schema."""
+"""`trex`: serve the API, run the sandbox, manage host sites, print the graph and the schema."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from app.settings import Settings
 from workflows import trex
@@ -41,23 +44,68 @@ def _schema() -> None:
     sys.stdout.write(build_schema().as_str() + "\n")
 
 
-def main(argv: Sequence[str] | None = None) -> None:
+async def _create_host_site(settings: Settings, name: str, origins: list[str]) -> dict[str, object]:
+    from app.bootstrap import now, prepare_database
+    from app.services.host_sites import HostSites
+
+    db = await prepare_database(settings)
+    try:
+        created = await HostSites(db, now).create(name, origins)
+    finally:
+        await db.dispose()
+    return {
+        "id": created.site.id,
+        "name": created.site.name,
+        "origins": list(created.site.origins),
+        "publishable_key": created.publishable_key,
+        "secret_key": created.secret_key,
+    }
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="trex", description="T-Rex lead workflow service")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the API server (GraphiQL at /graphql)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    commands.add_parser(
+        "sandbox", help="run the sandbox external services on their own port", add_help=False
+    )
+    sites = commands.add_parser("host-site", help="manage host sites")
+    site_commands = sites.add_subparsers(dest="action", required=True)
+    create = site_commands.add_parser("create", help="register a site; prints its keys as JSON")
+    create.add_argument("--name", required=True)
+    create.add_argument(
+        "--origin",
+        action="append",
+        required=True,
+        help="an origin the site's pages are served from (repeatable)",
+    )
     commands.add_parser("graph", help="print the workflow as a Mermaid flowchart")
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["sandbox"]:
+        from app.sandbox.cli import main as sandbox
+
+        sandbox(argv[1:])
+        return
+    args = _parser().parse_args(argv)
     settings = Settings.from_env()
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     try:
         if args.command == "serve":
-            overrides = {k: v for k, v in (("host", args.host), ("port", args.port)) if v}
-            _serve(Settings(**{**_as_dict(settings), **overrides}))
+            _serve(
+                replace(settings, host=args.host or settings.host, port=args.port or settings.port)
+            )
+        elif args.command == "host-site":
+            created = asyncio.run(_create_host_site(settings, args.name, args.origin))
+            sys.stdout.write(json.dumps(created, indent=2) + "\n")
         elif args.command == "graph":
             _graph()
         else:
@@ -65,10 +113,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     except DefinitionError as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None
-
-
-def _as_dict(settings: Settings) -> dict[str, object]:
-    return {name: getattr(settings, name) for name in settings.__slots__}
 
 
 if __name__ == "__main__":

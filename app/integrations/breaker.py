@@ -77,11 +77,13 @@ class CircuitBreaker:
             self._trial_started_at = now
             log.info("%s: circuit half-open, letting one trial call through", self.service)
             return
-        assert self._opened_at is not None
-        waited = now - self._opened_at
-        if state is BreakerState.HALF_OPEN and self._trial_started_at is not None:
-            waited = now - self._trial_started_at
-        raise CircuitOpen(self.service, max(0.0, self.reset_seconds - waited))
+        raise self._refusal(now)
+
+    def raise_if_open(self) -> None:
+        """`CircuitOpen` when open (not half-open); no side effect otherwise. A caller about to
+        wait before retrying asks this first: an open circuit will refuse the retry anyway."""
+        if self.state is BreakerState.OPEN:
+            raise self._refusal(self._clock())
 
     def record_success(self) -> None:
         if self._opened_at is not None:
@@ -107,6 +109,11 @@ class CircuitBreaker:
             self._failures,
             self.reset_seconds,
         )
+
+    def _refusal(self, now: float) -> CircuitOpen:
+        since = self._trial_started_at if self._trial_started_at is not None else self._opened_at
+        assert since is not None
+        return CircuitOpen(self.service, max(0.0, self.reset_seconds - (now - since)))
 
     def _trial_pending(self, now: float) -> bool:
         started = self._trial_started_at

@@ -101,7 +101,7 @@ class ServiceClient:
     ) -> JsonObject:
         """The JSON object the service answered, or an `IntegrationError`."""
         method = method.upper()
-        headers = dict(headers or {})
+        headers = httpx.Headers(headers)
         if idempotent and method == "POST" and IDEMPOTENCY_KEY not in headers:
             raise ValueError(f"a POST is only idempotent with an {IDEMPOTENCY_KEY} header")
         attempts = 1 + (self.policy.retries if idempotent else 0)
@@ -115,6 +115,7 @@ class ServiceClient:
                 self.breaker.record_failure()
                 if attempt == attempts:
                     raise Unavailable(self.name, error.detail, attempt) from error
+                self.breaker.raise_if_open()
                 await self._back_off(attempt, attempts, f"{method} {path}", error.detail)
             else:
                 self.breaker.record_success()

@@ -59,10 +59,11 @@ export function defaultControl(field, common) {
  * @param {any} step  the step as the API sent it
  * @param {import('./renderer.js').StepContext} ctx
  * @param {{controls?: Record<string, ControlFactory | null>, submitLabel?: string,
- *          before?: Node[], after?: Node[], fields?: Field[]}} [options]
- *   controls: a field's own control (null leaves the field out); before/after: content around the fields
+ *          before?: Node[], after?: Node[], fields?: Field[], groupLabels?: Record<string, string>}} [options]
+ *   controls: a field's own control (null leaves the field out); before/after: content around the
+ *   fields; fields: the step's fields rearranged; groupLabels: legends of the field groups
  */
-export function fieldForm(step, ctx, { controls = {}, submitLabel = 'Continue', before = [], after = [], fields } = {}) {
+export function fieldForm(step, ctx, { controls = {}, submitLabel = 'Continue', before = [], after = [], fields, groupLabels = {} } = {}) {
   const rules = step.validationRules ?? {};
   const shown = (fields ?? step.fields).filter((/** @type {Field} */ f) => controls[f.name] !== null);
   const labels = Object.fromEntries(step.fields.map((/** @type {Field} */ f) => [f.name, f.label]));
@@ -90,7 +91,7 @@ export function fieldForm(step, ctx, { controls = {}, submitLabel = 'Continue', 
     show(checkAll(rules, read(), labelOf, [...touched]), touched);
   };
   const form = h('form', { class: 'stack', novalidate: true, onchange: recheck, oninput: recheck, onsubmit: submit },
-    before, layout(shown, byName), after,
+    before, layout(shown, byName, { ...GROUP_LABELS, ...groupLabels }), after,
     actions(button(submitLabel, { type: 'submit', attrs: { 'data-submit': true } })));
 
   /** @param {Event} event */
@@ -124,8 +125,11 @@ const isWide = (field) =>
   ['text', 'multi_enum'].includes(field.type) || (field.type === 'boolean' && !field.options?.length)
   || (field.type === 'enum' && (field.options?.length ?? 0) <= 5 && (field.options?.length ?? 0) > 2);
 
-/** Fields in order, consecutive ones of one `group` in a titled fieldset. @param {Field[]} fields @param {Map<string, Control>} byName */
-function layout(fields, byName) {
+/**
+ * Fields in order, consecutive ones of one `group` in a titled fieldset.
+ * @param {Field[]} fields @param {Map<string, Control>} byName @param {Record<string, string>} legends
+ */
+function layout(fields, byName, legends) {
   /** @type {{name: string | null, elements: HTMLElement[]}[]} */
   const segments = [];
   for (const field of fields) {
@@ -137,7 +141,7 @@ function layout(fields, byName) {
   }
   return grid(...segments.map(({ name, elements }) => {
     if (!name) return elements;
-    const fieldset = group(/** @type {Record<string, string>} */ (GROUP_LABELS)[name] ?? humanize(name), ...elements);
+    const fieldset = group(legends[name] ?? humanize(name), ...elements);
     fieldset.classList.add('wide');
     return fieldset;
   }));

@@ -14,6 +14,7 @@ export class WorkflowView {
   /** @type {{element: Node, showErrors?: (errors: any[]) => any[]} | null} */ #current = null;
   /** @type {AbortController | null} */ #stepScope = null;
   #rendered = 0;
+  /** @type {Element | null} */ #pressed = null;
 
   /** @param {ShadowRoot} root @param {import('./provider.js').WorkflowProvider} provider */
   constructor(root, provider) {
@@ -22,10 +23,16 @@ export class WorkflowView {
     this.topbar = h('div', { class: 'topbar' });
     this.live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.banner = h('div');
-    this.section = h('section', { class: 'step', 'aria-busy': 'true' },
-      h('div', { class: 'row' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('p', null, 'Loading…')));
+    this.section = h('section', { class: 'step', 'aria-busy': 'true' }, loading());
     this.container = h('div', { class: 'trex', part: 'container' }, this.topbar, this.live, this.banner, this.section);
     root.append(this.container);
+    // The control that started a request gets the spinner.
+    this.container.addEventListener('click', (event) => {
+      this.#pressed = /** @type {HTMLElement} */ (event.target).closest('[data-submit], [data-back]');
+    }, true);
+    this.container.addEventListener('submit', (event) => {
+      this.#pressed = /** @type {SubmitEvent} */ (event).submitter;
+    }, true);
     const listen = (/** @type {string} */ type, /** @type {(detail: any) => void} */ handler) =>
       provider.addEventListener(type, (event) => handler(/** @type {CustomEvent} */ (event).detail));
     listen('step', (detail) => this.#showStep(detail));
@@ -99,9 +106,9 @@ export class WorkflowView {
   /** @param {boolean} busy */
   #setBusy(busy) {
     this.section.setAttribute('aria-busy', String(busy));
+    if (busy && !this.provider.step) this.section.replaceChildren(loading());
     for (const element of this.root.querySelectorAll('[data-submit], [data-back]')) {
-      setBusy(/** @type {HTMLElement} */ (element), busy && element.matches('[data-submit]'));
-      if (busy) element.setAttribute('aria-disabled', 'true');
+      setBusy(/** @type {HTMLElement} */ (element), busy, busy && element === this.#pressed);
     }
   }
 
@@ -116,3 +123,6 @@ export class WorkflowView {
     if (!this.provider.step) this.section.replaceChildren();
   }
 }
+
+const loading = () =>
+  h('div', { class: 'row' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('p', null, 'Loading…'));

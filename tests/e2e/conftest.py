@@ -25,6 +25,8 @@ def quick_settings(folder: Path, **changes: Any) -> Settings:
         sandbox_latency_scale=0.02,
         relay_poll_seconds=0.2,
         credit_deadline_seconds=2.0,
+        service_timeout_seconds=1.0,
+        breaker_reset_seconds=0.5,
     )
     return replace(settings, **changes)
 

@@ -116,6 +116,19 @@ def test_a_trial_that_never_reports_frees_its_slot_after_the_reset_time(
     breaker.before_call()  # a new trial
 
 
+def test_asking_whether_it_is_open_takes_no_trial_slot(
+    breaker: CircuitBreaker, clock: ManualClock
+) -> None:
+    breaker.raise_if_open()  # closed: nothing happens
+    fail(breaker, 3)
+    with pytest.raises(CircuitOpen):
+        breaker.raise_if_open()
+    clock.advance(30)
+    breaker.raise_if_open()  # half-open: the trial is still there to take
+    breaker.before_call()
+    assert state(breaker) is BreakerState.HALF_OPEN
+
+
 def test_breakers_are_independent(clock: ManualClock) -> None:
     crm = CircuitBreaker("lead-crm", failure_threshold=1, clock=clock)
     bureau = CircuitBreaker("credit-bureau", failure_threshold=1, clock=clock)

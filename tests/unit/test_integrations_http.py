@@ -173,7 +173,7 @@ async def test_a_post_with_an_idempotency_key_is_retried_with_the_same_key(
     harness = make(status(503))
     with pytest.raises(Unavailable):
         await harness.client.request(
-            "POST", "/messages", json={}, idempotent=True, headers={"Idempotency-Key": "k-1"}
+            "POST", "/messages", json={}, idempotent=True, headers={"idempotency-key": "k-1"}
         )
     keys = [request.headers["Idempotency-Key"] for request in harness.server.requests]
     assert keys == ["k-1", "k-1", "k-1"]
@@ -306,8 +306,9 @@ async def test_the_breaker_opens_across_calls_and_then_sends_nothing(
     with pytest.raises(Unavailable):
         await harness.put()  # three failures
     with pytest.raises(CircuitOpen):
-        await harness.put()  # the fourth opens it: no fifth attempt
+        await harness.put()  # the fourth opens it: no fifth attempt, and no wait for one
     assert len(harness.server.requests) == 4
+    assert len(harness.sleeps) == 2
     with pytest.raises(CircuitOpen):
         await harness.put()
     assert len(harness.server.requests) == 4

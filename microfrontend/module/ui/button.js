@@ -2,7 +2,7 @@
 import { h } from './dom.js';
 
 /**
- * @param {string} label
+ * @param {import('./dom.js').Child} label  text, or nodes
  * @param {{variant?: 'primary'|'secondary'|'link'|'choice', type?: 'button'|'submit',
  *          onClick?: (event: Event) => void, attrs?: Record<string, any>}} [options]
  */
@@ -17,12 +17,12 @@ export function button(label, { variant = 'primary', type = 'button', onClick, a
 }
 
 /**
- * Marks a button busy without `disabled`, which would drop keyboard focus mid-submit.
- * @param {HTMLElement} element @param {boolean} busy
+ * Marks a button unavailable without `disabled`, which would drop keyboard focus mid-submit.
+ * @param {HTMLElement} element @param {boolean} busy @param {boolean} [spinner] show a spinner in it
  */
-export function setBusy(element, busy) {
+export function setBusy(element, busy, spinner = false) {
   if (busy) element.setAttribute('aria-disabled', 'true');
   else element.removeAttribute('aria-disabled');
   element.querySelector('.spinner')?.remove();
-  if (busy) element.prepend(h('span', { class: 'spinner', 'aria-hidden': 'true' }));
+  if (spinner) element.prepend(h('span', { class: 'spinner', 'aria-hidden': 'true' }));
 }

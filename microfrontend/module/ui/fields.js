@@ -20,13 +20,14 @@ import { h, uid } from './dom.js';
 const labelText = ({ label, required }) => [label, required ? null : h('span', { class: 'optional' }, ' (optional)')];
 
 /**
+ * The wrapper every control shares (also for controls of a step's own making).
  * @param {Common & {fieldset?: boolean, bare?: boolean}} spec  `bare`: the body labels itself
  * @param {HTMLElement[]} inputs  the focusable inputs, described by the hint and error
  * @param {HTMLElement} body
  * @param {() => any} read
  * @returns {Control}
  */
-function control(spec, inputs, body, read) {
+export function control(spec, inputs, body, read) {
   const id = inputs[0].id || uid('f');
   const hint = spec.hint ? h('p', { class: 'hint', id: `${id}-hint` }, spec.hint) : null;
   const error = h('p', { class: 'error', id: `${id}-error` });

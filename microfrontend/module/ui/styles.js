@@ -85,8 +85,9 @@ p { margin: 0; }
   justify-content: flex-start; text-align: left; min-height: 64px; font-size: 1.05em;
   background: var(--_bg); color: var(--_text); border: 2px solid var(--_border);
 }
-.btn.choice[aria-pressed="true"], .btn.choice:hover { border-color: var(--_primary); }
-.btn.choice .choice-mark { color: var(--_primary); font-size: 1.3em; }
+.btn.choice { flex-direction: column; align-items: flex-start; gap: 0.1em; }
+.btn.choice.chosen, .btn.choice:hover { border-color: var(--_primary); }
+.choice-description { color: var(--_muted); font-weight: 400; font-size: 0.9em; }
 
 /* fields */
 .field { display: grid; gap: 0.3em; align-content: start; min-width: 0; }

@@ -1,0 +1,67 @@
+/**
+ * <trex-workflow endpoint="…" publishable-key="…" workflow-type="buying|selling">
+ *
+ * endpoint         the T-Rex GraphQL URL (default: /graphql on the origin that served this module)
+ * publishable-key  the host site's pk_… key, sent as X-Publishable-Key
+ * workflow-type    buying or selling skips the first question
+ * The `context` property (an object) goes to startWorkflow with the page's path.
+ * Events (bubbling, composed): `trex-step` {stepId, componentName, title, cause} on every step.
+ * Performance: marks `trex:mount`, measure `trex:mount-to-first-step`.
+ */
+import { applyStyles } from './ui/styles.js';
+import { WorkflowProvider } from './provider.js';
+import { WorkflowView } from './view.js';
+
+const DEFAULT_ENDPOINT = new URL('/graphql', import.meta.url).href;
+const WORKFLOW_TYPES = new Set(['BUYING', 'SELLING']);
+
+export class TrexWorkflow extends HTMLElement {
+  static observedAttributes = ['endpoint', 'publishable-key', 'workflow-type'];
+
+  /** @type {WorkflowProvider | null} */ #provider = null;
+  /** @type {Record<string, any>} */ context = {};
+
+  constructor() {
+    super();
+    applyStyles(this.attachShadow({ mode: 'open' }));
+  }
+
+  connectedCallback() {
+    this.#start();
+  }
+
+  disconnectedCallback() {
+    this.#stop();
+  }
+
+  attributeChangedCallback(/** @type {string} */ _name, /** @type {string | null} */ before, /** @type {string | null} */ after) {
+    if (this.#provider && before !== after) {
+      this.#stop();
+      this.#start();
+    }
+  }
+
+  #start() {
+    const mount = performance.mark('trex:mount');
+    const type = (this.getAttribute('workflow-type') ?? '').toUpperCase();
+    const provider = new WorkflowProvider({
+      endpoint: this.getAttribute('endpoint') || DEFAULT_ENDPOINT,
+      publishableKey: this.getAttribute('publishable-key'),
+      workflowType: WORKFLOW_TYPES.has(type) ? type : null,
+      context: { page: window.location.pathname, ...this.context },
+    });
+    this.#provider = provider;
+    new WorkflowView(/** @type {ShadowRoot} */ (this.shadowRoot), provider);
+    this.addEventListener('trex-first-step', () => {
+      performance.measure('trex:mount-to-first-step', { start: mount.startTime });
+    }, { once: true });
+    provider.start();
+  }
+
+  #stop() {
+    this.#provider?.dispose();
+    this.#provider = null;
+    this.shadowRoot?.replaceChildren();
+    delete this.dataset.step;
+  }
+}

@@ -1,0 +1,11 @@
+/** CreditCheck: the applicant's details, with the SSN masked; the check runs after submit. */
+import { h } from '../ui/dom.js';
+import { fieldForm } from '../form.js';
+
+/** @type {import('../renderer.js').Component} */
+export function creditCheck(step, ctx) {
+  return fieldForm(step, ctx, {
+    submitLabel: 'Run the credit check',
+    before: [h('p', { class: 'muted' }, 'The check takes a few seconds. Your Social Security number is used for it only and is never stored.')],
+  });
+}

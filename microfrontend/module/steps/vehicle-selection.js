@@ -1,0 +1,17 @@
+/** VehicleSelection: the chosen vehicle in full; confirm it, or go back to the results. */
+import { h } from '../ui/dom.js';
+import { button } from '../ui/button.js';
+import { actions } from '../ui/layout.js';
+import { vehicleDetails, vehicleName } from './vehicle-card.js';
+
+/** @type {import('../renderer.js').Component} */
+export function vehicleSelection(step, ctx) {
+  const { vehicle } = step;
+  return h('div', { class: 'stack' },
+    h('h3', { style: 'margin: 0' }, vehicleName(vehicle)),
+    vehicleDetails(vehicle),
+    actions(
+      button('Choose another vehicle', { variant: 'secondary', attrs: { 'data-submit': true }, onClick: () => ctx.submit({ confirm: false }) }),
+      button('Yes, this is the one', { attrs: { 'data-submit': true }, onClick: () => ctx.submit({ confirm: true }) }),
+    ));
+}
