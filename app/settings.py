@@ -20,7 +20,7 @@ class Settings:
     # External services: the in-process sandbox unless a URL is given; its latency scaled.
     sandbox_url: str | None = None
     sandbox_latency_scale: float = 1.0
-    service_timeout_seconds: float = 5.0
+    service_timeout_seconds: float = 2.0
     breaker_reset_seconds: float = 30.0
     relay_poll_seconds: float = 1.0
     log_level: str = "INFO"
@@ -37,7 +37,7 @@ class Settings:
             credit_deadline_seconds=float(env.get("TREX_CREDIT_DEADLINE_S", "10")),
             sandbox_url=env.get("TREX_SANDBOX_URL") or None,
             sandbox_latency_scale=float(env.get("TREX_SANDBOX_LATENCY_SCALE", "1")),
-            service_timeout_seconds=float(env.get("TREX_SERVICE_TIMEOUT_S", "5")),
+            service_timeout_seconds=float(env.get("TREX_SERVICE_TIMEOUT_S", "2")),
             breaker_reset_seconds=float(env.get("TREX_BREAKER_RESET_S", "30")),
             relay_poll_seconds=float(env.get("TREX_RELAY_POLL_S", "1")),
             log_level=env.get("LOG_LEVEL", "INFO"),

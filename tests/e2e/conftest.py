@@ -12,7 +12,9 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 
+from app.bootstrap import Container
 from app.main import create_app
 from app.settings import Settings
 from tests.e2e.client import Api
@@ -43,6 +45,12 @@ class RunningServer:
     task: asyncio.Task[None]
     base_url: str
     ws_url: str
+    app: Starlette
+
+    @property
+    def container(self) -> Container:
+        container: Container = self.app.state.container
+        return container
 
     async def stop(self) -> None:
         self.server.should_exit = True
@@ -51,9 +59,8 @@ class RunningServer:
 
 async def start_server(settings: Settings) -> RunningServer:
     port = free_port()
-    config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-    )
+    app = create_app(settings)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(20):
@@ -61,7 +68,8 @@ async def start_server(settings: Settings) -> RunningServer:
             if task.done():
                 task.result()
             await asyncio.sleep(0.02)
-    return RunningServer(server, task, f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql")
+    base_url, ws_url = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql"
+    return RunningServer(server, task, base_url, ws_url, app)
 
 
 @pytest.fixture(scope="session")

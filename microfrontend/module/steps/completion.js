@@ -6,9 +6,11 @@ import { clockTime, h, humanize, uid } from '../ui/dom.js';
 import { card } from '../ui/card.js';
 import { summaryCard } from './summary.js';
 
+// The lead's way after submission; scoring, routing and contact run in parallel.
 const STAGES = [
-  ['SUBMITTED', 'Request received'],
-  ['SCORED', 'Reviewed and scored'],
+  ['RECEIVED', 'Request received'],
+  ['SUBMITTED', 'Registered with our dealer system'],
+  ['SCORED', 'Reviewed'],
   ['DEALER_ASSIGNED', 'Dealer assigned'],
   ['CONTACTED', 'Confirmation sent'],
   ['COMPLETED', 'All done'],
@@ -18,8 +20,8 @@ const LABELS = Object.fromEntries([...STAGES, ['REJECTED', 'Not accepted']]);
 /** A short line from an event's detail. @param {string} status @param {Record<string, any>} detail */
 function detailText(status, detail = {}) {
   if (status === 'SCORED' && detail.score != null) return `Score ${detail.score} of 100`;
-  if (status === 'DEALER_ASSIGNED') return detail.dealerName ?? detail.dealer_name ?? detail.dealer?.name ?? '';
-  if (status === 'CONTACTED' && detail.channel) return `By ${humanize(detail.channel).toLowerCase()}`;
+  if (status === 'DEALER_ASSIGNED' && detail.dealers?.length > 1) return `${detail.dealers.length} dealers`;
+  if (status === 'CONTACTED' && detail.channel) return `By ${detail.channel === 'sms' ? 'text message' : detail.channel}`;
   if (status === 'REJECTED') return detail.reason ?? '';
   return '';
 }
@@ -32,7 +34,7 @@ function timeline(events, known) {
   const byStatus = new Map(events.map((e) => [e.status, e]));
   const rows = STAGES.map(([status, label]) => {
     const event = byStatus.get(status);
-    const done = Boolean(event) || status === 'SUBMITTED' || status === known.leadStatus
+    const done = Boolean(event) || status === 'RECEIVED' || status === known.leadStatus
       || (status === 'COMPLETED' && known.completed);
     return row(done ? 'done' : 'waiting', label, event);
   });
