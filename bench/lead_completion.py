@@ -1,0 +1,70 @@
+"""Time from lead submission to COMPLETED, with the sandbox services at their default latency.
+
+Walks buying flows to their confirmation, submits, and follows the session's events until the
+lead is COMPLETED (submitted to the CRM, then scored, routed and contacted in parallel).
+Bounded: LEADS flows, CONCURRENCY at a time, each given at most 30 s.
+
+    .venv/bin/python -m bench.lead_completion [--leads 40] [--concurrency 4]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from app.bootstrap import Container, bootstrap
+from app.settings import Settings
+from bench.transition_latency import CONTACT, percentiles
+from workflows.views import Caller, Moved, ResultsData
+
+
+async def one_lead(container: Container, index: int) -> float:
+    service = container.service
+    started = await service.start("buying", None, Caller())
+    assert isinstance(started, Moved)
+    session_id, token = started.view.session.id, started.view.session.token
+    await service.transition(session_id, token, "vehicle_knowledge", {"knows_vehicle": True}, None)
+    found = await service.transition(session_id, token, "vehicle_search", {"make": "Toyota"}, None)
+    assert isinstance(found, Moved)
+    assert isinstance(found.view.data, ResultsData)
+    vehicle = found.view.data.vehicles[index % len(found.view.data.vehicles)].id
+    await service.transition(session_id, token, "search_results", {"page": 1 + index // 10}, None)
+    await service.transition(session_id, token, "search_results", {"vehicle_id": vehicle}, None)
+    await service.transition(session_id, token, "vehicle_selection", {"confirm": True}, None)
+    before = await service.current(session_id, token)
+    assert isinstance(before, Moved)
+    updates = service.updates(session_id, token, before.view.session.seq)
+    submitted = time.perf_counter()
+    done = await service.transition(session_id, token, "buying_confirmation", CONTACT, None)
+    assert isinstance(done, Moved), done
+    async with asyncio.timeout(30):
+        async for update in updates:
+            if update.lead is not None and update.lead.status == "COMPLETED":
+                return time.perf_counter() - submitted
+    raise AssertionError("the lead never completed")
+
+
+async def main(leads: int, concurrency: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(database_url=f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
+        container = await bootstrap(settings)
+        gate = asyncio.Semaphore(concurrency)
+
+        async def bounded(index: int) -> float:
+            async with gate:
+                return await one_lead(container, index)
+
+        timings = await asyncio.gather(*(bounded(index) for index in range(leads)))
+        await container.aclose()
+    print(f"submission → COMPLETED ({concurrency} at a time):", percentiles(list(timings)))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--leads", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=4)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.leads, arguments.concurrency))
