@@ -18,8 +18,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/trex serve
 
+# Every test on the embedded stack (SQLite, in-process events), then the integration and
+# end-to-end tests again on the scale-out stack (PostgreSQL and Redis on this machine).
 test: lint types layers
 	$(BIN)/pytest -q
+	TREX_TEST_STACK=scaleout $(BIN)/pytest -q tests/integration tests/e2e
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

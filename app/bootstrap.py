@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from pathlib import Path
 
 import httpx
@@ -18,6 +20,7 @@ from app.integrations.clients import Clients, build_clients
 from app.integrations.http import ClientPolicy
 from app.pipeline.leads import LeadPipeline
 from app.pipeline.relay import Relay
+from app.pipeline.wake import Waker
 from app.sandbox.app import create_sandbox_app
 from app.sandbox.faults import Faults
 from app.services.credit import CreditService
@@ -56,6 +59,7 @@ class Container:
     bus: EventBus
     tasks: TaskRunner
     relay: Relay
+    waker: Waker
     pipeline: LeadPipeline
     clients: Clients
     sandbox: Starlette | None
@@ -63,9 +67,18 @@ class Container:
     leads: LeadQueries
     service: WorkflowService
 
+    async def readiness(self) -> dict[str, bool]:
+        return {
+            "database": await self.db.reachable(),
+            "bus": self.bus.healthy,
+            "relay": self.relay.alive,
+        }
+
     async def aclose(self) -> None:
-        await self.tasks.drain(seconds=5)
+        """Graceful: stop taking work, let what is under way finish, give back the rest."""
+        await self.waker.stop()
         await self.relay.stop()
+        await self.tasks.drain(seconds=5)
         await self.clients.aclose()
         await self.bus.disconnect()
         await self.db.dispose()
@@ -99,7 +112,14 @@ async def prepare_database(settings: Settings) -> Database:
     return db
 
 
-async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Container:
+class Role(StrEnum):
+    SERVER = "server"  # serves the API; runs the handlers too unless TREX_INPROCESS_WORKERS=0
+    WORKER = "worker"  # runs the relay's handlers only (`trex worker`)
+
+
+async def bootstrap(
+    settings: Settings, workflow: Workflow | None = None, role: Role = Role.SERVER
+) -> Container:
     """Build everything; a broken workflow definition stops here, naming its faults."""
     engine = Engine(workflow or trex.build())
     ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
@@ -107,7 +127,7 @@ async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Con
     inventory = await InventoryService.load(db)
     sites = HostSites(db, now)
     await sites.ensure_demo()
-    bus = EventBus()
+    bus = EventBus(settings.redis_url or "memory://")
     await bus.connect()
     tasks = TaskRunner()
     clients, sandbox = _external_services(settings)
@@ -127,19 +147,41 @@ async def bootstrap(settings: Settings, workflow: Workflow | None = None) -> Con
         clock=now,
     )
     pipeline = LeadPipeline(db, clients, inventory, events, now)
+    runs_workers = role is Role.WORKER or settings.inprocess_workers
     relay = Relay(
         db,
-        pipeline.handlers(),
+        pipeline.handlers() if runs_workers else None,
         events.publish_pending,
         now,
         poll_seconds=settings.relay_poll_seconds,
+        lease_seconds=settings.relay_lease_seconds,
     )
-    events.when_committed(relay.kick)
+    waker = Waker(bus, relay, tasks, remote=not runs_workers)
+    events.when_committed(waker.committed)
     relay.start()
-    recovered = await service.recover_waiting(UNAVAILABLE_AFTER_RESTART)
-    if recovered:
-        log.warning("%d sessions were waiting for a credit result at start; moved on", recovered)
+    if role is Role.WORKER:
+        waker.listen()
+    if runs_workers:
+        grace = timedelta(seconds=2 * settings.credit_deadline_seconds + 5)
+        tasks.spawn(_sweep_orphaned_waits(service, grace), name="sweep-waits")
     leads = LeadQueries(db, sites, bus)
     return Container(
-        settings, db, bus, tasks, relay, pipeline, clients, sandbox, sites, leads, service
+        settings, db, bus, tasks, relay, waker, pipeline, clients, sandbox, sites, leads, service
     )
+
+
+async def _sweep_orphaned_waits(service: WorkflowService, grace: timedelta) -> None:
+    """Sessions waiting for a credit result whose process stopped are moved on, `unavailable`.
+
+    The SSN is never stored, so the check cannot be asked again."""
+    while True:
+        try:
+            moved = await service.recover_waiting(UNAVAILABLE_AFTER_RESTART, older_than=grace)
+        except Exception:
+            log.exception("sweeping orphaned credit checks failed")
+        else:
+            if moved:
+                log.warning(
+                    "%d sessions waited for a credit result past %s; moved on", moved, grace
+                )
+        await asyncio.sleep(grace.total_seconds() / 2)

@@ -29,7 +29,25 @@ def _serve(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level.lower(),
         lifespan="on",
+        timeout_graceful_shutdown=10,  # SIGTERM: requests under way get 10 s to finish
     )
+
+
+async def _work(settings: Settings) -> None:
+    """A worker process: the relay and its handlers, no HTTP. SIGTERM stops it gracefully."""
+    import signal
+
+    from app.bootstrap import Role, bootstrap
+
+    container = await bootstrap(settings, role=Role.WORKER)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    logging.getLogger("trex").info("worker ready on %s", settings.database_url)
+    await stop.wait()
+    logging.getLogger("trex").info("worker stopping: finishing or giving back its work")
+    await container.aclose()
 
 
 def _graph() -> None:
@@ -103,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             _serve(
                 replace(settings, host=args.host or settings.host, port=args.port or settings.port)
             )
+        elif args.command == "worker":
+            asyncio.run(_work(settings))
         elif args.command == "host-site":
             created = asyncio.run(_create_host_site(settings, args.name, args.origin))
             sys.stdout.write(json.dumps(created, indent=2) + "\n")

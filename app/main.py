@@ -26,7 +26,21 @@ log = logging.getLogger("trex")
 
 
 async def healthz(_: Request) -> JSONResponse:
+    """Alive: the process answers."""
     return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> JSONResponse:
+    """Ready: the database and the bus are reachable, the relay and its listeners alive."""
+    container = getattr(request.app.state, "container", None)
+    if container is None:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    checks = await container.readiness()
+    ready = all(checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "not ready", "checks": checks},
+        status_code=200 if ready else 503,
+    )
 
 
 async def home(_: Request) -> RedirectResponse:
@@ -56,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
+            Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False)),

@@ -23,13 +23,18 @@ class Settings:
     service_timeout_seconds: float = 2.0
     breaker_reset_seconds: float = 30.0
     relay_poll_seconds: float = 1.0
+    # How long a claimed outbox item stays with its worker before another may take it over.
+    relay_lease_seconds: float = 60.0
+    # Scale-out: Redis for live fan-out (unset: in-process); handlers in this process or not.
+    redis_url: str | None = None
+    inprocess_workers: bool = True
     log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         return cls(
-            database_url=env.get("DATABASE_URL", DEFAULT_DATABASE),
+            database_url=_async_driver(env.get("DATABASE_URL", DEFAULT_DATABASE)),
             host=env.get("HOST", "127.0.0.1"),
             port=int(env.get("PORT", "8000")),
             graphiql=env.get("TREX_GRAPHIQL", "1") != "0",
@@ -40,5 +45,16 @@ class Settings:
             service_timeout_seconds=float(env.get("TREX_SERVICE_TIMEOUT_S", "2")),
             breaker_reset_seconds=float(env.get("TREX_BREAKER_RESET_S", "30")),
             relay_poll_seconds=float(env.get("TREX_RELAY_POLL_S", "1")),
+            relay_lease_seconds=float(env.get("TREX_RELAY_LEASE_S", "60")),
+            redis_url=env.get("REDIS_URL") or None,
+            inprocess_workers=env.get("TREX_INPROCESS_WORKERS", "1") != "0",
             log_level=env.get("LOG_LEVEL", "INFO"),
         )
+
+
+def _async_driver(url: str) -> str:
+    """`postgresql://` and `postgres://` URLs get the asyncpg driver the app runs on."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+asyncpg://" + url[len(plain) :]
+    return url

@@ -62,6 +62,15 @@ class OutboxRepository:
             )
         )
 
+    async def release(self, item_ids: list[int]) -> None:
+        """Give back items a stopping worker could not finish: due again at once."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(col(OutboxRow.id).in_(item_ids))
+            .where(col(OutboxRow.done_at).is_(None))
+            .values(claimed_until=None)
+        )
+
     async def pending_count(self) -> int:
         query = select(col(OutboxRow.id)).where(col(OutboxRow.done_at).is_(None))
         return len((await self._session.execute(query)).all())

@@ -148,9 +148,12 @@ class SessionRepository:
         row = await self._session.get(SessionRow, session_id)
         return None if row is None else _to_record(row)
 
-    async def waiting_ids(self) -> list[str]:
-        query = select(col(SessionRow.id)).where(
-            col(SessionRow.status) == SessionStatus.WAITING.value
+    async def waiting_ids(self, since_before: datetime) -> list[str]:
+        """Sessions waiting for an outcome since before `since_before`."""
+        query = (
+            select(col(SessionRow.id))
+            .where(col(SessionRow.status) == SessionStatus.WAITING.value)
+            .where(col(SessionRow.updated_at) < since_before)
         )
         return list((await self._session.execute(query)).scalars().all())
 

@@ -1,9 +1,15 @@
-"""The relay: delivers committed work to its handlers and committed events to the bus.
+"""The relay: pushes committed events to the bus, and hands committed work to its handlers.
 
-It wakes when a transaction that wrote work commits (`kick`), and polls as a fallback, so work
-written by another process or left by a crashed one is found too. Delivery is at least once:
-a handler that fails transiently is retried later with capped exponential backoff; handlers are
-idempotent, so a second delivery has no second effect.
+It wakes when a transaction that wrote events or work commits (`kick`, also sent across
+processes on the bus), and polls as a fallback, so work written by another process or left by a
+crashed one is found too. Every process pushes events; only processes that run workers (the
+server by default, `trex worker` in the scale-out) claim work. Claims are leases: a worker that
+dies keeps its items only until the lease runs out; one that stops cleanly gives back what it
+could not finish. On PostgreSQL, workers claim with `FOR UPDATE SKIP LOCKED`, so two never hold
+the same item.
+
+Delivery is at least once: a handler that fails is retried later with capped exponential backoff
+and jitter; handlers are idempotent, so a second delivery has no second effect.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ from app.tasks import TaskRunner
 
 log = logging.getLogger("trex.relay")
 Handler = Callable[[OutboxItem], Awaitable[None]]
-LEASE = timedelta(seconds=60)
 MAX_BACKOFF_SECONDS = 30.0
+CLAIM_BATCH = 50
 
 
 class RetryLater(Exception):
@@ -38,23 +44,31 @@ class Relay:
     def __init__(
         self,
         db: Database,
-        handlers: Mapping[str, Handler],
+        handlers: Mapping[str, Handler] | None,
         publish_pending: Callable[[], Awaitable[int]],
         clock: Callable[[], datetime],
         *,
         poll_seconds: float = 1.0,
+        lease_seconds: float = 60.0,
         concurrency: int = 8,
     ) -> None:
+        """`handlers` None: this process only pushes events (a server with external workers)."""
         self._db = db
         self._handlers = handlers
         self._publish_pending = publish_pending
         self._clock = clock
         self._poll = poll_seconds
+        self._lease = timedelta(seconds=lease_seconds)
         self._concurrency = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._tasks = TaskRunner()
         self._rng = random.Random()
         self._loop: asyncio.Task[None] | None = None
+        self._in_flight: set[int] = set()
+
+    @property
+    def runs_workers(self) -> bool:
+        return self._handlers is not None
 
     def kick(self) -> None:
         self._wake.set()
@@ -63,10 +77,16 @@ class Relay:
         self._loop = asyncio.create_task(self._run(), name="relay")
 
     async def stop(self, seconds: float = 5) -> None:
+        """Stop claiming; let deliveries under way finish for `seconds`; give back the rest."""
         if self._loop is not None:
             self._loop.cancel()
             await asyncio.gather(self._loop, return_exceptions=True)
         await self._tasks.drain(seconds)
+        if self._in_flight:
+            async with self._db.write() as session:
+                await OutboxRepository(session).release(sorted(self._in_flight))
+            log.info("gave back %d unfinished outbox items", len(self._in_flight))
+            self._in_flight.clear()
 
     @property
     def alive(self) -> bool:
@@ -85,14 +105,19 @@ class Relay:
     async def pump(self) -> int:
         """One pass: push committed events, hand due work to handlers. Returns items started."""
         await self._publish_pending()
+        if self._handlers is None:
+            return 0
         async with self._db.write() as session:
-            claimed = await OutboxRepository(session).claim_due(self._clock(), LEASE, 50)
+            claimed = await OutboxRepository(session).claim_due(
+                self._clock(), self._lease, CLAIM_BATCH
+            )
         for item in claimed:
+            self._in_flight.add(item.id)
             self._tasks.spawn(self._deliver(item), name=f"relay:{item.topic}:{item.id}")
         return len(claimed)
 
     async def _deliver(self, item: OutboxItem) -> None:
-        handler = self._handlers.get(item.topic)
+        handler = (self._handlers or {}).get(item.topic)
         async with self._concurrency:
             try:
                 if handler is None:
@@ -103,6 +128,7 @@ class Relay:
                 return
         async with self._db.write() as session:
             await OutboxRepository(session).done(item.id, self._clock())
+        self._in_flight.discard(item.id)
 
     async def _retry(self, item: OutboxItem, error: Exception) -> None:
         delay = backoff(item.attempts, self._rng)
@@ -119,6 +145,7 @@ class Relay:
         at = self._clock() + timedelta(seconds=delay)
         async with self._db.write() as session:
             await OutboxRepository(session).retry_later(item.id, at, repr(error))
+        self._in_flight.discard(item.id)
         self._tasks.spawn(self._wake_at(delay), name="relay:wake")
 
     async def _wake_at(self, delay: float) -> None:

@@ -21,7 +21,7 @@ class SessionEvents:
         self._db = db
         self._bus = bus
         self._clock = clock
-        self._listeners: list[Callable[[], None]] = []
+        self._listeners: list[Callable[[bool], None]] = []
 
     def record(self, repo: SessionRepository, record: SessionRecord, source: str) -> None:
         """Add the STEP_CHANGED event numbered `record.last_seq` to the open transaction."""
@@ -30,13 +30,13 @@ class SessionEvents:
             StoredEvent(record.id, record.last_seq, STEP_CHANGED, payload, record.updated_at)
         )
 
-    def when_committed(self, listener: Callable[[], None]) -> None:
-        """`listener` runs after each commit that wrote events or work (the relay's kick)."""
+    def when_committed(self, listener: Callable[[bool], None]) -> None:
+        """`listener(work)` runs after each commit that wrote events, and work when `work`."""
         self._listeners.append(listener)
 
-    def committed(self) -> None:
+    def committed(self, work: bool = False) -> None:
         for listener in self._listeners:
-            listener()
+            listener(work)
 
     async def publish_pending(self) -> int:
         """Push committed events that are not pushed yet, oldest first, then mark them.

@@ -13,7 +13,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from app.db.database import Database
@@ -226,7 +226,7 @@ class WorkflowService:
                 outcome = {"kind": "moved", "record": record_snapshot(saved)}
                 repo.remember_outcome(before.id, key, outcome, after.updated_at)
             self._events.record(repo, saved, "transition")
-        self._events.committed()
+        self._events.committed(work=bool(result.work))
         return saved
 
     async def back(self, session_id: str, token: str | None, current_step: str) -> Outcome:
@@ -364,10 +364,11 @@ class WorkflowService:
                 view = await self._views.build(latest)
             yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, view=view)
 
-    async def recover_waiting(self, outcome: dict[str, Any]) -> int:
-        """At start: sessions left waiting by a stopped process get `outcome` and move on."""
+    async def recover_waiting(self, outcome: dict[str, Any], older_than: timedelta) -> int:
+        """Sessions still waiting long after any live process would have answered (theirs
+        stopped) get `outcome` and move on."""
         async with self._db.read() as session:
-            waiting = await SessionRepository(session).waiting_ids()
+            waiting = await SessionRepository(session).waiting_ids(self._clock() - older_than)
         resumed = [await self.resume(session_id, outcome) for session_id in waiting]
         return sum(resumed)
 

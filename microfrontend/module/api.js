@@ -17,17 +17,32 @@ export class ApiError extends Error {
 const GATEWAY_ERRORS = new Set([502, 503, 504]);
 
 /** @param {number} ms @param {AbortSignal} [signal] */
-const sleep = (ms, signal) => new Promise((resolve, reject) => {
-  const timer = setTimeout(resolve, ms);
-  signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
-});
+const sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
 
 export class ApiClient {
   /**
    * @param {{endpoint: string, interceptors?: ((headers: Headers) => void)[], retries?: number,
    *          backoffMs?: number, timeoutMs?: number, signal?: AbortSignal}} options
    */
-  constructor({ endpoint, interceptors = [], retries = 4, backoffMs = 250, timeoutMs = 15000, signal }) {
+  constructor({
+    endpoint,
+    interceptors = [],
+    retries = 4,
+    backoffMs = 250,
+    timeoutMs = 15000,
+    signal,
+  }) {
     this.endpoint = endpoint;
     this.interceptors = interceptors;
     this.retries = retries;
@@ -62,13 +77,15 @@ export class ApiClient {
     const headers = new Headers({ 'Content-Type': 'application/json', Accept: 'application/json' });
     for (const intercept of this.interceptors) intercept(headers);
     const timeout = AbortSignal.timeout(this.timeoutMs);
-    const signal = this.signal && 'any' in AbortSignal ? AbortSignal.any([this.signal, timeout]) : timeout;
+    const signal =
+      this.signal && 'any' in AbortSignal ? AbortSignal.any([this.signal, timeout]) : timeout;
     return fetch(this.endpoint, { method: 'POST', headers, body, signal, credentials: 'omit' });
   }
 
   /** @param {Response} response */
   async #read(response) {
-    if (GATEWAY_ERRORS.has(response.status)) throw new ApiError('network', `HTTP ${response.status}`);
+    if (GATEWAY_ERRORS.has(response.status))
+      throw new ApiError('network', `HTTP ${response.status}`);
     const payload = await response.json().catch(() => null);
     if (payload?.errors?.length) throw new ApiError('graphql', payload.errors[0].message);
     if (!response.ok || !payload?.data) throw new ApiError('http', `HTTP ${response.status}`);

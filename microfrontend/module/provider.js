@@ -53,13 +53,18 @@ export class WorkflowProvider extends EventTarget {
       signal: this.#abort.signal,
       interceptors: [
         (headers) => this.#session && headers.set('Authorization', `Bearer ${this.#session.token}`),
-        (headers) => options.publishableKey && headers.set('X-Publishable-Key', options.publishableKey),
+        (headers) =>
+          options.publishableKey && headers.set('X-Publishable-Key', options.publishableKey),
       ],
     });
   }
 
-  get step() { return this.#step; }
-  get busy() { return this.#busy; }
+  get step() {
+    return this.#step;
+  }
+  get busy() {
+    return this.#busy;
+  }
   /** Lead status events received so far, oldest first. */
   get leadEvents() {
     return [...this.#leadEvents.values()].sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq);
@@ -67,42 +72,53 @@ export class WorkflowProvider extends EventTarget {
 
   /** Resumes the saved session, or starts one. */
   async start() {
-    await this.#request(async () => {
-      const saved = this.store.load();
-      if (saved) {
-        this.#session = saved;
-        const { session } = await this.api.execute(SESSION, { sessionId: saved.sessionId });
-        if (session.__typename !== 'SessionNotFound') return this.#accept(session, 'resume');
-        this.#forget();
-      }
-      const input = { workflowType: this.options.workflowType ?? null, context: this.options.context ?? null };
-      const { startWorkflow } = await this.api.execute(START_WORKFLOW, { input });
-      this.#session = { sessionId: startWorkflow.session.id, token: startWorkflow.session.token };
-      this.store.save(this.#session);
-      return this.#accept(startWorkflow, 'start');
-    }, () => this.start());
+    await this.#request(
+      async () => {
+        const saved = this.store.load();
+        if (saved) {
+          this.#session = saved;
+          const { session } = await this.api.execute(SESSION, { sessionId: saved.sessionId });
+          if (session.__typename !== 'SessionNotFound') return this.#accept(session, 'resume');
+          this.#forget();
+        }
+        const input = {
+          workflowType: this.options.workflowType ?? null,
+          context: this.options.context ?? null,
+        };
+        const { startWorkflow } = await this.api.execute(START_WORKFLOW, { input });
+        this.#session = { sessionId: startWorkflow.session.id, token: startWorkflow.session.token };
+        this.store.save(this.#session);
+        return this.#accept(startWorkflow, 'start');
+      },
+      () => this.start(),
+    );
   }
 
   /** Submits the shown step's answers, under one idempotency key however often it is retried. */
   submit(/** @type {Record<string, any>} */ data) {
     if (this.#busy || !this.#step || !this.#session) return Promise.resolve();
     const input = {
-      sessionId: this.#session.sessionId, currentStep: this.#step.stepId, data, idempotencyKey: newKey(),
+      sessionId: this.#session.sessionId,
+      currentStep: this.#step.stepId,
+      data,
+      idempotencyKey: newKey(),
     };
-    const send = () => this.#request(async () => {
-      const { transition } = await this.api.execute(TRANSITION, { input });
-      this.#accept(transition, 'submit');
-    }, send);
+    const send = () =>
+      this.#request(async () => {
+        const { transition } = await this.api.execute(TRANSITION, { input });
+        this.#accept(transition, 'submit');
+      }, send);
     return send();
   }
 
   back() {
     if (this.#busy || !this.#step || !this.#session) return Promise.resolve();
     const input = { sessionId: this.#session.sessionId, currentStep: this.#step.stepId };
-    const send = () => this.#request(async () => {
-      const { back } = await this.api.execute(BACK, { input });
-      this.#accept(back, 'back');
-    }, send);
+    const send = () =>
+      this.#request(async () => {
+        const { back } = await this.api.execute(BACK, { input });
+        this.#accept(back, 'back');
+      }, send);
     return send();
   }
 
@@ -129,8 +145,12 @@ export class WorkflowProvider extends EventTarget {
       await work();
     } catch (error) {
       if (this.#abort.signal.aborted) return;
+      console.warn('[trex-workflow]', /** @type {Error} */ (error).message); // for the host's developers
       const kind = /** @type {keyof MESSAGES} */ (/** @type {any} */ (error).kind ?? 'graphql');
-      this.#emit('failure', { message: MESSAGES[kind] ?? MESSAGES.graphql, action: { label: 'Try again', run: retry } });
+      this.#emit('failure', {
+        message: MESSAGES[kind] ?? MESSAGES.graphql,
+        action: { label: 'Try again', run: retry },
+      });
     } finally {
       this.#setBusy(false);
     }
@@ -140,7 +160,8 @@ export class WorkflowProvider extends EventTarget {
   #accept(result, cause) {
     switch (result.__typename) {
       case 'ValidationFailed':
-        if (result.step.stepId === this.#step?.stepId) this.#emit('errors', { errors: result.errors });
+        if (result.step.stepId === this.#step?.stepId)
+          this.#emit('errors', { errors: result.errors });
         return;
       case 'StaleStep':
         return this.#show(result.step, 'stale', STALE);
@@ -184,9 +205,14 @@ export class WorkflowProvider extends EventTarget {
         query: SESSION_UPDATES,
         payload: () => ({ authorization: `Bearer ${token}` }),
         // A completion step replays its lead's history (a reload must show the whole timeline).
-        variables: () => ({ sessionId, afterSeq: this.#step?.componentName === 'Completion' ? 0 : this.#lastSeq }),
+        variables: () => ({
+          sessionId,
+          afterSeq: this.#step?.componentName === 'Completion' ? 0 : this.#lastSeq,
+        }),
         next: (data) => this.#onUpdate(data.sessionUpdates),
-        error: () => { this.#updates = null; },
+        error: () => {
+          this.#updates = null;
+        },
       });
     }
     clearInterval(this.#pollTimer);
@@ -197,7 +223,9 @@ export class WorkflowProvider extends EventTarget {
 
   async #poll() {
     if (this.#updates?.open || this.#busy || !this.#session) return;
-    const { session } = await this.api.execute(SESSION, { sessionId: this.#session.sessionId }).catch(() => ({ session: null }));
+    const { session } = await this.api
+      .execute(SESSION, { sessionId: this.#session.sessionId })
+      .catch(() => ({ session: null }));
     if (session && session.__typename !== 'SessionNotFound') this.#accept(session, 'push');
   }
 

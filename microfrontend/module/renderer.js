@@ -54,7 +54,9 @@ export const COMPONENTS = {
 
 /** @param {any} step @param {StepContext} ctx @returns {StepView} */
 export function renderStep(step, ctx) {
-  const component = Object.hasOwn(COMPONENTS, step.componentName) ? COMPONENTS[step.componentName] : genericForm;
+  const component = Object.hasOwn(COMPONENTS, step.componentName)
+    ? COMPONENTS[step.componentName]
+    : genericForm;
   const view = component(step, ctx);
   return view instanceof Node ? { element: view } : view;
 }

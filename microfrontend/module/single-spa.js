@@ -7,19 +7,28 @@
 
 /** @type {Map<string, HTMLElement>} */
 const mounted = new Map();
-const ATTRIBUTES = { endpoint: 'endpoint', publishableKey: 'publishable-key', workflowType: 'workflow-type' };
+const ATTRIBUTES = {
+  endpoint: 'endpoint',
+  publishableKey: 'publishable-key',
+  workflowType: 'workflow-type',
+};
 
 /** @param {string} name */
 function containerFor(name) {
   const id = `single-spa-application:${name}`;
-  return document.getElementById(id) ?? document.body.appendChild(Object.assign(document.createElement('div'), { id }));
+  return (
+    document.getElementById(id) ??
+    document.body.appendChild(Object.assign(document.createElement('div'), { id }))
+  );
 }
 
 export async function bootstrap() {}
 
 /** @param {{name: string, domElement?: HTMLElement, context?: Record<string, any>} & Record<string, any>} props */
 export async function mount(props) {
-  const element = /** @type {HTMLElement & {context: Record<string, any>}} */ (document.createElement('trex-workflow'));
+  const element = /** @type {HTMLElement & {context: Record<string, any>}} */ (
+    document.createElement('trex-workflow')
+  );
   for (const [prop, attribute] of Object.entries(ATTRIBUTES)) {
     if (props[prop]) element.setAttribute(attribute, props[prop]);
   }

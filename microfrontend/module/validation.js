@@ -15,11 +15,15 @@ const FORMAT_MESSAGES = {
   date: 'Enter a date as YYYY-MM-DD.',
 };
 const TEXT_TYPES = new Set(['string', 'text', ...Object.keys(FORMAT_MESSAGES)]);
-const fmt = (/** @type {number} */ n) => n.toLocaleString('en-US');
+// Thousands separators for amounts, not for years.
+const fmt = (/** @type {number} */ n) =>
+  Math.abs(n) >= 10000 ? n.toLocaleString('en-US') : String(n);
 
 /** Empty, as the server sees it. @param {any} value */
 export const isMissing = (value) =>
-  value == null || (typeof value === 'string' && !value.trim()) || (Array.isArray(value) && !value.length);
+  value == null ||
+  (typeof value === 'string' && !value.trim()) ||
+  (Array.isArray(value) && !value.length);
 
 /**
  * The first rule `value` breaks, or null.
@@ -35,8 +39,15 @@ export function checkField(rule, value, labelOf, values, name, today = new Date(
   if (isMissing(value)) {
     const others = rule.requiredUnless ?? [];
     if (others.length) {
-      const given = others.some((/** @type {string} */ o) => !isMissing(values[o]) && values[o] !== false);
-      return given ? null : { code: 'one_of_required', message: `Give ${label} or ${others.map(labelOf).join(' or ')}.` };
+      const given = others.some(
+        (/** @type {string} */ o) => !isMissing(values[o]) && values[o] !== false,
+      );
+      return given
+        ? null
+        : {
+            code: 'one_of_required',
+            message: `Give ${label} or ${others.map(labelOf).join(' or ')}.`,
+          };
     }
     return rule.required ? { code: 'required', message: `${label} is required.` } : null;
   }
@@ -54,11 +65,21 @@ export function checkField(rule, value, labelOf, values, name, today = new Date(
 /** @param {Record<string, any>} rule @param {any} value @param {string} label */
 function checkNumber(rule, value, label) {
   const integral = rule.type === 'integer';
-  if (typeof value !== 'number' || !Number.isFinite(value) || (integral && !Number.isInteger(value))) {
-    return { code: 'type', message: `${label} must be ${integral ? 'a whole number' : 'a number'}.` };
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (integral && !Number.isInteger(value))
+  ) {
+    return {
+      code: 'type',
+      message: `${label} must be ${integral ? 'a whole number' : 'a number'}.`,
+    };
   }
   if (rule.exclusiveMinimum != null && value <= rule.exclusiveMinimum) {
-    return { code: 'minimum', message: `${label} must be more than ${fmt(rule.exclusiveMinimum)}.` };
+    return {
+      code: 'minimum',
+      message: `${label} must be more than ${fmt(rule.exclusiveMinimum)}.`,
+    };
   }
   if (rule.minimum != null && value < rule.minimum) {
     return { code: 'minimum', message: `${label} must be at least ${fmt(rule.minimum)}.` };
@@ -73,15 +94,23 @@ function checkNumber(rule, value, label) {
 function checkText(rule, value, label, today) {
   const text = String(value).trim();
   if (rule.maxLength != null && text.length > rule.maxLength) {
-    return { code: 'max_length', message: `${label} must be at most ${rule.maxLength} characters.` };
+    return {
+      code: 'max_length',
+      message: `${label} must be at most ${rule.maxLength} characters.`,
+    };
   }
   const normalized = normalize(rule, text);
   if (rule.pattern && !new RegExp(rule.pattern).test(normalized)) {
     const message = /** @type {Record<string, string>} */ (FORMAT_MESSAGES)[rule.type];
-    return message ? { code: 'format', message } : { code: 'pattern', message: `${label} is not in the expected format.` };
+    return message
+      ? { code: 'format', message }
+      : { code: 'pattern', message: `${label} is not in the expected format.` };
   }
   if (rule.checkDigit === 'vin' && !vinCheckDigitOk(normalized)) {
-    return { code: 'vin_check_digit', message: "This VIN's check digit does not match: check for typos." };
+    return {
+      code: 'vin_check_digit',
+      message: "This VIN's check digit does not match: check for typos.",
+    };
   }
   if (rule.minAge != null || rule.maxAge != null) return checkAge(rule, normalized, label, today);
   return null;
@@ -99,8 +128,9 @@ function checkAge(rule, iso, label, today) {
   const [year, month, day] = iso.split('-').map(Number);
   const born = new Date(year, month - 1, day);
   if (born.getMonth() !== month - 1) return { code: 'format', message: FORMAT_MESSAGES.date };
-  const birthdayPassed = today.getMonth() > born.getMonth()
-    || (today.getMonth() === born.getMonth() && today.getDate() >= born.getDate());
+  const birthdayPassed =
+    today.getMonth() > born.getMonth() ||
+    (today.getMonth() === born.getMonth() && today.getDate() >= born.getDate());
   const age = today.getFullYear() - year - (birthdayPassed ? 0 : 1);
   if (rule.minAge != null && age < rule.minAge) {
     return { code: 'min_age', message: `You must be at least ${rule.minAge} years old.` };
@@ -115,12 +145,16 @@ const VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 /** Letter → value in the VIN check-digit sum (I, O, Q never occur). */
 const VIN_VALUES = Object.fromEntries(
   ['ABCDEFGH', 'JKLMN', 'P', 'R', 'STUVWXYZ'].flatMap((letters, i) =>
-    [...letters].map((c, j) => [c, [1, 1, 7, 9, 2][i] + j])),
+    [...letters].map((c, j) => [c, [1, 1, 7, 9, 2][i] + j]),
+  ),
 );
 
 /** @param {string} vin */
 export function vinCheckDigitOk(vin) {
-  const sum = [...vin].reduce((total, c, i) => total + (/\d/.test(c) ? Number(c) : VIN_VALUES[c] ?? 0) * VIN_WEIGHTS[i], 0);
+  const sum = [...vin].reduce(
+    (total, c, i) => total + (/\d/.test(c) ? Number(c) : (VIN_VALUES[c] ?? 0)) * VIN_WEIGHTS[i],
+    0,
+  );
   const digit = sum % 11 === 10 ? 'X' : String(sum % 11);
   return vin[8] === digit;
 }
@@ -145,16 +179,27 @@ export function checkAll(rules, values, labelOf, only) {
   for (const cross of rules.crossField ?? []) {
     const [low, high] = [values[cross.low], values[cross.high]];
     const bothFine = !errors.some((e) => e.field === cross.low || e.field === cross.high);
-    if (cross.rule === 'range_order' && names.includes(cross.high) && bothFine
-        && typeof low === 'number' && typeof high === 'number' && low > high) {
+    if (
+      cross.rule === 'range_order' &&
+      names.includes(cross.high) &&
+      bothFine &&
+      typeof low === 'number' &&
+      typeof high === 'number' &&
+      low > high
+    ) {
       errors.push({
-        field: cross.high, code: 'range_order',
+        field: cross.high,
+        code: 'range_order',
         message: `${labelOf(cross.high)} must not be less than ${labelOf(cross.low)} (${fmt(low)}).`,
       });
     }
   }
   return errors;
 }
+
+/** "Dealer name" → "dealer name", but "VIN" stays. @param {string} label */
+const lower = (label) =>
+  label === label.toUpperCase() ? label : label[0].toLowerCase() + label.slice(1);
 
 /**
  * A short hint shown under a field before anything goes wrong.
@@ -168,10 +213,17 @@ export function hintFor(rule, labelOf) {
     ssn: 'Used for this check only; never stored.',
   };
   const parts = [/** @type {Record<string, string>} */ (hints)[rule.type]];
-  if (rule.requiredUnless?.length) parts.push(`Or give ${rule.requiredUnless.map(labelOf).join(' or ')}.`);
-  if ((rule.type === 'integer') && rule.minimum != null && rule.maximum != null && rule.maximum <= 100) {
+  if (rule.requiredUnless?.length)
+    parts.push(`Or give ${rule.requiredUnless.map((n) => lower(labelOf(n))).join(' or ')}.`);
+  if (
+    rule.type === 'integer' &&
+    rule.minimum != null &&
+    rule.maximum != null &&
+    rule.maximum <= 100
+  ) {
     parts.push(`From ${fmt(rule.minimum)} to ${fmt(rule.maximum)}.`);
   }
-  if (rule.type === 'text' && rule.maxLength) parts.push(`Up to ${fmt(rule.maxLength)} characters.`);
+  if (rule.type === 'text' && rule.maxLength)
+    parts.push(`Up to ${fmt(rule.maxLength)} characters.`);
   return parts.filter(Boolean).join(' ') || undefined;
 }

@@ -24,17 +24,36 @@ export class WorkflowView {
     this.live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.banner = h('div');
     this.section = h('section', { class: 'step', 'aria-busy': 'true' }, loading());
-    this.container = h('div', { class: 'trex', part: 'container' }, this.topbar, this.live, this.banner, this.section);
+    this.container = h(
+      'div',
+      { class: 'trex', part: 'container' },
+      this.topbar,
+      this.live,
+      this.banner,
+      this.section,
+    );
     root.append(this.container);
     // The control that started a request gets the spinner.
-    this.container.addEventListener('click', (event) => {
-      this.#pressed = /** @type {HTMLElement} */ (event.target).closest('[data-submit], [data-back]');
-    }, true);
-    this.container.addEventListener('submit', (event) => {
-      this.#pressed = /** @type {SubmitEvent} */ (event).submitter;
-    }, true);
+    this.container.addEventListener(
+      'click',
+      (event) => {
+        this.#pressed = /** @type {HTMLElement} */ (event.target).closest(
+          '[data-submit], [data-back]',
+        );
+      },
+      true,
+    );
+    this.container.addEventListener(
+      'submit',
+      (event) => {
+        this.#pressed = /** @type {SubmitEvent} */ (event).submitter;
+      },
+      true,
+    );
     const listen = (/** @type {string} */ type, /** @type {(detail: any) => void} */ handler) =>
-      provider.addEventListener(type, (event) => handler(/** @type {CustomEvent} */ (event).detail));
+      provider.addEventListener(type, (event) =>
+        handler(/** @type {CustomEvent} */ (event).detail),
+      );
     listen('step', (detail) => this.#showStep(detail));
     listen('errors', ({ errors }) => this.#showErrors(errors));
     listen('busy', ({ busy }) => this.#setBusy(busy));
@@ -45,7 +64,9 @@ export class WorkflowView {
   announce(message) {
     this.live.textContent = '';
     // A separate task, so the same message twice is announced twice.
-    setTimeout(() => { this.live.textContent = message; }, 50);
+    setTimeout(() => {
+      this.live.textContent = message;
+    }, 50);
   }
 
   /** @param {{step: any, cause: string, notice?: string}} detail */
@@ -65,7 +86,11 @@ export class WorkflowView {
       signal: this.#stepScope.signal,
     });
     const notices = [why, step.message].filter((text, i, all) => text && all.indexOf(text) === i);
-    this.section.replaceChildren(heading, ...notices.map((text) => notice(/** @type {string} */ (text))), this.#current.element);
+    this.section.replaceChildren(
+      heading,
+      ...notices.map((text) => notice(/** @type {string} */ (text))),
+      this.#current.element,
+    );
     this.section.setAttribute('aria-labelledby', headingId);
     this.section.dataset.stepId = step.stepId;
     this.section.dataset.component = step.componentName;
@@ -77,30 +102,53 @@ export class WorkflowView {
     if (cause === 'push') this.announce(`Updated: ${step.title}`);
     const host = /** @type {HTMLElement} */ (this.root.host);
     host.dataset.step = step.stepId;
-    host.dispatchEvent(new CustomEvent('trex-step', {
-      bubbles: true, composed: true,
-      detail: { stepId: step.stepId, componentName: step.componentName, title: step.title, cause },
-    }));
-    if (firstRender) host.dispatchEvent(new CustomEvent('trex-first-step', { bubbles: true, composed: true }));
+    host.dispatchEvent(
+      new CustomEvent('trex-step', {
+        bubbles: true,
+        composed: true,
+        detail: {
+          stepId: step.stepId,
+          componentName: step.componentName,
+          title: step.title,
+          cause,
+        },
+      }),
+    );
+    if (firstRender)
+      host.dispatchEvent(new CustomEvent('trex-first-step', { bubbles: true, composed: true }));
   }
 
   /** @param {any} step */
   #renderTopbar(step) {
     const back = step.navigation.canGoBack
-      ? button('‹ Back', { variant: 'link', onClick: () => this.provider.back(), attrs: { 'data-back': true, 'aria-label': 'Back to the previous step' } })
+      ? button('‹ Back', {
+          variant: 'link',
+          onClick: () => this.provider.back(),
+          attrs: { 'data-back': true, 'aria-label': 'Back to the previous step' },
+        })
       : null;
-    this.topbar.replaceChildren(...[back, progressBar(step.navigation.progress)].filter((n) => n !== null));
+    this.topbar.replaceChildren(
+      ...[back, progressBar(step.navigation.progress)].filter((n) => n !== null),
+    );
   }
 
   /** @param {{field: string, code: string, message: string}[]} errors */
   #showErrors(errors) {
     const unplaced = this.#current?.showErrors ? this.#current.showErrors(errors) : errors;
     if (unplaced.length) {
-      this.banner.replaceChildren(errorBanner('Please check your answers.', undefined, unplaced.map((e) => e.message)));
+      this.banner.replaceChildren(
+        errorBanner(
+          'Please check your answers.',
+          undefined,
+          unplaced.map((e) => e.message),
+        ),
+      );
     } else {
       this.banner.replaceChildren();
     }
-    this.announce(`${errors.length === 1 ? 'One answer needs' : `${errors.length} answers need`} attention.`);
+    this.announce(
+      `${errors.length === 1 ? 'One answer needs' : `${errors.length} answers need`} attention.`,
+    );
   }
 
   /** @param {boolean} busy */
@@ -125,4 +173,9 @@ export class WorkflowView {
 }
 
 const loading = () =>
-  h('div', { class: 'row' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), h('p', null, 'Loading…'));
+  h(
+    'div',
+    { class: 'row' },
+    h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+    h('p', null, 'Loading…'),
+  );

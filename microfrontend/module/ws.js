@@ -63,7 +63,11 @@ export function subscribe(options) {
       case 'connection_ack':
         clearTimeout(ackTimer);
         attempt = 0;
-        send({ id: '1', type: 'subscribe', payload: { query: options.query, variables: options.variables() } });
+        send({
+          id: '1',
+          type: 'subscribe',
+          payload: { query: options.query, variables: options.variables() },
+        });
         setOpen(true);
         break;
       case 'ping':

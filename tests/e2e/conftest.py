@@ -17,13 +17,15 @@ from starlette.applications import Starlette
 from app.bootstrap import Container
 from app.main import create_app
 from app.settings import Settings
+from tests import stack
 from tests.e2e.client import Api
 
 
 def quick_settings(folder: Path, **changes: Any) -> Settings:
-    """Embedded defaults on a SQLite file of `folder`, with the sandbox services 50× faster."""
+    """A fresh database of the stack under test, with the sandbox services 50× faster."""
     settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{folder / 'trex.db'}",
+        database_url=stack.database_url(folder),
+        redis_url=stack.redis_url(),
         sandbox_latency_scale=0.02,
         relay_poll_seconds=0.2,
         credit_deadline_seconds=2.0,

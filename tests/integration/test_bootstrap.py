@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
@@ -24,6 +26,7 @@ async def test_a_broken_definition_stops_start_up_naming_the_step(settings: Sett
 
 
 async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Settings) -> None:
+    """Past twice the credit deadline (plus 5 s) no live process can still be asking."""
     container = await bootstrap(settings)
     service = container.service
     started = await service.start("selling", None, Caller())
@@ -49,7 +52,8 @@ async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Se
     ]:
         moved = await service.transition(session_id, token, step, data, None)
         assert isinstance(moved, Moved), moved
-    # A crash: the session waits for a credit result that the stopped process will never get.
+    # A crash: the session waits for a credit result that the stopped process will never get,
+    # and has waited longer than any live process would.
     async with container.db.write() as session:
         repo = SessionRepository(session)
         record = await repo.get(session_id)
@@ -60,10 +64,16 @@ async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Se
             status=SessionStatus.WAITING,
             path=(*record.state.path, "credit_check", "credit_check_pending"),
         )
-        await repo.save(replace(record, state=waiting))
+        long_ago = record.updated_at - timedelta(seconds=2 * settings.credit_deadline_seconds + 6)
+        await repo.save(replace(record, state=waiting, updated_at=long_ago))
     await container.aclose()
     restarted = await bootstrap(settings)
-    resumed = await restarted.service.current(session_id, token)
+    async with asyncio.timeout(5):
+        while True:  # the sweeper runs at start and then every few seconds
+            resumed = await restarted.service.current(session_id, token)
+            if isinstance(resumed, Moved) and resumed.view.step.id != "credit_check_pending":
+                break
+            await asyncio.sleep(0.05)
     await restarted.aclose()
     assert isinstance(resumed, Moved)
     assert resumed.view.step.id == "selling_confirmation"

@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -23,6 +24,7 @@ from app.db.repositories import (
     StoredEvent,
 )
 from app.db.tables import VehicleRow
+from tests import stack
 from workflows.engine import SessionState
 from workflows.model import SessionStatus
 
@@ -30,7 +32,7 @@ NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 def _url(tmp_path: Path) -> str:
-    return f"sqlite+aiosqlite:///{tmp_path / 'trex.db'}"
+    return stack.database_url(tmp_path)
 
 
 def _session(session_id: str = "s-1") -> SessionRecord:
@@ -81,6 +83,7 @@ def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
     assert [run.returncode for run in runs] == [0, 0, 0, 0], errors
 
 
+@pytest.mark.skipif(stack.SCALEOUT, reason="SQLite only")
 async def test_the_wal_journal_is_on(tmp_path: Path) -> None:
     db = await _migrated(tmp_path)
     async with db.read() as session:

@@ -15,7 +15,8 @@ if (!singleSpa) {
     activeWhen: active,
     customProps: { endpoint: '/graphql', context: { page: '/demo/single-spa' } },
   });
-  window.addEventListener('single-spa:app-change', () => {
+  // After every route change single-spa has handled: show where the application stands.
+  window.addEventListener('single-spa:routing-event', () => {
     status.textContent = getAppStatus('t-rex');
     document.getElementById('home').hidden = active(window.location);
   });

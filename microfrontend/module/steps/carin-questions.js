@@ -6,6 +6,12 @@ import { fieldForm } from '../form.js';
 export function carInQuestions(step, ctx) {
   return fieldForm(step, ctx, {
     submitLabel: 'Find my matches',
-    before: [h('p', { class: 'muted' }, 'A few questions, and CarIn ranks every car in stock by how well it fits you.')],
+    before: [
+      h(
+        'p',
+        { class: 'muted' },
+        'A few questions, and CarIn ranks every car in stock by how well it fits you.',
+      ),
+    ],
   });
 }

@@ -14,7 +14,10 @@ import { genericForm } from './generic-form.js';
  */
 export function optionButtons(step, ctx, descriptions = {}, labelledBy = ctx.headingId) {
   const [field] = step.fields;
-  const parse = field.type === 'boolean' ? (/** @type {string} */ v) => v === 'true' : (/** @type {string} */ v) => v;
+  const parse =
+    field.type === 'boolean'
+      ? (/** @type {string} */ v) => v === 'true'
+      : (/** @type {string} */ v) => v;
   const previous = step.values?.[field.name];
   return h(
     'div',
@@ -22,15 +25,18 @@ export function optionButtons(step, ctx, descriptions = {}, labelledBy = ctx.hea
     field.options.map((/** @type {{value: string, label: string}} */ option) => {
       const chosen = previous != null && String(previous) === option.value;
       const description = descriptions[option.value];
-      const element = button([
-        h('span', { class: 'choice-label' }, option.label),
-        description ? h('span', { class: 'choice-description' }, description) : null,
-        chosen ? h('span', { class: 'sr-only' }, ' (your previous answer)') : null,
-      ], {
-        variant: 'choice',
-        attrs: { 'data-submit': true, 'data-value': option.value },
-        onClick: () => ctx.submit({ [field.name]: parse(option.value) }),
-      });
+      const element = button(
+        [
+          h('span', { class: 'choice-label' }, option.label),
+          description ? h('span', { class: 'choice-description' }, description) : null,
+          chosen ? h('span', { class: 'sr-only' }, ' (your previous answer)') : null,
+        ],
+        {
+          variant: 'choice',
+          attrs: { 'data-submit': true, 'data-value': option.value },
+          onClick: () => ctx.submit({ [field.name]: parse(option.value) }),
+        },
+      );
       if (chosen) element.classList.add('chosen');
       return element;
     }),

@@ -20,8 +20,10 @@ const LABELS = Object.fromEntries([...STAGES, ['REJECTED', 'Not accepted']]);
 /** A short line from an event's detail. @param {string} status @param {Record<string, any>} detail */
 function detailText(status, detail = {}) {
   if (status === 'SCORED' && detail.score != null) return `Score ${detail.score} of 100`;
-  if (status === 'DEALER_ASSIGNED' && detail.dealers?.length > 1) return `${detail.dealers.length} dealers`;
-  if (status === 'CONTACTED' && detail.channel) return `By ${detail.channel === 'sms' ? 'text message' : detail.channel}`;
+  if (status === 'DEALER_ASSIGNED' && detail.dealers?.length > 1)
+    return `${detail.dealers.length} dealers`;
+  if (status === 'CONTACTED' && detail.channel)
+    return `By ${detail.channel === 'sms' ? 'text message' : detail.channel}`;
   if (status === 'REJECTED') return detail.reason ?? '';
   return '';
 }
@@ -34,8 +36,11 @@ function timeline(events, known) {
   const byStatus = new Map(events.map((e) => [e.status, e]));
   const rows = STAGES.map(([status, label]) => {
     const event = byStatus.get(status);
-    const done = Boolean(event) || status === 'RECEIVED' || status === known.leadStatus
-      || (status === 'COMPLETED' && known.completed);
+    const done =
+      Boolean(event) ||
+      status === 'RECEIVED' ||
+      status === known.leadStatus ||
+      (status === 'COMPLETED' && known.completed);
     return row(done ? 'done' : 'waiting', label, event);
   });
   const rejected = byStatus.get('REJECTED');
@@ -48,10 +53,19 @@ function row(state, label, event) {
   const mark = { done: '✓', waiting: '', failed: '✕' }[state];
   const spoken = { done: 'done', waiting: 'waiting', failed: 'failed' }[state];
   const detail = event ? detailText(event.status, event.detail) : '';
-  return h('li', { class: state, 'data-status': event?.status ?? null },
+  return h(
+    'li',
+    { class: state, 'data-status': event?.status ?? null },
     h('span', { class: 'dot', 'aria-hidden': 'true' }, mark),
-    h('span', null, label, detail ? h('span', { class: 'muted' }, ` · ${detail}`) : null, h('span', { class: 'sr-only' }, ` (${spoken})`)),
-    event ? h('time', { datetime: event.at }, clockTime(event.at)) : h('span'));
+    h(
+      'span',
+      null,
+      label,
+      detail ? h('span', { class: 'muted' }, ` · ${detail}`) : null,
+      h('span', { class: 'sr-only' }, ` (${spoken})`),
+    ),
+    event ? h('time', { datetime: event.at }, clockTime(event.at)) : h('span'),
+  );
 }
 
 /** @type {import('../renderer.js').Component} */
@@ -61,34 +75,65 @@ export function completion(step, ctx) {
   const timelines = h('div', { class: 'stack' });
   const render = () => {
     const events = ctx.provider.leadEvents;
-    const leadIds = [step.leadId, ...new Set(events.map((e) => e.leadId).filter((id) => id !== step.leadId))];
-    timelines.replaceChildren(...leadIds.map((leadId) => {
-      const own = events.filter((e) => e.leadId === leadId);
-      const reference = leadId === step.leadId ? null : own[0]?.leadReference;
-      return h('div', { 'data-lead-id': leadId }, reference ? h('p', { class: 'muted' }, `Lead ${reference}`) : null,
-        timeline(own, leadId === step.leadId ? known : {}));
-    }));
+    const leadIds = [
+      step.leadId,
+      ...new Set(events.map((e) => e.leadId).filter((id) => id !== step.leadId)),
+    ];
+    timelines.replaceChildren(
+      ...leadIds.map((leadId) => {
+        const own = events.filter((e) => e.leadId === leadId);
+        const reference = leadId === step.leadId ? null : own[0]?.leadReference;
+        return h(
+          'div',
+          { 'data-lead-id': leadId },
+          reference ? h('p', { class: 'muted' }, `Lead ${reference}`) : null,
+          timeline(own, leadId === step.leadId ? known : {}),
+        );
+      }),
+    );
   };
-  ctx.provider.addEventListener('lead', (event) => {
-    const lead = /** @type {CustomEvent} */ (event).detail.event;
-    render();
-    const detail = detailText(lead.status, lead.detail);
-    ctx.announce(`${lead.leadReference}: ${LABELS[lead.status] ?? humanize(lead.status)}${detail ? `, ${detail}` : ''}.`);
-  }, { signal: ctx.signal });
+  ctx.provider.addEventListener(
+    'lead',
+    (event) => {
+      const lead = /** @type {CustomEvent} */ (event).detail.event;
+      render();
+      const detail = detailText(lead.status, lead.detail);
+      const text = `${lead.leadReference}: ${LABELS[lead.status] ?? humanize(lead.status)}${detail ? `, ${detail}` : ''}`;
+      ctx.announce(text.endsWith('.') ? text : `${text}.`);
+    },
+    { signal: ctx.signal },
+  );
   render();
 
-  return h('div', { class: 'stack' },
-    card({ surface: true },
+  return h(
+    'div',
+    { class: 'stack' },
+    card(
+      { surface: true },
       h('p', null, 'Your reference'),
       h('p', { class: 'reference', 'data-lead-reference': step.leadReference }, step.leadReference),
       step.linkedLeadReferences?.length
-        ? h('p', { class: 'muted' }, `Also sent: ${step.linkedLeadReferences.join(', ')}`) : null),
-    h('section', { class: 'stack', 'aria-labelledby': headingId, style: 'gap: 0.5em' },
-      h('h3', { id: headingId, style: 'margin: 0' }, 'Progress'),
-      timelines),
+        ? h('p', { class: 'muted' }, `Also sent: ${step.linkedLeadReferences.join(', ')}`)
+        : null,
+    ),
+    h(
+      'section',
+      { class: 'stack snug', 'aria-labelledby': headingId },
+      h('h3', { id: headingId }, 'Progress'),
+      timelines,
+    ),
     step.nextSteps?.length
-      ? h('section', { class: 'stack', style: 'gap: 0.5em' }, h('h3', { style: 'margin: 0' }, 'What happens next'),
-        h('ul', { class: 'reasons' }, step.nextSteps.map((/** @type {string} */ text) => h('li', null, text))))
+      ? h(
+          'section',
+          { class: 'stack snug' },
+          h('h3', null, 'What happens next'),
+          h(
+            'ul',
+            { class: 'reasons' },
+            step.nextSteps.map((/** @type {string} */ text) => h('li', null, text)),
+          ),
+        )
       : null,
-    summaryCard(step.summary, 'What you sent'));
+    summaryCard(step.summary, 'What you sent'),
+  );
 }

@@ -6,6 +6,8 @@ import { creditCard, summaryCard } from './summary.js';
 export function contactConfirmation(step, ctx) {
   return fieldForm(step, ctx, {
     submitLabel: 'Confirm and send',
-    before: [creditCard(step.credit), summaryCard(step.summary, 'You are sending')].filter((n) => n !== null),
+    before: [creditCard(step.credit), summaryCard(step.summary, 'You are sending')].filter(
+      (n) => n !== null,
+    ),
   });
 }

@@ -6,6 +6,12 @@ import { fieldForm } from '../form.js';
 export function creditCheck(step, ctx) {
   return fieldForm(step, ctx, {
     submitLabel: 'Run the credit check',
-    before: [h('p', { class: 'muted' }, 'The check takes a few seconds. Your Social Security number is used for it only and is never stored.')],
+    before: [
+      h(
+        'p',
+        { class: 'muted' },
+        'The check takes a few seconds; this page moves on by itself when the answer arrives.',
+      ),
+    ],
   });
 }

@@ -9,10 +9,15 @@ export function creditConsent(step, ctx) {
   const [field] = step.fields;
   if (step.fields.length !== 1 || !field.options?.length) return genericForm(step, ctx);
   const questionId = uid('question');
-  return h('div', { class: 'stack' },
-    card({ surface: true },
+  return h(
+    'div',
+    { class: 'stack' },
+    card(
+      { surface: true },
       h('p', null, step.consentText),
-      h('p', { class: 'muted', style: 'font-size: 0.85em' }, `Consent text version ${step.consentVersion}`)),
-    h('p', { id: questionId, style: 'font-weight: 600' }, field.label),
-    optionButtons(step, ctx, {}, questionId));
+      h('p', { class: 'muted small' }, `Consent text version ${step.consentVersion}`),
+    ),
+    h('p', { id: questionId, class: 'strong' }, field.label),
+    optionButtons(step, ctx, {}, questionId),
+  );
 }

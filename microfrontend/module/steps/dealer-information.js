@@ -22,34 +22,64 @@ function dealerPicker(dealers, common, ctx) {
   const shown = h('p', { 'aria-live': 'polite' });
   const open = button('Choose a dealer', { variant: 'secondary', onClick: () => pick() });
   const update = () => {
-    shown.replaceChildren(chosen ? h('strong', null, chosen.name) : h('span', { class: 'muted' }, 'No dealer chosen yet.'),
-      chosen ? ` · ${place(chosen)}` : '');
+    shown.replaceChildren(
+      chosen
+        ? h('strong', null, chosen.name)
+        : h('span', { class: 'muted' }, 'No dealer chosen yet.'),
+      chosen ? ` · ${place(chosen)}` : '',
+    );
     open.textContent = chosen ? 'Change dealer' : 'Choose a dealer';
   };
-  const field = control({ ...common, fieldset: true }, [open], h('div', { class: 'row' }, shown, open), () => chosen?.id);
+  const field = control(
+    { ...common, fieldset: true },
+    [open],
+    h('div', { class: 'row' }, shown, open),
+    () => chosen?.id,
+  );
 
   function pick() {
-    const search = /** @type {HTMLInputElement} */ (h('input', {
-      class: 'input', type: 'search', 'aria-label': 'Search dealers', placeholder: 'Name, city, state or ZIP',
-    }));
+    const search = /** @type {HTMLInputElement} */ (
+      h('input', {
+        class: 'input',
+        type: 'search',
+        'aria-label': 'Search dealers',
+        placeholder: 'Name, city, state or ZIP',
+      })
+    );
     const count = h('p', { class: 'muted', role: 'status' });
     const list = h('ul', { class: 'picker-list', 'aria-label': 'Dealers' });
-    const modal = openModal(ctx.modalHost, { title: 'Choose a dealer', body: h('div', { class: 'stack' }, search, count, list) });
+    const modal = openModal(ctx.modalHost, {
+      title: 'Choose a dealer',
+      body: h('div', { class: 'stack' }, search, count, list),
+    });
     const render = () => {
       const query = search.value.trim().toLowerCase();
       const matches = dealers.filter((d) => `${d.name} ${place(d)}`.toLowerCase().includes(query));
       count.textContent = matches.length === 1 ? 'One dealer' : `${matches.length} dealers`;
-      list.replaceChildren(...matches.map((dealer) => h('li', null, button(
-        [h('span', { class: 'choice-label' }, dealer.name), h('span', { class: 'choice-description' }, place(dealer))],
-        {
-          variant: 'choice', attrs: { 'data-dealer-id': dealer.id },
-          onClick: () => {
-            chosen = dealer;
-            update();
-            field.setError('');
-            modal.close();
-          },
-        }))));
+      list.replaceChildren(
+        ...matches.map((dealer) =>
+          h(
+            'li',
+            null,
+            button(
+              [
+                h('span', { class: 'choice-label' }, dealer.name),
+                h('span', { class: 'choice-description' }, place(dealer)),
+              ],
+              {
+                variant: 'choice',
+                attrs: { 'data-dealer-id': dealer.id },
+                onClick: () => {
+                  chosen = dealer;
+                  update();
+                  field.setError('');
+                  modal.close();
+                },
+              },
+            ),
+          ),
+        ),
+      );
     };
     search.addEventListener('input', render);
     render();

@@ -6,6 +6,12 @@ import { fieldForm } from '../form.js';
 export function dealerNetwork(step, ctx) {
   return fieldForm(step, ctx, {
     submitLabel: 'Offer my car',
-    before: [h('p', { class: 'muted' }, 'We offer your car to the dealers of our network near you. Give the VIN, or the make, model and year.')],
+    before: [
+      h(
+        'p',
+        { class: 'muted' },
+        'We offer your car to the dealers of our network near you. Give the VIN, or the make, model and year.',
+      ),
+    ],
   });
 }

@@ -5,10 +5,22 @@ const AWAITING = { credit_result: 'the credit bureau’s answer' };
 
 /** @type {import('../renderer.js').Component} */
 export function pending(step) {
-  const what = /** @type {Record<string, string>} */ (AWAITING)[step.awaiting] ?? humanize(step.awaiting).toLowerCase();
-  return h('div', { class: 'row', style: 'gap: 1em; flex-wrap: nowrap' },
+  const what =
+    /** @type {Record<string, string>} */ (AWAITING)[step.awaiting] ??
+    humanize(step.awaiting).toLowerCase();
+  return h(
+    'div',
+    { class: 'row pending' },
     h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-    h('div', { class: 'stack', style: 'gap: 0.25em' },
+    h(
+      'div',
+      { class: 'stack tight' },
       h('p', null, `Waiting for ${what}, since ${clockTime(step.since)}.`),
-      h('p', { class: 'muted' }, 'This usually takes a few seconds. The page moves on by itself; no need to reload.')));
+      h(
+        'p',
+        { class: 'muted' },
+        'This usually takes a few seconds. The page moves on by itself; no need to reload.',
+      ),
+    ),
+  );
 }

@@ -5,7 +5,9 @@ import { fieldForm } from '../form.js';
 /** @type {import('../renderer.js').Component} */
 export function privateBuyerDetails(step, ctx) {
   // The fields outside the vehicle group are about the buyer: group them too.
-  const fields = step.fields.map((/** @type {any} */ f) => (f.group ? f : { ...f, group: 'buyer' }));
+  const fields = step.fields.map((/** @type {any} */ f) =>
+    f.group ? f : { ...f, group: 'buyer' },
+  );
   return fieldForm(step, ctx, {
     fields,
     groupLabels: { buyer: 'The buyer' },

@@ -17,7 +17,8 @@ function shown(key, value) {
 }
 
 /** @param {any} vehicle */
-const vehicleLine = (vehicle) => [vehicle.year, vehicle.make, vehicle.model].filter(Boolean).join(' ') || vehicle.vin;
+const vehicleLine = (vehicle) =>
+  [vehicle.year, vehicle.make, vehicle.model].filter(Boolean).join(' ') || vehicle.vin;
 
 /** @param {Record<string, any> | null | undefined} summary @param {string} [title] */
 export function summaryCard(summary, title = 'Summary') {
@@ -29,7 +30,8 @@ export function summaryCard(summary, title = 'Summary') {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       if ('make' in value || 'vin' in value) rows.push([humanize(key), vehicleLine(value)]);
       for (const [inner, innerValue] of Object.entries(value)) {
-        if (/price|mileage|condition/.test(inner)) rows.push([humanize(inner), shown(inner, innerValue)]);
+        if (/price|mileage|condition/.test(inner))
+          rows.push([humanize(inner), shown(inner, innerValue)]);
       }
     } else {
       rows.push([humanize(key), shown(key, value)]);
@@ -48,10 +50,18 @@ const CREDIT = {
 /** @param {{status: string, amount?: number | null, apr?: number | null, reason?: string | null} | null} credit */
 export function creditCard(credit) {
   if (!credit) return null;
-  const terms = credit.amount != null
-    ? `Up to ${money(credit.amount)}${credit.apr != null ? ` at ${credit.apr}% APR` : ''}.` : null;
-  return card({ title: 'Credit check', surface: true, attrs: { 'data-credit': credit.status } },
-    h('p', { style: 'font-weight: 600' }, /** @type {Record<string, string>} */ (CREDIT)[credit.status] ?? humanize(credit.status)),
+  const terms =
+    credit.amount != null
+      ? `Up to ${money(credit.amount)}${credit.apr != null ? ` at ${credit.apr}% APR` : ''}.`
+      : null;
+  return card(
+    { title: 'Credit check', surface: true, attrs: { 'data-credit': credit.status } },
+    h(
+      'p',
+      { class: 'strong' },
+      /** @type {Record<string, string>} */ (CREDIT)[credit.status] ?? humanize(credit.status),
+    ),
     terms ? h('p', null, terms) : null,
-    credit.reason ? h('p', { class: 'muted' }, credit.reason) : null);
+    credit.reason ? h('p', { class: 'muted' }, credit.reason) : null,
+  );
 }

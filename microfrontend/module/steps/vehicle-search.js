@@ -7,26 +7,40 @@ const asOptions = (names) => names.map((name) => ({ value: name, label: name }))
 
 /** @type {import('../renderer.js').Component} */
 export function vehicleSearch(step, ctx) {
-  const modelsOf = (/** @type {string | undefined} */ make) => asOptions((make && step.modelsByMake?.[make]) || []);
+  const modelsOf = (/** @type {string | undefined} */ make) =>
+    asOptions((make && step.modelsByMake?.[make]) || []);
   /** @type {HTMLSelectElement | null} */
   let models = null;
   /** @type {HTMLSelectElement | null} */
   let makes = null;
   const followMake = () => {
     if (!models || !makes) return;
-    setOptions(models, modelsOf(makes.value), models.value, makes.value ? 'Any model' : 'Choose a make first');
+    setOptions(
+      models,
+      modelsOf(makes.value),
+      models.value,
+      makes.value ? 'Any model' : 'Choose a make first',
+    );
     models.disabled = !makes.value;
   };
   const form = fieldForm(step, ctx, {
     submitLabel: 'Search',
     controls: {
       make: (field, common) => {
-        const control = selectField({ ...common, options: asOptions(step.makes ?? []), onchange: followMake });
+        const control = selectField({
+          ...common,
+          options: asOptions(step.makes ?? []),
+          onchange: followMake,
+        });
         makes = /** @type {HTMLSelectElement} */ (control.inputs[0]);
         return control;
       },
       model: (field, common) => {
-        const control = selectField({ ...common, options: modelsOf(step.values?.make), placeholder: 'Any model' });
+        const control = selectField({
+          ...common,
+          options: modelsOf(step.values?.make),
+          placeholder: 'Any model',
+        });
         models = /** @type {HTMLSelectElement} */ (control.inputs[0]);
         return control;
       },

@@ -7,11 +7,21 @@ import { vehicleDetails, vehicleName } from './vehicle-card.js';
 /** @type {import('../renderer.js').Component} */
 export function vehicleSelection(step, ctx) {
   const { vehicle } = step;
-  return h('div', { class: 'stack' },
-    h('h3', { style: 'margin: 0' }, vehicleName(vehicle)),
+  return h(
+    'div',
+    { class: 'stack' },
+    h('h3', null, vehicleName(vehicle)),
     vehicleDetails(vehicle),
     actions(
-      button('Choose another vehicle', { variant: 'secondary', attrs: { 'data-submit': true }, onClick: () => ctx.submit({ confirm: false }) }),
-      button('Yes, this is the one', { attrs: { 'data-submit': true }, onClick: () => ctx.submit({ confirm: true }) }),
-    ));
+      button('Choose another vehicle', {
+        variant: 'secondary',
+        attrs: { 'data-submit': true },
+        onClick: () => ctx.submit({ confirm: false }),
+      }),
+      button('Yes, this is the one', {
+        attrs: { 'data-submit': true },
+        onClick: () => ctx.submit({ confirm: true }),
+      }),
+    ),
+  );
 }

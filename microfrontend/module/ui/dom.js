@@ -37,7 +37,9 @@ let counter = 0;
 export const uid = (prefix = 'trex') => `${prefix}-${++counter}`;
 
 const usd = new Intl.NumberFormat('en-US', {
-  style: 'currency', currency: 'USD', maximumFractionDigits: 0,
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
 });
 const count = new Intl.NumberFormat('en-US');
 
@@ -45,9 +47,18 @@ const count = new Intl.NumberFormat('en-US');
 export const money = (amount) => (amount == null ? '' : usd.format(amount));
 /** @param {number | null | undefined} value */
 export const number = (value) => (value == null ? '' : count.format(value));
-/** @param {string} text "third_row" → "Third row" */
+const ACRONYMS = new Set(['suv', 'awd', 'fwd', 'rwd', '4wd', 'vin', 'sms', 'apr', 'zip']);
+/** @param {string} text "third_row" → "Third row", "suv" → "SUV" */
 export const humanize = (text) =>
-  String(text).replace(/_/g, ' ').replace(/^./, (first) => first.toUpperCase());
+  String(text)
+    .split('_')
+    .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
+    .join(' ')
+    .replace(/^./, (first) => first.toUpperCase());
 /** @param {string} iso */
 export const clockTime = (iso) =>
-  new Date(iso).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', second: '2-digit' });
+  new Date(iso).toLocaleTimeString('en-US', {
+    hour: 'numeric',
+    minute: '2-digit',
+    second: '2-digit',
+  });

@@ -11,10 +11,22 @@ export function errorBanner(message, action, details = []) {
   return h(
     'div',
     { class: 'banner error', role: 'alert' },
-    h('div', null, h('p', null, message), details.length ? h('ul', null, details.map((d) => h('li', null, d))) : null),
+    h(
+      'div',
+      null,
+      h('p', null, message),
+      details.length
+        ? h(
+            'ul',
+            null,
+            details.map((d) => h('li', null, d)),
+          )
+        : null,
+    ),
     action ? button(action.label, { variant: 'secondary', onClick: action.onClick }) : null,
   );
 }
 
 /** @param {string} message */
-export const notice = (message) => h('div', { class: 'banner info', role: 'status' }, h('p', null, message));
+export const notice = (message) =>
+  h('div', { class: 'banner info', role: 'status' }, h('p', null, message));

@@ -12,12 +12,15 @@ import { h, uid } from './dom.js';
  * @typedef {{element: HTMLElement, read: () => any, setError: (message: string) => void,
  *            focus: () => void, inputs: HTMLElement[]}} Control
  * @typedef {{value: string, label: string}} Option
- * @typedef {{name: string, label: string, required?: boolean, hint?: string, value?: any,
- *            onchange?: () => void}} Common
+ * @typedef {{name: string, label: string, required?: boolean, optional?: boolean, hint?: string,
+ *            value?: any, onchange?: () => void}} Common  optional: marked "(optional)"; by default when not required
  */
 
 /** Label text with "(optional)" for optional fields. @param {Common} spec */
-const labelText = ({ label, required }) => [label, required ? null : h('span', { class: 'optional' }, ' (optional)')];
+const labelText = ({ label, required, optional = !required }) => [
+  label,
+  optional ? h('span', { class: 'optional' }, ' (optional)') : null,
+];
 
 /**
  * The wrapper every control shares (also for controls of a step's own making).
@@ -32,10 +35,19 @@ export function control(spec, inputs, body, read) {
   const hint = spec.hint ? h('p', { class: 'hint', id: `${id}-hint` }, spec.hint) : null;
   const error = h('p', { class: 'error', id: `${id}-error` });
   const describedBy = [hint && `${id}-hint`, `${id}-error`].filter(Boolean).join(' ');
-  const head = spec.bare ? null
-    : spec.fieldset ? h('legend', null, labelText(spec))
+  const head = spec.bare
+    ? null
+    : spec.fieldset
+      ? h('legend', null, labelText(spec))
       : h('label', { for: id }, labelText(spec));
-  const element = h(spec.fieldset ? 'fieldset' : 'div', { class: 'field', 'data-field': spec.name }, head, hint, body, error);
+  const element = h(
+    spec.fieldset ? 'fieldset' : 'div',
+    { class: 'field', 'data-field': spec.name },
+    head,
+    hint,
+    body,
+    error,
+  );
   for (const input of inputs) {
     input.setAttribute('aria-describedby', describedBy);
     if (spec.required) input.setAttribute('aria-required', 'true');
@@ -48,7 +60,8 @@ export function control(spec, inputs, body, read) {
     element,
     inputs,
     read,
-    focus: () => (inputs.find((i) => /** @type {HTMLInputElement} */ (i).checked) ?? inputs[0]).focus(),
+    focus: () =>
+      (inputs.find((i) => /** @type {HTMLInputElement} */ (i).checked) ?? inputs[0]).focus(),
     setError(message) {
       error.textContent = message;
       for (const input of inputs) {
@@ -65,30 +78,51 @@ export function control(spec, inputs, body, read) {
  *          parse?: (text: string) => any, attrs?: Record<string, any>, addon?: HTMLElement}} spec
  */
 export function textField(spec) {
-  const input = /** @type {HTMLInputElement} */ (h('input', {
-    id: uid('f'), name: spec.name, class: 'input', type: spec.type ?? 'text',
-    inputmode: spec.inputmode, autocomplete: spec.autocomplete ?? 'off',
-    maxlength: spec.maxLength, value: spec.value == null ? '' : String(spec.value), ...spec.attrs,
-  }));
+  const input = /** @type {HTMLInputElement} */ (
+    h('input', {
+      id: uid('f'),
+      name: spec.name,
+      class: 'input',
+      type: spec.type ?? 'text',
+      inputmode: spec.inputmode,
+      autocomplete: spec.autocomplete ?? 'off',
+      maxlength: spec.maxLength,
+      value: spec.value == null ? '' : String(spec.value),
+      ...spec.attrs,
+    })
+  );
   const parse = spec.parse ?? ((text) => text);
   const body = spec.addon ? h('div', { class: 'with-button' }, input, spec.addon) : input;
-  return control(spec, [input], body, () => (input.value.trim() === '' ? undefined : parse(input.value.trim())));
+  return control(spec, [input], body, () =>
+    input.value.trim() === '' ? undefined : parse(input.value.trim()),
+  );
 }
 
 /** @param {Common & {maxLength?: number}} spec */
 export function textareaField(spec) {
-  const input = /** @type {HTMLTextAreaElement} */ (h('textarea', {
-    id: uid('f'), name: spec.name, class: 'input', maxlength: spec.maxLength, rows: 4,
-  }));
+  const input = /** @type {HTMLTextAreaElement} */ (
+    h('textarea', {
+      id: uid('f'),
+      name: spec.name,
+      class: 'input',
+      maxlength: spec.maxLength,
+      rows: 4,
+    })
+  );
   input.value = spec.value ?? '';
-  return control(spec, [input], input, () => (input.value.trim() === '' ? undefined : input.value.trim()));
+  return control(spec, [input], input, () =>
+    input.value.trim() === '' ? undefined : input.value.trim(),
+  );
 }
 
 /** @param {Common & {options: Option[], placeholder?: string, parse?: (v: string) => any}} spec */
 export function selectField(spec) {
-  const select = /** @type {HTMLSelectElement} */ (h('select', { id: uid('f'), name: spec.name, class: 'input' }));
+  const select = /** @type {HTMLSelectElement} */ (
+    h('select', { id: uid('f'), name: spec.name, class: 'input' })
+  );
   const result = control(spec, [select], select, () =>
-    select.value === '' ? undefined : (spec.parse ?? String)(select.value));
+    select.value === '' ? undefined : (spec.parse ?? String)(select.value),
+  );
   setOptions(select, spec.options, spec.value, spec.placeholder);
   return result;
 }
@@ -109,9 +143,18 @@ export function setOptions(select, options, value, placeholder = 'Choose…') {
 export function radioField(spec) {
   const name = uid(spec.name);
   const inputs = spec.options.map((option) =>
-    h('input', { type: 'radio', name, value: option.value, checked: String(spec.value) === option.value }));
-  const body = h('div', { class: 'options' }, spec.options.map((option, i) =>
-    h('label', { class: 'check' }, inputs[i], option.label)));
+    h('input', {
+      type: 'radio',
+      name,
+      value: option.value,
+      checked: String(spec.value) === option.value,
+    }),
+  );
+  const body = h(
+    'div',
+    { class: 'options' },
+    spec.options.map((option, i) => h('label', { class: 'check' }, inputs[i], option.label)),
+  );
   const read = () => {
     const chosen = /** @type {HTMLInputElement[]} */ (inputs).find((i) => i.checked);
     return chosen ? (spec.parse ?? String)(chosen.value) : undefined;
@@ -123,11 +166,17 @@ export function radioField(spec) {
 export function checkboxesField(spec) {
   const chosen = new Set(spec.value ?? []);
   const inputs = spec.options.map((option) =>
-    h('input', { type: 'checkbox', value: option.value, checked: chosen.has(option.value) }));
-  const body = h('div', { class: 'options' }, spec.options.map((option, i) =>
-    h('label', { class: 'check' }, inputs[i], option.label)));
+    h('input', { type: 'checkbox', value: option.value, checked: chosen.has(option.value) }),
+  );
+  const body = h(
+    'div',
+    { class: 'options' },
+    spec.options.map((option, i) => h('label', { class: 'check' }, inputs[i], option.label)),
+  );
   const read = () => {
-    const values = /** @type {HTMLInputElement[]} */ (inputs).filter((i) => i.checked).map((i) => i.value);
+    const values = /** @type {HTMLInputElement[]} */ (inputs)
+      .filter((i) => i.checked)
+      .map((i) => i.value);
     return values.length ? values : undefined;
   };
   return control({ ...spec, fieldset: true }, inputs, body, read);
@@ -135,9 +184,14 @@ export function checkboxesField(spec) {
 
 /** One checkbox, read as true or false (a consent, a yes/no). @param {Common} spec */
 export function checkboxField(spec) {
-  const input = /** @type {HTMLInputElement} */ (h('input', {
-    id: uid('f'), type: 'checkbox', name: spec.name, checked: spec.value === true,
-  }));
+  const input = /** @type {HTMLInputElement} */ (
+    h('input', {
+      id: uid('f'),
+      type: 'checkbox',
+      name: spec.name,
+      checked: spec.value === true,
+    })
+  );
   const body = h('label', { class: 'check' }, input, spec.label);
   return control({ ...spec, bare: true }, [input], body, () => input.checked);
 }

@@ -13,17 +13,19 @@ import { button } from './button.js';
 export function openModal(host, { title, body, onClose }) {
   const opener = /** @type {HTMLElement | null} */ (deepActiveElement());
   const titleId = uid('modal');
-  const dialog = /** @type {HTMLDialogElement} */ (h(
-    'dialog',
-    { class: 'modal', 'aria-labelledby': titleId },
+  const dialog = /** @type {HTMLDialogElement} */ (
     h(
-      'div',
-      { class: 'modal-head' },
-      h('h2', { id: titleId }, title),
-      button('Close', { variant: 'link', onClick: () => dialog.close() }),
-    ),
-    h('div', { class: 'modal-body' }, body),
-  ));
+      'dialog',
+      { class: 'modal', 'aria-labelledby': titleId },
+      h(
+        'div',
+        { class: 'modal-head' },
+        h('h2', { id: titleId }, title),
+        button('Close', { variant: 'link', onClick: () => dialog.close() }),
+      ),
+      h('div', { class: 'modal-body' }, body),
+    )
+  );
   dialog.addEventListener('close', () => {
     dialog.remove();
     opener?.focus();

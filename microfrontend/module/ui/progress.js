@@ -10,7 +10,9 @@ export function progressBar({ stepsDone, minRemaining, maxRemaining }) {
   const text = done
     ? 'All steps done'
     : `Step ${current} of ${low === high ? low : `${low}–${high}`}`;
-  const percent = done ? 100 : Math.round((stepsDone / (stepsDone + (minRemaining + maxRemaining) / 2)) * 100);
+  const percent = done
+    ? 100
+    : Math.round((stepsDone / (stepsDone + (minRemaining + maxRemaining) / 2)) * 100);
   return h(
     'div',
     { class: 'progress' },
@@ -18,8 +20,13 @@ export function progressBar({ stepsDone, minRemaining, maxRemaining }) {
     h(
       'div',
       {
-        class: 'bar', role: 'progressbar', 'aria-label': 'Progress',
-        'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent, 'aria-valuetext': text,
+        class: 'bar',
+        role: 'progressbar',
+        'aria-label': 'Progress',
+        'aria-valuemin': 0,
+        'aria-valuemax': 100,
+        'aria-valuenow': percent,
+        'aria-valuetext': text,
       },
       h('span', { style: `width: ${Math.max(percent, 3)}%` }),
     ),

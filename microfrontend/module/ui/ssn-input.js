@@ -9,10 +9,16 @@ import { textField } from './fields.js';
 export function ssnField(spec) {
   // A toggle button keeps one label; aria-pressed says whether the number is shown.
   const toggle = button('Show', {
-    variant: 'secondary', attrs: { 'aria-pressed': 'false', 'aria-label': 'Show Social Security number' },
+    variant: 'secondary',
+    attrs: { 'aria-pressed': 'false', 'aria-label': 'Show Social Security number' },
   });
   const field = textField({
-    ...spec, value: '', type: 'password', inputmode: 'numeric', maxLength: 11, addon: toggle,
+    ...spec,
+    value: '',
+    type: 'password',
+    inputmode: 'numeric',
+    maxLength: 11,
+    addon: toggle,
     attrs: { autocomplete: 'off', spellcheck: 'false', placeholder: '•••-••-••••' },
   });
   const input = /** @type {HTMLInputElement} */ (field.inputs[0]);
@@ -20,7 +26,9 @@ export function ssnField(spec) {
     // Only while typing at the end, so editing in the middle keeps the caret where it is.
     if (!/^[\d -]*$/.test(input.value) || input.selectionStart !== input.value.length) return;
     const digits = input.value.replace(/\D/g, '').slice(0, 9);
-    input.value = [digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)].filter(Boolean).join('-');
+    input.value = [digits.slice(0, 3), digits.slice(3, 5), digits.slice(5)]
+      .filter(Boolean)
+      .join('-');
   });
   toggle.addEventListener('click', () => {
     const show = input.type === 'password';

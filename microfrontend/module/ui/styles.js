@@ -44,9 +44,12 @@ export const css = `
 }
 .step { display: grid; gap: var(--_space); }
 .step-heading { font-size: 1.5em; line-height: 1.25; margin: 0; }
+h3 { margin: 0; font-size: 1.1em; }
 .step-heading:focus { outline: none; }
 p { margin: 0; }
 .muted { color: var(--_muted); }
+.strong { font-weight: 600; }
+.small { font-size: 0.85em; }
 .sr-only {
   position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
@@ -55,12 +58,20 @@ p { margin: 0; }
 
 /* layout */
 .stack { display: grid; gap: var(--_space); }
+.stack.snug { gap: 0.5em; }
+.stack.tight { gap: 0.25em; }
 .row { display: flex; flex-wrap: wrap; gap: calc(var(--_space) / 2); align-items: center; }
+.row.pending { flex-wrap: nowrap; gap: var(--_space); }
+.row.pager { justify-content: space-between; }
+.chips { list-style: none; padding: 0; margin: 0; }
 .actions { display: flex; flex-wrap: wrap; gap: calc(var(--_space) / 2); justify-content: flex-end; }
 .grid { display: grid; gap: var(--_space); grid-template-columns: repeat(2, minmax(0, 1fr)); }
 .grid > .wide { grid-column: 1 / -1; }
 .topbar { display: flex; align-items: center; gap: var(--_space); min-height: 44px; }
 .topbar .progress { flex: 1; }
+@media (max-width: 480px) {
+  .trex { padding: calc(var(--_space) * 0.75); }
+}
 @container (max-width: 520px) {
   .grid { grid-template-columns: minmax(0, 1fr); }
   .actions { flex-direction: column-reverse; align-items: stretch; }
@@ -116,7 +127,8 @@ textarea.input { min-height: 6em; resize: vertical; }
   background: var(--_bg); display: grid; gap: 0.5em; min-width: 0;
 }
 .card.surface { background: var(--_surface); }
-.card h3 { margin: 0; font-size: 1.1em; }
+.cards > .card { display: flex; flex-direction: column; }
+.cards > .card > .btn:last-child { margin-top: auto; }
 .cards { display: grid; gap: var(--_space); grid-template-columns: repeat(auto-fill, minmax(17em, 1fr)); list-style: none; padding: 0; margin: 0; }
 .price { font-size: 1.25em; font-weight: 700; }
 .facts { display: flex; flex-wrap: wrap; gap: 0.25em 0.75em; color: var(--_muted); font-size: 0.95em; margin: 0; padding: 0; list-style: none; }
@@ -172,6 +184,7 @@ dialog.modal::backdrop { background: #0008; }
 .modal-head h2 { margin: 0; font-size: 1.2em; }
 .modal-body { padding: var(--_space); display: grid; gap: var(--_space); }
 .picker-list { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.25em; max-height: 50vh; overflow: auto; }
+.picker-list .btn { width: 100%; }
 .picker-list .check { border: 1px solid var(--_border); border-radius: calc(var(--_radius) / 2); padding: 0.4em 0.75em; }
 
 @media (prefers-reduced-motion: reduce) {
