@@ -66,6 +66,7 @@ class Container:
     sites: HostSites
     leads: LeadQueries
     service: WorkflowService
+    sweeper: asyncio.Task[None] | None = None
 
     async def readiness(self) -> dict[str, bool]:
         return {
@@ -76,6 +77,9 @@ class Container:
 
     async def aclose(self) -> None:
         """Graceful: stop taking work, let what is under way finish, give back the rest."""
+        if self.sweeper is not None:
+            self.sweeper.cancel()
+            await asyncio.gather(self.sweeper, return_exceptions=True)
         await self.waker.stop()
         await self.relay.stop()
         await self.tasks.drain(seconds=5)
@@ -161,12 +165,25 @@ async def bootstrap(
     relay.start()
     if role is Role.WORKER:
         waker.listen()
+    sweeper = None
     if runs_workers:
         grace = timedelta(seconds=2 * settings.credit_deadline_seconds + 5)
-        tasks.spawn(_sweep_orphaned_waits(service, grace), name="sweep-waits")
+        sweeper = asyncio.create_task(_sweep_orphaned_waits(service, grace), name="sweep-waits")
     leads = LeadQueries(db, sites, bus)
     return Container(
-        settings, db, bus, tasks, relay, waker, pipeline, clients, sandbox, sites, leads, service
+        settings,
+        db,
+        bus,
+        tasks,
+        relay,
+        waker,
+        pipeline,
+        clients,
+        sandbox,
+        sites,
+        leads,
+        service,
+        sweeper,
     )
 
 

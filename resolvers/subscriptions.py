@@ -9,7 +9,9 @@ import strawberry
 from schema.context import Info
 from schema.errors import PublicError
 from schema.updates import LeadStatusEvent, SessionUpdate
-from workflows.views import UnknownLead, UnknownSession
+from workflows.views import UnknownLead, UnknownSession, UpdatesInterrupted
+
+INTERRUPTED = "Live updates interrupted; subscribe again with afterSeq."
 
 
 @strawberry.type
@@ -26,6 +28,8 @@ class Subscription:
                 yield SessionUpdate.of(update)
         except UnknownSession:
             raise PublicError(f"Session {session_id} not found.") from None
+        except UpdatesInterrupted:
+            raise PublicError(INTERRUPTED) from None
 
     @strawberry.subscription(
         description="Status changes of your leads (secret key in connection_init): one lead, "
@@ -40,3 +44,5 @@ class Subscription:
                 yield LeadStatusEvent.of(event)
         except UnknownLead:
             raise PublicError("Lead not found.") from None
+        except UpdatesInterrupted:
+            raise PublicError(INTERRUPTED) from None

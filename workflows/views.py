@@ -253,3 +253,7 @@ class InvalidStart(ValueError):
 
 class UnknownLead(LookupError):
     """No such lead for this secret key (unknown, another site's, or a wrong key: alike)."""
+
+
+class UpdatesInterrupted(RuntimeError):
+    """A live stream ended early (a slow client, the bus gone): reconnect with afterSeq."""

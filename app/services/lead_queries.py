@@ -10,7 +10,7 @@ from app.db.database import Database
 from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
 from app.events import EventBus, lead_channel, site_channel
 from app.services.host_sites import HostSites
-from app.services.session_events import LEAD_STATUS
+from app.services.session_events import LEAD_STATUS, interruptible
 from workflows.views import LeadStatusEvent, LeadView, UnknownLead
 
 
@@ -56,7 +56,7 @@ class LeadQueries:
             raise UnknownLead(lead_id)
         channel = lead_channel(lead_id) if lead_id else site_channel(site.id)
         async with self._bus.subscribe(channel) as live:
-            async for message in live:
+            async for message in interruptible(live):
                 payload = message["payload"]
                 if isinstance(payload, dict) and payload.get("site") == site.id:
                     yield lead_status_event(_stored(message, payload))

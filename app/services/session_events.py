@@ -6,12 +6,22 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
+from typing import TypeVar
 
 from app.db.database import Database
 from app.db.repositories import SessionRecord, SessionRepository, StoredEvent
-from app.events import EventBus, lead_channel, session_channel, site_channel
+from app.events import (
+    BusUnavailable,
+    EventBus,
+    SubscriberTooSlow,
+    lead_channel,
+    session_channel,
+    site_channel,
+)
+from workflows.views import UpdatesInterrupted
 
 log = logging.getLogger("trex.events")
+T = TypeVar("T")
 STEP_CHANGED = "STEP_CHANGED"
 LEAD_STATUS = "LEAD_STATUS"
 
@@ -79,6 +89,15 @@ class SessionEvents:
     async def _stored(self, session_id: str, after_seq: int) -> list[StoredEvent]:
         async with self._db.read() as session:
             return await SessionRepository(session).events_after(session_id, after_seq)
+
+
+async def interruptible(events: AsyncIterator[T]) -> AsyncIterator[T]:
+    """The stream, with the bus's own ways of ending it turned into `UpdatesInterrupted`."""
+    try:
+        async for event in events:
+            yield event
+    except (SubscriberTooSlow, BusUnavailable) as error:
+        raise UpdatesInterrupted(str(error)) from error
 
 
 def _channels(event: StoredEvent) -> list[str]:

@@ -37,7 +37,7 @@ from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_queries import lead_status_event
 from app.services.lookups import lookups_for
-from app.services.session_events import LEAD_STATUS, SessionEvents
+from app.services.session_events import LEAD_STATUS, SessionEvents, interruptible
 from app.services.views import ViewBuilder
 from app.tasks import TaskRunner
 from workflows.definition import definition_info
@@ -353,7 +353,7 @@ class WorkflowService:
         if record is None:
             raise UnknownSession(session_id)
         start = record.last_seq if after_seq is None else after_seq
-        async for event in self._events.stream(session_id, start):
+        async for event in interruptible(self._events.stream(session_id, start)):
             if event.type == LEAD_STATUS:
                 lead = lead_status_event(event)
                 yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, lead=lead)
