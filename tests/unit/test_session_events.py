@@ -23,8 +23,12 @@ async def _ends_with(error: Exception) -> AsyncIterator[int]:
 async def test_a_stream_ended_by_the_bus_is_interrupted_after_what_it_delivered(
     error: Exception,
 ) -> None:
-    received = []
-    with pytest.raises(UpdatesInterrupted):
+    received: list[int] = []
+
+    async def drain() -> None:
         async for item in interruptible(_ends_with(error)):
             received.append(item)
+
+    with pytest.raises(UpdatesInterrupted):
+        await drain()
     assert received == [1]
