@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -301,7 +302,8 @@ async def test_the_pending_credit_step_rejects_transitions(slow_api: Api) -> Non
 
 
 async def test_a_session_survives_a_restart_of_the_server(tmp_path: Path) -> None:
-    server = await own_server(tmp_path)
+    settings = quick_settings(tmp_path)
+    server = await start_server(settings)
     try:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
             api = Api(http, server.ws_url)
@@ -317,7 +319,7 @@ async def test_a_session_survives_a_restart_of_the_server(tmp_path: Path) -> Non
     finally:
         await server.stop()
 
-    server = await own_server(tmp_path)
+    server = await start_server(settings)  # the same database
     try:
         async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
             api = Api(http, server.ws_url)
@@ -459,13 +461,22 @@ async def test_the_ssn_never_comes_back_and_is_not_in_the_database(
         for form in (SSN_PLAIN, SSN_FORMATTED):
             assert form not in raw, f"the SSN came back in {label}"
 
-    files = sorted(slow_credit.folder.glob("trex.db*"))
-    assert any(path.name == "trex.db" for path in files), files
-    for path in files:
-        content = path.read_bytes()
+    for name, content in stored_data(slow_credit):
         for form in (SSN_PLAIN, SSN_FORMATTED):
-            assert form.encode() not in content, f"the SSN is stored in clear in {path.name}"
-            assert form.encode("utf-16-le") not in content, f"the SSN is in {path.name}"
+            assert form.encode() not in content, f"the SSN is stored in clear in {name}"
+            assert form.encode("utf-16-le") not in content, f"the SSN is in {name}"
+
+
+def stored_data(own: OwnServer) -> list[tuple[str, bytes]]:
+    """Everything the server stored: the SQLite files, or a dump of the PostgreSQL database."""
+    url = own.server.container.settings.database_url
+    if url.startswith("postgresql"):
+        plain = url.replace("postgresql+asyncpg://", "postgresql://")
+        dump = subprocess.run(["pg_dump", "--data-only", plain], capture_output=True, check=True)
+        return [("the PostgreSQL dump", dump.stdout)]
+    files = sorted(own.folder.glob("trex.db*"))
+    assert any(path.name == "trex.db" for path in files), files
+    return [(path.name, path.read_bytes()) for path in files]
 
 
 def test_routes_used_here_exist() -> None:
