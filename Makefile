@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	./scripts/vendor-graphiql.sh
+	./scripts/vendor-single-spa.sh
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the API server (GraphiQL at /graphql)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    commands.add_parser("worker", help="run the lead pipeline's handlers (no HTTP)")
     commands.add_parser(
         "sandbox", help="run the sandbox external services on their own port", add_help=False
     )

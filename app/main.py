@@ -17,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from app.bootstrap import bootstrap
 from app.settings import Settings
 from app.web.graphiql import ASSETS_PATH, VENDOR
+from app.web.frontend import frontend_routes
 from app.web.graphql import TRexGraphQL
 from app.web.limits import BodySizeLimit
 from app.web.sandbox_route import SandboxRoute
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False)),
+            *frontend_routes(),
         ],
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
