@@ -16,8 +16,8 @@ from starlette.staticfiles import StaticFiles
 
 from app.bootstrap import bootstrap
 from app.settings import Settings
-from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.frontend import frontend_routes
+from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.limits import BodySizeLimit
 from app.web.sandbox_route import SandboxRoute

@@ -8,12 +8,14 @@ the built-in demo site, so the embedded default works out of the box.
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from app.db.database import Database
@@ -48,6 +50,10 @@ class HostSites:
 
     async def ensure_demo(self) -> None:
         """The demo site has no keys: its hashes are not hex, so no key ever matches them."""
+        with contextlib.suppress(IntegrityError):  # another process created it first
+            await self._add_demo()
+
+    async def _add_demo(self) -> None:
         async with self._db.write() as session:
             if await session.get(HostSiteRow, DEMO_SITE) is None:
                 session.add(

@@ -11,6 +11,8 @@ import logging
 from collections.abc import Collection, Mapping
 from dataclasses import asdict
 
+from sqlalchemy.exc import IntegrityError
+
 from app.db.database import Database
 from app.db.repositories import InventoryRepository
 from app.db.tables import DealerRow, VehicleRow
@@ -36,15 +38,20 @@ class InventoryService:
     @classmethod
     async def load(cls, db: Database) -> InventoryService:
         """Load the inventory, seeding it from the generator on first start."""
-        async with db.write() as session:
-            repo = InventoryRepository(session)
-            if await repo.count_vehicles() == 0:
-                seeded = generate_inventory()
-                repo.add_all([DealerRow(**asdict(d)) for d in seeded.dealers])
-                repo.add_all([_vehicle_row(v) for v in seeded.vehicles])
-                log.info(
-                    "seeded %d vehicles at %d dealers", len(seeded.vehicles), len(seeded.dealers)
-                )
+        try:
+            async with db.write() as session:
+                repo = InventoryRepository(session)
+                if await repo.count_vehicles() == 0:
+                    seeded = generate_inventory()
+                    repo.add_all([DealerRow(**asdict(d)) for d in seeded.dealers])
+                    repo.add_all([_vehicle_row(v) for v in seeded.vehicles])
+                    log.info(
+                        "seeded %d vehicles at %d dealers",
+                        len(seeded.vehicles),
+                        len(seeded.dealers),
+                    )
+        except IntegrityError:
+            log.info("another process seeded the inventory first")
         async with db.read() as session:
             repo = InventoryRepository(session)
             vehicles = [_vehicle(row) for row in await repo.vehicles()]
