@@ -37,7 +37,7 @@ from tests.e2e.client import Api
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
-TREX = [sys.executable, "/tmp/trexshim.py"]  # SHIM-TEMP
+TREX = [str(BIN / "trex")]
 PG_VERSION = next(iter(sorted(p.name for p in Path("/etc/postgresql").glob("*"))), "15")
 PG_CTL = ["pg_ctlcluster", "--skip-systemctl-redirect", PG_VERSION, "main"]
 STARTUP_SECONDS = 45.0
@@ -88,10 +88,21 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%H:%M:%S.%f")[:-3]
 
 
+def _prctl() -> Callable[..., int] | None:
+    try:
+        prctl: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # not Linux
+        return None
+    return prctl
+
+
+_PRCTL = _prctl()  # resolved here: the child only calls it, between fork and exec
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: SIGKILL when the test process goes away (Linux only)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 @atexit.register
@@ -578,15 +589,10 @@ async def bare_cluster(name: str, folder: Path) -> AsyncIterator[Cluster]:
 async def running_cluster(
     name: str, folder: Path, servers: Sequence[str] = ("a",), workers: Sequence[str] = ("w1",)
 ) -> AsyncIterator[Cluster]:
-    """A bare cluster, then its servers and workers, all ready.
-
-    The first server starts alone (it migrates the fresh database and seeds the inventory), the
-    others together after it: processes starting together on a fresh database race (see
-    test_startup.py)."""
+    """A bare cluster, then its servers and workers started together (as a deploy does: they
+    migrate and seed the fresh database among themselves), all ready."""
     async with bare_cluster(name, folder) as cluster:
-        first, *others = [cluster.add_server(server) for server in servers]
-        await cluster.start([first])
-        rest: list[Process] = [*others, *(cluster.add_worker(worker) for worker in workers)]
-        if rest:
-            await cluster.start(rest)
+        processes: list[Process] = [cluster.add_server(server) for server in servers]
+        processes += [cluster.add_worker(worker) for worker in workers]
+        await cluster.start(processes)
         yield cluster

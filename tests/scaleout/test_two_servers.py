@@ -86,7 +86,7 @@ async def test_a_visitor_followed_on_another_server_gets_each_event_once_in_orde
             await _until_completed(cluster, flow)
             await asyncio.sleep(0.5)  # anything late, or sent twice, would arrive now
 
-        stored = [e for e in await stored_events(cluster.database, flow.session_id)]
+        stored = await stored_events(cluster.database, flow.session_id)
         after = [e for e in stored if e.seq > start]
         assert_contiguous(follower.seqs, start + 1, stored[-1].seq)
         assert [(e.seq, e.type) for e in follower.events] == [(e.seq, e.type) for e in after]
@@ -104,8 +104,9 @@ async def test_a_visitor_followed_on_another_server_gets_each_event_once_in_orde
             e.arrived_wall - e.at for e in follower.events if e.status is not None
         )
 
-    async with asyncio.timeout(90):
-        await asyncio.gather(*(visit(number) for number in range(VISITORS)))
+    async with asyncio.timeout(90), asyncio.TaskGroup() as visitors:
+        for number in range(VISITORS):
+            visitors.create_task(visit(number))
     step_latencies.sort()
     lead_push_delays.sort()
     measured(
