@@ -82,7 +82,7 @@ class LeadCrmClient(ServiceClient):
 
 class DealerNetworkClient(ServiceClient):
     async def assign(self, dealer_id: str, lead_id: str, summary: dict[str, Any]) -> Assignment:
-        """Hand the lead to a dealer; one assignment per lead, whatever the number of calls."""
+        """Hand the lead to a dealer; one assignment per lead and dealer, however often asked."""
         body = await self.request(
             "PUT",
             f"/assignments/{_segment(lead_id)}",

@@ -1,10 +1,11 @@
-"""Sandbox dealer network: one assignment per lead, however often it is asked.
+"""Sandbox dealer network: one assignment per lead and dealer, however often it is asked
+(a selling lead goes to several dealers).
 
 | call                        | answer                                                      |
 |-----------------------------|-------------------------------------------------------------|
 | `PUT /assignments/{lead}`   | `{dealer_id, summary}` → 201 `{assignment_id, dealer_id,    |
-|                             | lead_id, created}` the first time, 200 with the same        |
-|                             | `assignment_id` after (a new dealer replaces the old one)   |
+|                             | lead_id, created}` the first time for that dealer, 200 with |
+|                             | the same `assignment_id` after                              |
 | `GET /assignments`          | inspection, not faulted: every assignment, oldest first     |
 """
 
@@ -25,7 +26,7 @@ LATENCY_MS = (30, 100)
 class DealerNetwork:
     def __init__(self, state: ServiceState) -> None:
         self.state = state
-        self._assignments: dict[str, JsonObject] = {}
+        self._assignments: dict[tuple[str, str], JsonObject] = {}
 
     def routes(self) -> list[Route]:
         return [
@@ -37,9 +38,9 @@ class DealerNetwork:
         lead_id = request.path_params["lead_id"]
         body = await read_object(request)
         dealer_id, summary = text(body, "dealer_id"), obj(body, "summary")
-        earlier = self._assignments.get(lead_id)
+        earlier = self._assignments.get((lead_id, dealer_id))
         assignment_id = earlier["assignment_id"] if earlier else self.state.new_id("asg")
-        self._assignments[lead_id] = {
+        self._assignments[(lead_id, dealer_id)] = {
             "assignment_id": assignment_id,
             "lead_id": lead_id,
             "dealer_id": dealer_id,

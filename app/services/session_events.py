@@ -32,6 +32,7 @@ class SessionEvents:
         self._bus = bus
         self._clock = clock
         self._listeners: list[Callable[[bool], None]] = []
+        self._outage = False
 
     def record(self, repo: SessionRepository, record: SessionRecord, source: str) -> None:
         """Add the STEP_CHANGED event numbered `record.last_seq` to the open transaction."""
@@ -64,10 +65,19 @@ class SessionEvents:
                 log.exception("push of event %s/%d failed", event.session_id, event.seq)
                 break
             pushed.append(event)
+        if pushed and self._outage:
+            log.warning("pushes resumed after the bus came back")
+            self._outage = False
         if pushed:
             async with self._db.write() as session:
                 await SessionRepository(session).mark_published(pushed, self._clock())
         return len(pushed)
+
+    def _note_outage(self, error: Exception) -> None:
+        """One warning per outage, not one traceback per pass."""
+        if not self._outage:
+            log.warning("pushes paused, events wait in the database: %s", error)
+            self._outage = True
 
     async def stream(self, session_id: str, after_seq: int) -> AsyncIterator[StoredEvent]:
         """Every event after `after_seq`, in order, once each: the stored ones, then live."""

@@ -83,7 +83,9 @@ async def _snapshot(container: Container) -> dict[str, Any]:
     transport = httpx.ASGITransport(app=container.sandbox)
     async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as sandbox:
         messages = (await sandbox.get("/sandbox/communications/messages")).json()
+        assignments = (await sandbox.get("/sandbox/dealer-network/assignments")).json()
     return {
+        "assignments": sorted(a["dealer_id"] for a in assignments["assignments"]),
         "leads": [(lead.status, lead.outcomes) for lead in leads],
         "events": events,
         "capacity": capacity,
@@ -97,6 +99,7 @@ async def test_every_event_delivered_twice_has_the_effect_of_once(settings: Sett
     await _settled(container)
     before = await _snapshot(container)
     assert before["leads"][0][0] == "COMPLETED"
+    assert len(before["assignments"]) == 3  # a network lead goes to the 3 nearest dealers
     async with container.db.read() as session:
         delivered = (
             (await session.execute(select(OutboxRow).order_by(col(OutboxRow.id)))).scalars().all()
