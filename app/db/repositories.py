@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -219,13 +219,13 @@ class SessionRepository:
         return [StoredEvent(r.session_id, r.seq, r.type, r.payload, r.at) for r in rows]
 
     async def mark_published(self, events: Sequence[StoredEvent], at: datetime) -> None:
-        for event in events:
-            await self._session.execute(
-                update(SessionEventRow)
-                .where(col(SessionEventRow.session_id) == event.session_id)
-                .where(col(SessionEventRow.seq) == event.seq)
-                .values(published_at=at)
-            )
+        """One statement for the whole batch."""
+        keys = [(event.session_id, event.seq) for event in events]
+        await self._session.execute(
+            update(SessionEventRow)
+            .where(tuple_(col(SessionEventRow.session_id), col(SessionEventRow.seq)).in_(keys))
+            .values(published_at=at)
+        )
 
     def add_history(
         self,
