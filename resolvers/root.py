@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import strawberry
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -31,12 +32,17 @@ class Limits:
 
 
 def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
+    # The depth and alias rules are built once: the validation cache is keyed by the rule
+    # classes, and the limiters make new ones per instance, which would miss it every time.
+    rules = [
+        *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+    ]
     # Factories: a fresh extension per request; the parser and validation caches are
     # module-level in Strawberry, keyed by maxsize, so they outlive every request.
     extensions: list[Callable[[], SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=limits.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=limits.max_aliases),
-        lambda: QueryDepthLimiter(max_depth=limits.max_depth),
+        lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=limits.cache_size),
         lambda: ValidationCache(maxsize=limits.cache_size),
         lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
