@@ -3,6 +3,9 @@ of a server's CPU while they missed)."""
 
 from __future__ import annotations
 
+from functools import _lru_cache_wrapper
+from typing import cast
+
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from resolvers.root import Limits
@@ -10,7 +13,7 @@ from tests.e2e.client import Api, operation
 
 
 async def test_a_repeated_operation_is_validated_once(api: Api) -> None:
-    cache = _get_validate_cache(Limits().cache_size)
+    cache = cast("_lru_cache_wrapper[object]", _get_validate_cache(Limits().cache_size))
     query = operation("workflow_definition")
     await api.execute(query, {"name": "trex"})
     before = cache.cache_info()
