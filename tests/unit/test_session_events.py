@@ -17,7 +17,8 @@ async def _ends_with(error: Exception) -> AsyncIterator[int]:
 
 
 @pytest.mark.parametrize(
-    "error", [SubscriberTooSlow("trex.session.x", 1000), BusUnavailable("redis is down")],
+    "error",
+    [SubscriberTooSlow("trex.session.x", 1000), BusUnavailable("redis is down")],
     ids=["slow client", "bus down"],
 )
 async def test_a_stream_ended_by_the_bus_is_interrupted_after_what_it_delivered(
