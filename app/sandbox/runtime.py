@@ -13,7 +13,7 @@ import asyncio
 import random
 from collections.abc import Awaitable, Callable
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
@@ -58,7 +58,10 @@ class ServiceState:
             await asyncio.sleep(self._usual_latency())
             if fault.error_rate and self._errors.random() < fault.error_rate:
                 return self._unavailable("failed (injected error)")
-            return await handler(request)
+            try:
+                return await handler(request)
+            except ClientDisconnect:  # the caller went away (a killed worker): nobody to answer
+                return Response(status_code=499)
 
         return endpoint
 
