@@ -159,6 +159,7 @@ async def bootstrap(
         now,
         poll_seconds=settings.relay_poll_seconds,
         lease_seconds=settings.relay_lease_seconds,
+        retention_hours=settings.outbox_retention_hours,
     )
     waker = Waker(bus, relay, tasks, remote=not runs_workers)
     events.when_committed(waker.committed)

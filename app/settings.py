@@ -25,6 +25,8 @@ class Settings:
     relay_poll_seconds: float = 1.0
     # How long a claimed outbox item stays with its worker before another may take it over.
     relay_lease_seconds: float = 60.0
+    # Finished outbox items are kept this long (for inspection), then pruned.
+    outbox_retention_hours: float = 24.0
     # Scale-out: Redis for live fan-out (unset: in-process); handlers in this process or not.
     redis_url: str | None = None
     inprocess_workers: bool = True
@@ -46,6 +48,7 @@ class Settings:
             breaker_reset_seconds=float(env.get("TREX_BREAKER_RESET_S", "30")),
             relay_poll_seconds=float(env.get("TREX_RELAY_POLL_S", "1")),
             relay_lease_seconds=float(env.get("TREX_RELAY_LEASE_S", "60")),
+            outbox_retention_hours=float(env.get("TREX_OUTBOX_RETENTION_H", "24")),
             redis_url=env.get("REDIS_URL") or None,
             inprocess_workers=env.get("TREX_INPROCESS_WORKERS", "1") != "0",
             log_level=env.get("LOG_LEVEL", "INFO"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -70,6 +70,22 @@ class OutboxRepository:
             .where(col(OutboxRow.done_at).is_(None))
             .values(claimed_until=None)
         )
+
+    async def prune(self, done_before: datetime) -> int:
+        """Forget work finished before `done_before`, and the marks of who processed it (the
+        outbox's equivalent of trimming a stream). Returns how many items went."""
+        result = await self._session.execute(
+            delete(OutboxRow)
+            .where(col(OutboxRow.done_at).is_not(None))
+            .where(col(OutboxRow.done_at) < done_before)
+            .returning(col(OutboxRow.id))
+        )
+        gone = list(result.scalars().all())
+        if gone:
+            await self._session.execute(
+                delete(ProcessedRow).where(col(ProcessedRow.event_id).in_(gone))
+            )
+        return len(gone)
 
     async def pending_count(self) -> int:
         query = select(col(OutboxRow.id)).where(col(OutboxRow.done_at).is_(None))

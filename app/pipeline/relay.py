@@ -50,6 +50,7 @@ class Relay:
         *,
         poll_seconds: float = 1.0,
         lease_seconds: float = 60.0,
+        retention_hours: float = 24.0,
         concurrency: int = 8,
     ) -> None:
         """`handlers` None: this process only pushes events (a server with external workers)."""
@@ -59,6 +60,8 @@ class Relay:
         self._clock = clock
         self._poll = poll_seconds
         self._lease = timedelta(seconds=lease_seconds)
+        self._retention = timedelta(hours=retention_hours)
+        self._next_prune = clock()
         self._concurrency = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._tasks = TaskRunner()
@@ -107,6 +110,7 @@ class Relay:
         await self._publish_pending()
         if self._handlers is None:
             return 0
+        await self._prune_now_and_then()
         async with self._db.write() as session:
             claimed = await OutboxRepository(session).claim_due(
                 self._clock(), self._lease, CLAIM_BATCH
@@ -115,6 +119,17 @@ class Relay:
             self._in_flight.add(item.id)
             self._tasks.spawn(self._deliver(item), name=f"relay:{item.topic}:{item.id}")
         return len(claimed)
+
+    async def _prune_now_and_then(self) -> None:
+        """Once a minute: drop work done longer ago than the retention."""
+        now = self._clock()
+        if now < self._next_prune:
+            return
+        self._next_prune = now + timedelta(minutes=1)
+        async with self._db.write() as session:
+            pruned = await OutboxRepository(session).prune(now - self._retention)
+        if pruned:
+            log.info("pruned %d outbox items done before %s", pruned, now - self._retention)
 
     async def _deliver(self, item: OutboxItem) -> None:
         handler = (self._handlers or {}).get(item.topic)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -12,8 +13,8 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.bootstrap import Container, bootstrap
-from app.db.outbox import OutboxItem
-from app.db.tables import DealerRow, LeadRow, OutboxRow, SessionEventRow
+from app.db.outbox import OutboxItem, OutboxRepository
+from app.db.tables import DealerRow, LeadRow, OutboxRow, ProcessedRow, SessionEventRow
 from app.settings import Settings
 from workflows.views import Caller, Moved
 
@@ -138,3 +139,17 @@ async def test_work_left_by_a_stopped_process_is_done_after_a_restart(settings: 
     assert set(lead.outcomes) >= {"scored", "routed", "contacted", "soft_credit_check"}
     assert lead.outcomes["soft_credit_check"]["status"] == "prequalified"
     assert len(lead.outcomes["routed"]["dealers"]) == 3
+
+
+async def test_finished_work_is_pruned_after_the_retention(settings: Settings) -> None:
+    container = await bootstrap(replace(settings, outbox_retention_hours=0))
+    await _network_lead(container)
+    await _settled(container)
+    async with container.db.write() as session:
+        pruned = await OutboxRepository(session).prune(datetime.now(UTC))
+    async with container.db.read() as session:
+        left = (await session.execute(select(func.count()).select_from(OutboxRow))).scalar_one()
+        marks = (await session.execute(select(func.count()).select_from(ProcessedRow))).scalar_one()
+    await container.aclose()
+    assert pruned >= 5  # the saga and its follow-ups
+    assert (left, marks) == (0, 0)
