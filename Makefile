@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint types layers unit schema graph clean
+.PHONY: run test lint types layers unit schema openapi graph clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ unit: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/trex schema > schema/schema.graphql
+
+openapi: $(STAMP)
+	$(BIN)/python -c 'import json; from app.web.openapi import openapi_document as d; print(json.dumps(d(), indent=2))' > schema/openapi.json
 
 graph: $(STAMP)
 	$(BIN)/trex graph

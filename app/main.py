@@ -20,6 +20,7 @@ from app.web.frontend import frontend_routes
 from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.limits import BodySizeLimit
+from app.web.rest import rest_routes
 from app.web.sandbox_route import SandboxRoute
 from resolvers.root import build_schema
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False)),
             *frontend_routes(),
+            *rest_routes(),
         ],
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),

@@ -1,0 +1,174 @@
+"""The architecture document's REST contract (its section 6), over the same service as GraphQL.
+
+`POST /api/workflow/start`, `/transition` and `/back` answer a `WorkflowStepResponse`, or a
+`ValidationError` (400), `StaleStep` (409), `SessionNotFound` (404) or `TransitionRejected`
+(422). The session token is returned once by `start` (`sessionToken`) and expected afterwards as
+`Authorization: Bearer <token>`, as over GraphQL. No GraphQL runs here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.web.openapi import openapi_document
+from schema.context import bearer
+from workflows.ports import WorkflowPort
+from workflows.views import (
+    Caller,
+    Invalid,
+    InvalidStart,
+    Moved,
+    NotFound,
+    Outcome,
+    Rejected,
+    Stale,
+    StepView,
+)
+
+WORKFLOW_TYPES = {"buying", "selling"}
+
+
+class BadRequest(Exception):
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _plain(value: object) -> object:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def step_response(view: StepView) -> dict[str, Any]:
+    """A `WorkflowStepResponse`: the document's fields, plus the session and progress."""
+    navigation = view.navigation
+    return {
+        "sessionId": view.session.id,
+        "sessionToken": view.session.token,
+        "status": view.session.status.value,
+        "stepId": view.step.id,
+        "componentName": view.step.component.value,
+        "title": view.step.title,
+        "data": _plain(view.data) if view.data is not None else {},
+        "values": _plain(view.values),
+        "validationRules": _plain(view.validation_rules),
+        "navigationOptions": {
+            "canGoBack": navigation.can_go_back,
+            "nextStepId": navigation.next_step_id,
+            "progress": _plain(navigation.progress),
+        },
+        "uiConfig": _plain(view.ui),
+        "message": view.message,
+    }
+
+
+def outcome_response(outcome: Outcome) -> JSONResponse:
+    if isinstance(outcome, Moved):
+        return JSONResponse(step_response(outcome.view))
+    if isinstance(outcome, Invalid):
+        errors = [{"field": e.field, "message": e.message, "code": e.code} for e in outcome.errors]
+        return JSONResponse({**errors[0], "errors": errors}, status_code=400)
+    if isinstance(outcome, Stale):
+        body = {"expectedStep": outcome.expected_step, "step": step_response(outcome.view)}
+        return JSONResponse(body, status_code=409)
+    if isinstance(outcome, Rejected):
+        body = {"reason": outcome.reason, "code": outcome.code, "step": step_response(outcome.view)}
+        return JSONResponse(body, status_code=422)
+    assert isinstance(outcome, NotFound)
+    return JSONResponse({"sessionId": outcome.session_id, "code": "session_not_found"}, 404)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, RecursionError):
+        raise BadRequest("body", "The request body must be JSON.") from None
+    if not isinstance(body, dict):
+        raise BadRequest("body", "The request body must be a JSON object.")
+    return body
+
+
+def _text(body: Mapping[str, Any], name: str, *, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value or len(value) > 200:
+        raise BadRequest(name, f"{name} must be a non-empty string of at most 200 characters.")
+    return value
+
+
+def _service(request: Request) -> WorkflowPort:
+    service: WorkflowPort = request.app.state.container.service
+    return service
+
+
+async def start(request: Request) -> Response:
+    body = await _body(request)
+    kind = _text(body, "workflowType", required=False)
+    if kind is not None and kind not in WORKFLOW_TYPES:
+        raise BadRequest("workflowType", "workflowType must be buying, selling or absent.")
+    caller = Caller(request.headers.get("x-publishable-key"), request.headers.get("origin"))
+    try:
+        outcome = await _service(request).start(kind, body.get("context"), caller)
+    except InvalidStart as error:
+        raise BadRequest("context", str(error)) from None
+    return outcome_response(outcome)
+
+
+async def transition(request: Request) -> Response:
+    body = await _body(request)
+    session_id, step = _text(body, "sessionId"), _text(body, "currentStep")
+    key = _text(body, "idempotencyKey", required=False)
+    if "data" not in body:
+        raise BadRequest("data", "data is required (the step's answers, a JSON object).")
+    token = bearer(request.headers.get("authorization"))
+    outcome = await _service(request).transition(
+        str(session_id), token, str(step), body["data"], key
+    )
+    return outcome_response(outcome)
+
+
+async def back(request: Request) -> Response:
+    body = await _body(request)
+    session_id, step = _text(body, "sessionId"), _text(body, "currentStep")
+    token = bearer(request.headers.get("authorization"))
+    return outcome_response(await _service(request).back(str(session_id), token, str(step)))
+
+
+def _guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[..., Any]:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except BadRequest as error:
+            body = {"field": error.field, "message": str(error), "code": "bad_request"}
+            return JSONResponse({**body, "errors": [body]}, status_code=400)
+
+    return endpoint
+
+
+async def openapi(_: Request) -> JSONResponse:
+    return JSONResponse(openapi_document())
+
+
+def rest_routes() -> list[Route]:
+    return [
+        Route("/api/workflow/start", _guarded(start), methods=["POST"]),
+        Route("/api/workflow/transition", _guarded(transition), methods=["POST"]),
+        Route("/api/workflow/back", _guarded(back), methods=["POST"]),
+        Route("/api/openapi.json", openapi, methods=["GET"]),
+    ]
