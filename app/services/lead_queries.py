@@ -9,6 +9,7 @@ from typing import Any
 from app.db.database import Database
 from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
 from app.events import EventBus, lead_channel, site_channel
+from app.security import is_id
 from app.services.host_sites import HostSites
 from app.services.session_events import LEAD_STATUS, interruptible
 from workflows.views import LeadStatusEvent, LeadView, UnknownLead
@@ -63,7 +64,7 @@ class LeadQueries:
 
     async def _own_lead(self, lead_id: str, secret_key: str | None) -> LeadRecord | None:
         site = await self._sites.by_secret_key(secret_key)
-        if site is None or len(lead_id) > 64:
+        if site is None or not is_id(lead_id):
             return None
         async with self._db.read() as session:
             lead = await LeadRepository(session).get(lead_id)

@@ -25,7 +25,7 @@ from app.db.repositories import (
     record_from_snapshot,
     record_snapshot,
 )
-from app.security import hash_token, new_token, token_matches
+from app.security import hash_token, is_id, new_token, token_matches
 from app.services.effects import (
     VEHICLE_TAKEN,
     EffectContext,
@@ -384,7 +384,7 @@ class WorkflowService:
         return record
 
     async def _load_any(self, session_id: str) -> SessionRecord | None:
-        if len(session_id) > 64:
+        if not is_id(session_id):
             return None
         async with self._db.read() as session:
             return await SessionRepository(session).get(session_id)

@@ -70,3 +70,10 @@ async def test_the_openapi_document_is_served_and_committed(api: Api) -> None:
     served = (await api.http.get("/api/openapi.json")).json()
     assert served == openapi_document()
     assert json.loads(COMMITTED.read_text()) == served, "run: make openapi, and review the diff"
+
+
+async def test_an_id_no_database_would_store_reads_as_unknown(api: Api) -> None:
+    """Found by schemathesis on PostgreSQL: a NUL in an id made the driver fail with a 500."""
+    for odd in ("\x00", "a\x00b", "\U0001f600", "x" * 200):
+        response = await _post(api, "back", {"sessionId": odd, "currentStep": "x"}, "token")
+        assert response.status_code == 404, (odd, response.text)
