@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint types layers unit schema openapi graph clean
+.PHONY: run test bench lint types layers unit schema openapi graph clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ run: $(STAMP)
 test: lint types layers
 	$(BIN)/pytest -q
 	TREX_TEST_STACK=scaleout $(BIN)/pytest -q tests/integration tests/e2e
+
+# Benchmarks: bounded in time, load from a separate process on loopback (see bench/).
+bench: $(STAMP)
+	$(BIN)/python -m bench.protocols
+	$(BIN)/python -m bench.transition_latency --rounds 100
+	$(BIN)/python -m bench.lead_completion
+	$(BIN)/python -m bench.scaleout
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
