@@ -7,7 +7,6 @@ Screenshots of every step go to var/screenshots/<test>/ (a test artefact, not co
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 from collections.abc import AsyncIterator
@@ -15,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.async_api import (
     Browser,
     BrowserContext,
@@ -24,14 +22,9 @@ from playwright.async_api import (
     ViewportSize,
     async_playwright,
 )
-from starlette.applications import Starlette
 
-from app.bootstrap import Container
-from app.main import create_app
-from app.settings import Settings
-from app.web.frontend import frontend_routes
 from tests.browser.widget import RECORD_STEPS, Widget
-from tests.e2e.conftest import free_port, quick_settings
+from tests.e2e.conftest import RunningServer, quick_settings, start_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -49,44 +42,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@dataclass
-class FrontendServer:
-    """uvicorn serving the app with the microfrontend's routes, on a free loopback port."""
-
-    server: uvicorn.Server
-    task: asyncio.Task[None]
-    base_url: str
-    app: Starlette
-
-    @property
-    def container(self) -> Container:
-        container: Container = self.app.state.container
-        return container
-
-    async def stop(self) -> None:
-        self.server.should_exit = True
-        await asyncio.wait_for(self.task, 10)
-
-
-def with_frontend(app: Starlette) -> Starlette:
-    """The app as app/main.py will build it once the microfrontend's routes are registered."""
-    if not any(getattr(route, "path", None) == "/demo" for route in app.routes):
-        app.router.routes.extend(frontend_routes())
-    return app
-
-
-async def start_frontend_server(settings: Settings) -> FrontendServer:
-    port = free_port()
-    app = with_frontend(create_app(settings))
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(20):
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
-    return FrontendServer(server, task, f"http://127.0.0.1:{port}", app)
+# The app registers the microfrontend's routes itself; the e2e server serves them.
+FrontendServer = RunningServer
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +51,7 @@ async def frontend(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Fr
     # Sandbox services at half their usual latency: fast, yet the credit check's pending step
     # stays on screen long enough (150-450 ms) to be seen and photographed.
     settings = quick_settings(tmp_path_factory.mktemp("browser"), sandbox_latency_scale=0.5)
-    server = await start_frontend_server(settings)
+    server = await start_server(settings)
     yield server
     await server.stop()
 
