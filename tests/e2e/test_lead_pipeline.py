@@ -41,7 +41,7 @@ async def _lead_statuses(updates: Subscription, until: str, seconds: float = 10)
     statuses: list[str] = []
     async with asyncio.timeout(seconds):
         while until not in statuses:
-            event = (await updates.next())["payload"]["data"]["sessionUpdates"]
+            event = (await updates.next(seconds))["payload"]["data"]["sessionUpdates"]
             if event["type"] == "LEAD_STATUS":
                 statuses.append(event["lead"]["status"])
     return statuses
