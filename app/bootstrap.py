@@ -84,7 +84,11 @@ class Container:
         await self.relay.stop()
         await self.tasks.drain(seconds=5)
         await self.clients.aclose()
-        await self.bus.disconnect()
+        try:
+            async with asyncio.timeout(5):  # never let a stuck connection hold a shutdown
+                await self.bus.disconnect()
+        except TimeoutError:
+            log.warning("the event bus did not disconnect within 5 s; going on")
         await self.db.dispose()
 
 
