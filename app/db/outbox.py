@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from app.db.tables import OutboxRow, ProcessedRow
+from app.db.tables import OUTBOX, OutboxRow, ProcessedRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,9 +25,13 @@ class OutboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, topic: str, payload: dict[str, Any], now: datetime) -> None:
+    async def add(self, topic: str, payload: dict[str, Any], now: datetime) -> None:
         """Record work in the caller's transaction; the relay delivers it once that commits."""
-        self._session.add(OutboxRow(topic=topic, payload=payload, created_at=now, available_at=now))
+        await self._session.execute(
+            insert(OUTBOX).values(
+                topic=topic, payload=payload, created_at=now, available_at=now, attempts=0
+            )
+        )
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxItem]:
         """Due items nobody holds, leased to the caller (a crashed holder's lease runs out)."""

@@ -8,16 +8,20 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_, update
+from sqlalchemy import Row, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db.tables import (
+    HISTORY,
+    IDEMPOTENCY,
+    LEADS,
+    SESSION_EVENTS,
+    SESSIONS,
+    VEHICLES,
     DealerRow,
     HistoryRow,
-    IdempotencyRow,
     LeadRow,
-    SessionEventRow,
     SessionRow,
     VehicleRow,
 )
@@ -106,7 +110,7 @@ def _key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def _to_record(row: SessionRow) -> SessionRecord:
+def _to_record(row: Row[Any]) -> SessionRecord:
     state = SessionState(
         current_step=row.current_step,
         status=SessionStatus(row.status),
@@ -140,12 +144,37 @@ def _state_columns(record: SessionRecord) -> dict[str, Any]:
     }
 
 
+# The statements of every transition, built once: building one costs more than running it.
+_GET_SESSION = select(SESSIONS).where(SESSIONS.c.id == bindparam("session_id"))
+_ADD_SESSION = insert(SESSIONS)
+_SAVE_SESSION = (
+    update(SESSIONS)
+    .where(SESSIONS.c.id == bindparam("_id"))
+    .where(SESSIONS.c.row_version == bindparam("_version"))
+    .values(row_version=SESSIONS.c.row_version + 1, last_seq=SESSIONS.c.last_seq + 1)
+    .returning(SESSIONS.c.last_seq)
+)
+_ADD_HISTORY = insert(HISTORY)
+_ADD_EVENT = insert(SESSION_EVENTS)
+_MARK_PUBLISHED = (
+    update(SESSION_EVENTS)
+    .where(SESSION_EVENTS.c.session_id == bindparam("_id"))
+    .where(SESSION_EVENTS.c.seq == bindparam("_seq"))
+)
+_HOLD_VEHICLE = (
+    update(VEHICLES)
+    .where(VEHICLES.c.id == bindparam("_id"))
+    .where(VEHICLES.c.status == "available")
+    .values(status="held", held_by_lead=bindparam("_lead"))
+)
+
+
 class SessionRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
     async def get(self, session_id: str) -> SessionRecord | None:
-        row = await self._session.get(SessionRow, session_id)
+        row = (await self._session.execute(_GET_SESSION, {"session_id": session_id})).first()
         return None if row is None else _to_record(row)
 
     async def waiting_ids(self, since_before: datetime) -> list[str]:
@@ -157,18 +186,19 @@ class SessionRepository:
         )
         return list((await self._session.execute(query)).scalars().all())
 
-    def add(self, record: SessionRecord) -> None:
-        self._session.add(
-            SessionRow(
-                id=record.id,
-                token_hash=record.token_hash,
-                workflow=record.workflow,
-                definition_version=record.definition_version,
-                row_version=record.row_version,
-                host_site_id=record.host_site_id,
-                created_at=record.created_at,
+    async def add(self, record: SessionRecord) -> None:
+        await self._session.execute(
+            _ADD_SESSION,
+            {
+                "id": record.id,
+                "token_hash": record.token_hash,
+                "workflow": record.workflow,
+                "definition_version": record.definition_version,
+                "row_version": record.row_version,
+                "host_site_id": record.host_site_id,
+                "created_at": record.created_at,
                 **_state_columns(record),
-            )
+            },
         )
 
     async def save(self, record: SessionRecord) -> SessionRecord | None:
@@ -178,15 +208,7 @@ class SessionRepository:
         None on a conflict."""
         columns = {k: v for k, v in _state_columns(record).items() if k != "last_seq"}
         result = await self._session.execute(
-            update(SessionRow)
-            .where(col(SessionRow.id) == record.id)
-            .where(col(SessionRow.row_version) == record.row_version)
-            .values(
-                row_version=record.row_version + 1,
-                last_seq=col(SessionRow.last_seq) + 1,
-                **columns,
-            )
-            .returning(col(SessionRow.last_seq))
+            _SAVE_SESSION, {"_id": record.id, "_version": record.row_version, **columns}
         )
         seq = result.scalar_one_or_none()
         if seq is None:
@@ -209,25 +231,22 @@ class SessionRepository:
         )
 
     async def unpublished_events(self, limit: int) -> list[StoredEvent]:
+        events = SESSION_EVENTS
         query = (
-            select(SessionEventRow)
-            .where(col(SessionEventRow.published_at).is_(None))
-            .order_by(col(SessionEventRow.at), col(SessionEventRow.seq))
+            select(events.c.session_id, events.c.seq, events.c.type, events.c.payload, events.c.at)
+            .where(events.c.published_at.is_(None))
+            .order_by(events.c.at, events.c.seq)
             .limit(limit)
         )
-        rows = (await self._session.execute(query)).scalars().all()
-        return [StoredEvent(r.session_id, r.seq, r.type, r.payload, r.at) for r in rows]
+        rows = (await self._session.execute(query)).all()
+        return [StoredEvent(*row) for row in rows]
 
     async def mark_published(self, events: Sequence[StoredEvent], at: datetime) -> None:
-        """One statement for the whole batch."""
-        keys = [(event.session_id, event.seq) for event in events]
-        await self._session.execute(
-            update(SessionEventRow)
-            .where(tuple_(col(SessionEventRow.session_id), col(SessionEventRow.seq)).in_(keys))
-            .values(published_at=at)
-        )
+        """One statement, executed for each event of the batch (each finds its row by key)."""
+        rows = [{"_id": e.session_id, "_seq": e.seq, "published_at": at} for e in events]
+        await self._session.execute(_MARK_PUBLISHED, rows)
 
-    def add_history(
+    async def add_history(
         self,
         session_id: str,
         action: str,
@@ -237,16 +256,17 @@ class SessionRepository:
         input_: dict[str, Any] | None = None,
         result: dict[str, Any] | None = None,
     ) -> None:
-        self._session.add(
-            HistoryRow(
-                session_id=session_id,
-                action=action,
-                from_step=from_step,
-                to_step=to_step,
-                input=input_ or {},
-                result=result or {},
-                at=at,
-            )
+        await self._session.execute(
+            _ADD_HISTORY,
+            {
+                "session_id": session_id,
+                "action": action,
+                "from_step": from_step,
+                "to_step": to_step,
+                "input": input_ or {},
+                "result": result or {},
+                "at": at,
+            },
         )
 
     async def history(self, session_id: str) -> Sequence[HistoryRow]:
@@ -257,36 +277,46 @@ class SessionRepository:
         )
         return (await self._session.execute(query)).scalars().all()
 
-    def add_event(self, event: StoredEvent) -> None:
-        self._session.add(
-            SessionEventRow(
-                session_id=event.session_id,
-                seq=event.seq,
-                type=event.type,
-                payload=event.payload,
-                at=event.at,
-            )
+    async def add_event(self, event: StoredEvent) -> None:
+        await self._session.execute(
+            _ADD_EVENT,
+            {
+                "session_id": event.session_id,
+                "seq": event.seq,
+                "type": event.type,
+                "payload": event.payload,
+                "at": event.at,
+                "published_at": None,
+            },
         )
 
     async def events_after(self, session_id: str, after_seq: int) -> list[StoredEvent]:
+        events = SESSION_EVENTS
         query = (
-            select(SessionEventRow)
-            .where(col(SessionEventRow.session_id) == session_id)
-            .where(col(SessionEventRow.seq) > after_seq)
-            .order_by(col(SessionEventRow.seq))
+            select(events.c.session_id, events.c.seq, events.c.type, events.c.payload, events.c.at)
+            .where(events.c.session_id == session_id)
+            .where(events.c.seq > after_seq)
+            .order_by(events.c.seq)
         )
-        rows = (await self._session.execute(query)).scalars().all()
-        return [StoredEvent(r.session_id, r.seq, r.type, r.payload, r.at) for r in rows]
+        rows = (await self._session.execute(query)).all()
+        return [StoredEvent(*row) for row in rows]
 
     async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None:
-        row = await self._session.get(IdempotencyRow, (session_id, _key_digest(key)))
-        return None if row is None else row.outcome
+        query = (
+            select(IDEMPOTENCY.c.outcome)
+            .where(IDEMPOTENCY.c.session_id == session_id)
+            .where(IDEMPOTENCY.c.key == _key_digest(key))
+        )
+        outcome: dict[str, Any] | None = (await self._session.execute(query)).scalar()
+        return outcome
 
-    def remember_outcome(
+    async def remember_outcome(
         self, session_id: str, key: str, outcome: dict[str, Any], at: datetime
     ) -> None:
-        self._session.add(
-            IdempotencyRow(session_id=session_id, key=_key_digest(key), outcome=outcome, at=at)
+        await self._session.execute(
+            insert(IDEMPOTENCY).values(
+                session_id=session_id, key=_key_digest(key), outcome=outcome, at=at
+            )
         )
 
 
@@ -294,9 +324,9 @@ class LeadRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    def add(self, lead: LeadRecord) -> None:
-        self._session.add(
-            LeadRow(
+    async def add(self, lead: LeadRecord) -> None:
+        await self._session.execute(
+            insert(LEADS).values(
                 id=lead.id,
                 reference=lead.reference,
                 session_id=lead.session_id,
@@ -310,6 +340,8 @@ class LeadRepository:
                 host_site_id=lead.host_site_id,
                 created_at=lead.created_at,
                 updated_at=lead.created_at,
+                crm_id=None,
+                outcomes={},
             )
         )
 
@@ -348,13 +380,7 @@ class LeadRepository:
 
     async def hold_vehicle(self, vehicle_id: str, lead_id: str) -> bool:
         """Take the vehicle for this lead unless it is sold or held for another lead."""
-        result = await self._session.execute(
-            update(VehicleRow)
-            .where(col(VehicleRow.id) == vehicle_id)
-            .where(col(VehicleRow.status) == "available")
-            .values(status="held", held_by_lead=lead_id)
-            .execution_options(synchronize_session=False)
-        )
+        result = await self._session.execute(_HOLD_VEHICLE, {"_id": vehicle_id, "_lead": lead_id})
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
@@ -401,7 +427,7 @@ class InventoryRepository:
         )
 
     async def unavailable_ids(self) -> set[str]:
-        query = select(col(VehicleRow.id)).where(col(VehicleRow.status) != "available")
+        query = select(VEHICLES.c.id).where(VEHICLES.c.status != "available")
         return set((await self._session.execute(query)).scalars().all())
 
     def add_all(self, rows: Sequence[DealerRow | VehicleRow]) -> None:

@@ -1,11 +1,14 @@
-"""Database tables (SQLModel). Rows are not domain objects: repositories map between them."""
+"""Database tables (SQLModel). Rows are not domain objects: repositories map between them.
+
+The hot paths (every transition) use the plain tables at the end with SQLAlchemy Core: no ORM
+unit of work, no row objects, a fraction of the CPU."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -165,3 +168,18 @@ class VehicleRow(SQLModel, table=True):
     dealer_id: str = Field(max_length=20)
     status: str = Field(default="available", max_length=20)  # available | held | sold
     held_by_lead: str | None = Field(default=None, max_length=36)
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+SESSIONS = _table(SessionRow)
+HISTORY = _table(HistoryRow)
+SESSION_EVENTS = _table(SessionEventRow)
+OUTBOX = _table(OutboxRow)
+IDEMPOTENCY = _table(IdempotencyRow)
+LEADS = _table(LeadRow)
+VEHICLES = _table(VehicleRow)

@@ -86,7 +86,7 @@ class LeadPipeline:
             row.status, row.crm_id = "SUBMITTED", receipt.crm_id
             await self._status_event(session, row, "SUBMITTED", {"crm_id": receipt.crm_id})
             for topic in FOLLOW_UPS:
-                OutboxRepository(session).add(topic, {"lead_id": row.id}, self._clock())
+                await OutboxRepository(session).add(topic, {"lead_id": row.id}, self._clock())
         self._events.committed()
 
     async def _compensate(self, item: OutboxItem, lead: LeadRecord, code: str, reason: str) -> None:
@@ -248,7 +248,9 @@ class LeadPipeline:
             "detail": detail,
             "site": row.host_site_id,
         }
-        sessions.add_event(StoredEvent(row.session_id, seq, LEAD_STATUS, payload, self._clock()))
+        await sessions.add_event(
+            StoredEvent(row.session_id, seq, LEAD_STATUS, payload, self._clock())
+        )
         log.info("lead %s: %s", row.reference, status)
 
     async def _lead(self, item: OutboxItem) -> LeadRecord | None:

@@ -15,7 +15,6 @@ and jitter; handlers are idempotent, so a second delivery has no second effect.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Mapping
@@ -64,6 +63,7 @@ class Relay:
         self._next_prune = clock()
         self._concurrency = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
+        self._claim_due = True
         self._tasks = TaskRunner()
         self._rng = random.Random()
         self._loop: asyncio.Task[None] | None = None
@@ -73,7 +73,10 @@ class Relay:
     def runs_workers(self) -> bool:
         return self._handlers is not None
 
-    def kick(self) -> None:
+    def kick(self, work: bool = True) -> None:
+        """Look now: push pending events, and claim work too when `work` (a commit that wrote
+        events only does not cost a claim; the poll claims anyway)."""
+        self._claim_due = self._claim_due or work
         self._wake.set()
 
     def start(self) -> None:
@@ -98,17 +101,22 @@ class Relay:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
+            claim, self._claim_due = self._claim_due, False
             try:
-                await self.pump()
+                await self.pump(claim=claim)
             except Exception:
                 log.exception("relay pass failed; retrying")
-            with contextlib.suppress(TimeoutError):
+                self._claim_due = self._claim_due or claim
+            try:
                 await asyncio.wait_for(self._wake.wait(), self._poll)
+            except TimeoutError:
+                self._claim_due = True
 
-    async def pump(self) -> int:
-        """One pass: push committed events, hand due work to handlers. Returns items started."""
+    async def pump(self, *, claim: bool = True) -> int:
+        """One pass: push committed events, hand due work to handlers (when `claim`). Returns
+        items started."""
         await self._publish_pending()
-        if self._handlers is None:
+        if self._handlers is None or not claim:
             return 0
         await self._prune_now_and_then()
         async with self._db.write() as session:

@@ -26,7 +26,7 @@ class Waker:
         self._listener: asyncio.Task[None] | None = None
 
     def committed(self, work: bool) -> None:
-        self._relay.kick()
+        self._relay.kick(work)
         if work and self._remote:
             self._tasks.spawn(self._wake_workers(), name="relay:wake-workers")
 

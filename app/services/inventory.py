@@ -1,13 +1,20 @@
 """The Vehicle Service: the inventory in memory, availability from the database.
 
 Vehicles and dealers change rarely, so they are loaded once at start (and seeded from the
-deterministic generator on first start); whether a vehicle is still available is read from the
-database on every search, since holds and sales happen all the time.
+deterministic generator on first start). Whether a vehicle is still available comes from the
+database: read at most every `AVAILABILITY_TTL_S` seconds and at once after this process holds a
+vehicle, so one transition's lookups, effect and view share one read and one ranking. A vehicle
+another process held a moment ago may still be listed; choosing it meets the conditional hold,
+which sends the visitor back to fresh results (the sold-vehicle race of FLOWS.md).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
+import time
+from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import asdict
 
@@ -18,12 +25,22 @@ from app.db.repositories import InventoryRepository
 from app.db.tables import DealerRow, VehicleRow
 from app.vehicles import carin, catalogue
 from app.vehicles.inventory import generate_inventory
-from app.vehicles.models import Dealer, RankedVehicle, SearchCriteria, SearchResult, Vehicle
+from app.vehicles.models import (
+    Dealer,
+    RankedVehicle,
+    SearchCriteria,
+    SearchResult,
+    Vehicle,
+    page_slice,
+)
 from app.vehicles.search import search
 from workflows.views import DealerCard, Relaxation, ResultsData, VehicleCard
 
 log = logging.getLogger("trex.inventory")
 PAGE_SIZE = 10
+AVAILABILITY_TTL_S = 0.25
+EVERYTHING = 10_000
+RANKINGS_KEPT = 256
 
 
 class InventoryService:
@@ -34,6 +51,10 @@ class InventoryService:
         self.dealer_cards = tuple(_dealer_card(dealer) for dealer in dealers)
         self.makes = tuple(catalogue.makes())
         self.models = {make: tuple(catalogue.models(make)) for make in self.makes}
+        self._availability: tuple[float, frozenset[str]] | None = None
+        self._refreshing = asyncio.Lock()
+        self._rankings: OrderedDict[str, SearchResult] = OrderedDict()
+        self._available_list = list(self._vehicles.values())
 
     @classmethod
     async def load(cls, db: Database) -> InventoryService:
@@ -69,28 +90,41 @@ class InventoryService:
         return None if dealer is None else dealer.name
 
     async def is_available(self, vehicle_id: str) -> bool:
-        return vehicle_id not in await self._unavailable()
+        return vehicle_id not in await self._unavailable(fresh=True)
+
+    def availability_changed(self) -> None:
+        """This process held or released a vehicle: the next search reads availability anew."""
+        self._availability = None
 
     async def search(self, answers: Mapping[str, object], page: int) -> SearchResult:
-        criteria = SearchCriteria.from_answers(_whole_numbers(answers))
-        return search(await self._available(), self._dealers, criteria, page, PAGE_SIZE)
+        return _page(await self._everything(answers, ranked=False), page)
 
     async def carin(self, answers: Mapping[str, object], page: int) -> SearchResult:
-        return carin.rank(
-            await self._available(), self._dealers, _whole_numbers(answers), page, PAGE_SIZE
-        )
+        return _page(await self._everything(answers, ranked=True), page)
 
     async def listed_ids(self, answers: Mapping[str, object], *, ranked: bool) -> set[str]:
         """Every vehicle id the results step lists, across all pages."""
-        vehicles, everything = await self._available(), 10_000
-        clean = _whole_numbers(answers)
-        if ranked:
-            found = carin.rank(vehicles, self._dealers, clean, 1, everything)
-        else:
-            found = search(
-                vehicles, self._dealers, SearchCriteria.from_answers(clean), 1, everything
-            )
+        found = await self._everything(answers, ranked=ranked)
         return {item.vehicle.id for item in found.vehicles}
+
+    async def _everything(self, answers: Mapping[str, object], *, ranked: bool) -> SearchResult:
+        """Every match in order, computed once per criteria and availability."""
+        available = await self._available()
+        clean = _whole_numbers(answers)
+        key = json.dumps([ranked, clean], sort_keys=True, default=str)
+        found = self._rankings.get(key)
+        if found is not None:
+            self._rankings.move_to_end(key)
+            return found
+        if ranked:
+            found = carin.rank(available, self._dealers, clean, 1, EVERYTHING)
+        else:
+            criteria = SearchCriteria.from_answers(clean)
+            found = search(available, self._dealers, criteria, 1, EVERYTHING)
+        self._rankings[key] = found
+        if len(self._rankings) > RANKINGS_KEPT:
+            self._rankings.popitem(last=False)
+        return found
 
     def results(self, found: SearchResult, criteria: Mapping[str, object]) -> ResultsData:
         return ResultsData(
@@ -142,13 +176,32 @@ class InventoryService:
     def dealer(self, dealer_id: str) -> Dealer | None:
         return self._dealers.get(dealer_id)
 
-    async def _unavailable(self) -> set[str]:
-        async with self._db.read() as session:
-            return await InventoryRepository(session).unavailable_ids()
+    async def _unavailable(self, *, fresh: bool = False) -> frozenset[str]:
+        cached = self._availability
+        if not fresh and cached is not None and time.monotonic() - cached[0] < AVAILABILITY_TTL_S:
+            return cached[1]
+        async with self._refreshing:
+            if not fresh and self._availability is not None and self._availability is not cached:
+                return self._availability[1]  # refreshed while this call waited
+            read_at = time.monotonic()
+            async with self._db.read() as session:
+                unavailable = frozenset(await InventoryRepository(session).unavailable_ids())
+            if cached is None or unavailable != cached[1]:
+                self._rankings.clear()
+                self._available_list = [
+                    v for v in self._vehicles.values() if v.id not in unavailable
+                ]
+            self._availability = (read_at, unavailable)
+            return unavailable
 
     async def _available(self) -> list[Vehicle]:
-        unavailable = await self._unavailable()
-        return [v for v in self._vehicles.values() if v.id not in unavailable]
+        await self._unavailable()
+        return self._available_list
+
+
+def _page(found: SearchResult, page: int) -> SearchResult:
+    window = page_slice(page, PAGE_SIZE)
+    return SearchResult(found.vehicles[window], found.total, page, PAGE_SIZE, found.relaxations)
 
 
 def _whole_numbers(answers: Mapping[str, object]) -> dict[str, object]:

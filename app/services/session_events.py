@@ -1,9 +1,15 @@
 """Numbered session events: stored in the transaction that causes them, pushed after commit,
-replayed from the database for late or reconnecting subscribers."""
+replayed from the database for late or reconnecting subscribers.
+
+A commit hands its events over (`committed(*events)`) and the relay's next pass pushes them
+straight from memory. The database is scanned for unpushed events when a commit did not say which
+(the lead pipeline), after a failed push, and at least every `SCAN_EVERY_S` seconds, so events of
+a process that died between commit and push still go out."""
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import TypeVar
@@ -24,6 +30,8 @@ log = logging.getLogger("trex.events")
 T = TypeVar("T")
 STEP_CHANGED = "STEP_CHANGED"
 LEAD_STATUS = "LEAD_STATUS"
+SCAN_EVERY_S = 1.0
+BATCH = 500
 
 
 class SessionEvents:
@@ -33,19 +41,29 @@ class SessionEvents:
         self._clock = clock
         self._listeners: list[Callable[[bool], None]] = []
         self._outage = False
+        self._fresh: list[StoredEvent] = []
+        self._scan_at = 0.0  # monotonic time of the next scan; 0: the next pass scans
+        self._scanned: set[tuple[str, int]] = set()
 
-    def record(self, repo: SessionRepository, record: SessionRecord, source: str) -> None:
+    async def record(
+        self, repo: SessionRepository, record: SessionRecord, source: str
+    ) -> StoredEvent:
         """Add the STEP_CHANGED event numbered `record.last_seq` to the open transaction."""
         payload = {"step": record.state.current_step, "source": source}
-        repo.add_event(
-            StoredEvent(record.id, record.last_seq, STEP_CHANGED, payload, record.updated_at)
-        )
+        event = StoredEvent(record.id, record.last_seq, STEP_CHANGED, payload, record.updated_at)
+        await repo.add_event(event)
+        return event
 
     def when_committed(self, listener: Callable[[bool], None]) -> None:
         """`listener(work)` runs after each commit that wrote events, and work when `work`."""
         self._listeners.append(listener)
 
-    def committed(self, work: bool = False) -> None:
+    def committed(self, *events: StoredEvent, work: bool = False) -> None:
+        """A transaction committed `events` (none named: look in the database)."""
+        if events:
+            self._fresh.extend(events)
+        else:
+            self._scan_at = 0.0
         for listener in self._listeners:
             listener(work)
 
@@ -54,8 +72,7 @@ class SessionEvents:
 
         A push that fails stays pending and is retried on the next pass; it never fails the
         request that caused the event. Returns how many were pushed."""
-        async with self._db.read() as session:
-            pending = await SessionRepository(session).unpublished_events(limit=500)
+        pending = await self._pending()
         pushed: list[StoredEvent] = []
         for event in pending:
             try:
@@ -63,6 +80,7 @@ class SessionEvents:
                     await self._bus.publish(channel, _message(event))
             except Exception:
                 log.exception("push of event %s/%d failed", event.session_id, event.seq)
+                self._scan_at = 0.0  # the rest wait in the database for the next pass
                 break
             pushed.append(event)
         if pushed and self._outage:
@@ -72,6 +90,22 @@ class SessionEvents:
             async with self._db.write() as session:
                 await SessionRepository(session).mark_published(pushed, self._clock())
         return len(pushed)
+
+    async def _pending(self) -> list[StoredEvent]:
+        """This process's fresh events, or every unpushed one when a scan is due."""
+        fresh, self._fresh = self._fresh, []
+        if time.monotonic() < self._scan_at:
+            pending = [e for e in fresh if (e.session_id, e.seq) not in self._scanned]
+            self._scanned.clear()
+            return pending
+        self._scan_at = time.monotonic() + SCAN_EVERY_S
+        async with self._db.read() as session:
+            pending = await SessionRepository(session).unpublished_events(limit=BATCH)
+        if len(pending) == BATCH:
+            self._scan_at = 0.0  # more are waiting
+        # Events committed while this read ran may be in it and in the next fresh batch too.
+        self._scanned = {(e.session_id, e.seq) for e in pending}
+        return pending
 
     def _note_outage(self, error: Exception) -> None:
         """One warning per outage, not one traceback per pass."""

@@ -119,12 +119,12 @@ class WorkflowService:
         )
         async with self._db.write() as session:
             repo = SessionRepository(session)
-            repo.add(record)
-            repo.add_history(
+            await repo.add(record)
+            await repo.add_history(
                 record.id, "start", None, state.current_step, now, {"workflowType": workflow_type}
             )
-            self._events.record(repo, record, "start")
-        self._events.committed()
+            event = await self._events.record(repo, record, "start")
+        self._events.committed(event)
         log.info("session %s started at %s", record.id, state.current_step)
         return Moved(await self._views.build(record, token=token))
 
@@ -184,7 +184,10 @@ class WorkflowService:
         try:
             saved = await self._commit(record, moved, step, values, result, key)
         except _VehicleTaken:
+            self._inventory.availability_changed()
             return await self._reject_into(record, step, VEHICLE_TAKEN, key)
+        if result.holds:
+            self._inventory.availability_changed()
         for job in result.after_commit:
             self._tasks.spawn(job(), name=f"{step.id}:{record.id}")
         log.info("session %s: %s -> %s", record.id, step.id, target)
@@ -205,15 +208,15 @@ class WorkflowService:
             if saved is None:
                 raise _Conflict
             for lead in result.leads:
-                leads.add(lead)
+                await leads.add(lead)
             for vehicle_id, lead_id in result.holds:
                 if not await leads.hold_vehicle(vehicle_id, lead_id):
                     raise _VehicleTaken
             outbox = OutboxRepository(session)
             for topic, payload in result.work:
-                outbox.add(topic, payload, after.updated_at)
+                await outbox.add(topic, payload, after.updated_at)
             saved = await _completed_if_done(repo, leads, saved)
-            repo.add_history(
+            await repo.add_history(
                 before.id,
                 "transition",
                 step.id,
@@ -224,9 +227,9 @@ class WorkflowService:
             )
             if key is not None:
                 outcome = {"kind": "moved", "record": record_snapshot(saved)}
-                repo.remember_outcome(before.id, key, outcome, after.updated_at)
-            self._events.record(repo, saved, "transition")
-        self._events.committed(work=bool(result.work))
+                await repo.remember_outcome(before.id, key, outcome, after.updated_at)
+            event = await self._events.record(repo, saved, "transition")
+        self._events.committed(event, work=bool(result.work))
         return saved
 
     async def back(self, session_id: str, token: str | None, current_step: str) -> Outcome:
@@ -283,7 +286,7 @@ class WorkflowService:
             saved = await repo.save(moved)
             if saved is None:
                 raise _Conflict
-            repo.add_history(
+            await repo.add_history(
                 record.id,
                 action,
                 record.state.current_step,
@@ -292,13 +295,13 @@ class WorkflowService:
                 {},
                 {k: v for k, v in context.items() if k != "notice"},
             )
-            self._events.record(repo, saved, action)
+            event = await self._events.record(repo, saved, action)
             if remember is not None:
                 key, outcome = remember
-                repo.remember_outcome(
+                await repo.remember_outcome(
                     record.id, key, {**outcome, "record": record_snapshot(saved)}, now
                 )
-        self._events.committed()
+        self._events.committed(event)
         return saved
 
     async def _reject_into(

@@ -95,7 +95,7 @@ async def test_the_wal_journal_is_on(tmp_path: Path) -> None:
 async def test_a_stale_row_version_is_refused(tmp_path: Path) -> None:
     db = await _migrated(tmp_path)
     async with db.write() as session:
-        SessionRepository(session).add(_session())
+        await SessionRepository(session).add(_session())
     async with db.write() as session:
         first = await SessionRepository(session).save(_session())
     async with db.write() as session:
@@ -116,8 +116,8 @@ async def test_concurrent_writers_do_not_meet_a_locked_database(tmp_path: Path) 
     async def write(index: int) -> None:
         async with db.write() as session:
             repo = SessionRepository(session)
-            repo.add(_session(f"s-{index}"))
-            repo.add_event(StoredEvent(f"s-{index}", 1, "STEP_CHANGED", {}, NOW))
+            await repo.add(_session(f"s-{index}"))
+            await repo.add_event(StoredEvent(f"s-{index}", 1, "STEP_CHANGED", {}, NOW))
 
     await asyncio.gather(*(write(index) for index in range(50)))
     async with db.read() as session:
@@ -164,7 +164,7 @@ async def test_events_replay_in_order_after_a_sequence_number(tmp_path: Path) ->
     async with db.write() as session:
         repo = SessionRepository(session)
         for seq in (3, 1, 2):
-            repo.add_event(StoredEvent("s-1", seq, "STEP_CHANGED", {"seq": seq}, NOW))
+            await repo.add_event(StoredEvent("s-1", seq, "STEP_CHANGED", {"seq": seq}, NOW))
     async with db.read() as session:
         after_one = await SessionRepository(session).events_after("s-1", 1)
     await db.dispose()
@@ -174,7 +174,7 @@ async def test_events_replay_in_order_after_a_sequence_number(tmp_path: Path) ->
 async def test_an_idempotency_key_remembers_its_first_outcome(tmp_path: Path) -> None:
     db = await _migrated(tmp_path)
     async with db.write() as session:
-        SessionRepository(session).remember_outcome("s-1", "k", {"step": "x"}, NOW)
+        await SessionRepository(session).remember_outcome("s-1", "k", {"step": "x"}, NOW)
     async with db.read() as session:
         repo = SessionRepository(session)
         found, missing = (
