@@ -226,8 +226,11 @@ class SessionRepository:
         return result.scalar_one_or_none()
 
     async def set_status(self, session_id: str, status: SessionStatus) -> None:
+        """A new row version too: whoever read the session before must read it again."""
         await self._session.execute(
-            update(SessionRow).where(col(SessionRow.id) == session_id).values(status=status.value)
+            update(SESSIONS)
+            .where(SESSIONS.c.id == session_id)
+            .values(status=status.value, row_version=SESSIONS.c.row_version + 1)
         )
 
     async def unpublished_events(self, limit: int) -> list[StoredEvent]:

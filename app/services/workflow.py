@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,13 +37,14 @@ from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_queries import lead_status_event
 from app.services.lookups import lookups_for
+from app.services.session_cache import SessionCache
 from app.services.session_events import LEAD_STATUS, SessionEvents, interruptible
 from app.services.views import ViewBuilder
 from app.tasks import TaskRunner
 from workflows.definition import definition_info
 from workflows.engine import Engine, SessionState
 from workflows.model import SessionStatus, Step
-from workflows.rules import validate
+from workflows.rules import FieldError, validate
 from workflows.views import (
     Caller,
     DefinitionInfo,
@@ -95,6 +96,7 @@ class WorkflowService:
         self._tasks = tasks
         self._sites = sites
         self._clock = clock
+        self._cache = SessionCache()
 
     async def start(
         self, workflow_type: str | None, context: JsonObject | None, caller: Caller
@@ -125,6 +127,7 @@ class WorkflowService:
             )
             event = await self._events.record(repo, record, "start")
         self._events.committed(event)
+        self._cache.put(record)
         log.info("session %s started at %s", record.id, state.current_step)
         return Moved(await self._views.build(record, token=token))
 
@@ -141,26 +144,44 @@ class WorkflowService:
         current_step: str,
         data: object,
         idempotency_key: str | None,
+        *,
+        cached: bool = True,
     ) -> Outcome:
-        record = await self._load(session_id, token)
+        """Move the session on from `current_step` with `data`.
+
+        `cached`: start from this process's latest copy of the session; any answer other than
+        a move (stale, invalid, rejected, a conflict) is then checked against the database by
+        running the transition once more from there."""
+        record, recent = await self._load_recent(session_id, token, cached)
         if record is None:
             return NotFound(session_id)
+
+        def again() -> Awaitable[Outcome]:
+            return self.transition(
+                session_id, token, current_step, data, idempotency_key, cached=False
+            )
+
         if idempotency_key is not None:
             replayed = await self._replay(record, idempotency_key)
             if replayed is not None:
                 return replayed
         if record.state.current_step != current_step:
-            return await self._stale(record)
+            return await (again() if recent else self._stale(record))
         step = self._workflow.step(current_step)
         if step.awaits is not None or step.terminal:
+            if recent:
+                return await again()
             return await self._rejected(record, "no_input", _no_input_reason(step))
         lookups = await lookups_for(self._inventory, record, step)
         values, errors = validate(step, data, lookups=lookups, today=self._clock().date())
         if errors:
-            return Invalid(tuple(errors), await self._views.build(record))
+            return await (again() if recent else self._invalid(record, errors))
         try:
             return await self._advance(record, step, values, idempotency_key)
         except _Conflict:
+            self._cache.forget(session_id)
+            if recent:
+                return await again()
             return await self._after_conflict(session_id, idempotency_key)
 
     async def _advance(
@@ -230,21 +251,29 @@ class WorkflowService:
                 await repo.remember_outcome(before.id, key, outcome, after.updated_at)
             event = await self._events.record(repo, saved, "transition")
         self._events.committed(event, work=bool(result.work))
+        self._cache.put(saved)
         return saved
 
-    async def back(self, session_id: str, token: str | None, current_step: str) -> Outcome:
-        record = await self._load(session_id, token)
+    async def back(
+        self, session_id: str, token: str | None, current_step: str, *, cached: bool = True
+    ) -> Outcome:
+        record, recent = await self._load_recent(session_id, token, cached)
         if record is None:
             return NotFound(session_id)
+        state = self._engine.back(record.state)
+        if recent and (record.state.current_step != current_step or state is None):
+            return await self.back(session_id, token, current_step, cached=False)
         if record.state.current_step != current_step:
             return await self._stale(record)
-        state = self._engine.back(record.state)
         if state is None:
             reason = "This step cannot be left backwards: a request was submitted or is pending."
             return await self._rejected(record, "cannot_go_back", reason)
         try:
             saved = await self._save_move(record, state, "back", {})
         except _Conflict:
+            self._cache.forget(session_id)
+            if recent:
+                return await self.back(session_id, token, current_step, cached=False)
             return await self._after_conflict(session_id, None)
         return Moved(await self._views.build(saved))
 
@@ -302,6 +331,7 @@ class WorkflowService:
                     record.id, key, {**outcome, "record": record_snapshot(saved)}, now
                 )
         self._events.committed(event)
+        self._cache.put(saved)
         return saved
 
     async def _reject_into(
@@ -322,6 +352,9 @@ class WorkflowService:
         log.info("session %s: %s rejected (%s)", record.id, step.id, rejection.code)
         return Rejected(rejection.reason, rejection.code, await self._views.build(saved))
 
+    async def _invalid(self, record: SessionRecord, errors: list[FieldError]) -> Outcome:
+        return Invalid(tuple(errors), await self._views.build(record))
+
     async def _rejected(self, record: SessionRecord, code: str, reason: str) -> Outcome:
         return Rejected(reason, code, await self._views.build(record))
 
@@ -329,6 +362,7 @@ class WorkflowService:
         return Stale(record.state.current_step, await self._views.build(record))
 
     async def _after_conflict(self, session_id: str, key: str | None) -> Outcome:
+        self._cache.forget(session_id)
         record = await self._load_any(session_id)
         if record is None:
             return NotFound(session_id)
@@ -361,7 +395,9 @@ class WorkflowService:
                 lead = lead_status_event(event)
                 yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, lead=lead)
                 continue
-            latest = await self._load_any(session_id)
+            latest = self._cache.get(session_id)
+            if latest is None or latest.last_seq < event.seq:
+                latest = await self._load_any(session_id)
             view = None
             if latest is not None and event.payload.get("step") == latest.state.current_step:
                 view = await self._views.build(latest)
@@ -380,6 +416,18 @@ class WorkflowService:
             return None
         return definition_info(self._engine.workflow)
 
+    async def _load_recent(
+        self, session_id: str, token: str | None, cached: bool
+    ) -> tuple[SessionRecord | None, bool]:
+        """The session from the cache when `cached` and it is there (True), else from the
+        database (False)."""
+        record = self._cache.get(session_id) if cached else None
+        if record is None:
+            return await self._load(session_id, token), False
+        if not token_matches(token, record.token_hash):
+            return None, True
+        return record, True
+
     async def _load(self, session_id: str, token: str | None) -> SessionRecord | None:
         record = await self._load_any(session_id)
         if record is None or not token_matches(token, record.token_hash):
@@ -387,10 +435,14 @@ class WorkflowService:
         return record
 
     async def _load_any(self, session_id: str) -> SessionRecord | None:
+        """The session as the database has it now (and so in the cache from here on)."""
         if not is_id(session_id):
             return None
         async with self._db.read() as session:
-            return await SessionRepository(session).get(session_id)
+            record = await SessionRepository(session).get(session_id)
+        if record is not None:
+            self._cache.put(record)
+        return record
 
 
 async def _completed_if_done(
@@ -403,7 +455,8 @@ async def _completed_if_done(
     if not statuses or any(status != "COMPLETED" for status in statuses):
         return record
     await sessions.set_status(record.id, SessionStatus.COMPLETED)
-    return replace(record, state=replace(record.state, status=SessionStatus.COMPLETED))
+    completed = replace(record.state, status=SessionStatus.COMPLETED)
+    return replace(record, state=completed, row_version=record.row_version + 1)
 
 
 def _checked_context(context: JsonObject | None) -> dict[str, Any] | None:
