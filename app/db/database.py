@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.sqlite_driver import OneTripDBAPI
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor = dbapi_connection.cursor()
@@ -34,7 +36,13 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        options: dict[str, Any] = {} if self.is_sqlite else {"pool_size": 10, "max_overflow": 10}
+        # SQLite: every write block commits or rolls back itself and reads open no transaction,
+        # so a connection going back to the pool needs no rollback (a thread round trip each).
+        options: dict[str, Any] = (
+            {"pool_reset_on_return": None, "module": OneTripDBAPI()}
+            if self.is_sqlite
+            else {"pool_size": 10, "max_overflow": 10}
+        )
         self.engine: AsyncEngine = create_async_engine(url, **options)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
