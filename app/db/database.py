@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app import jsoncodec
 from app.db.sqlite_driver import OneTripDBAPI
 
 
@@ -43,7 +44,9 @@ class Database:
             if self.is_sqlite
             else {"pool_size": 10, "max_overflow": 10}
         )
-        self.engine: AsyncEngine = create_async_engine(url, **options)
+        self.engine: AsyncEngine = create_async_engine(
+            url, json_serializer=jsoncodec.dumps_text, json_deserializer=jsoncodec.loads, **options
+        )
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from cross_web import HTTPException
@@ -11,6 +10,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from app import jsoncodec
 from app.web.graphiql import graphiql_page
 from schema.context import Context
 
@@ -24,12 +24,13 @@ class TRexGraphQL(GraphQL[Context, None]):
         return HTMLResponse(graphiql_page())
 
     def decode_json(self, data: str | bytes) -> object:
-        """JSON too deeply nested for the parser is malformed input, not a fault (HTTP and
+        """orjson: JSON too deeply nested is a decode error like any malformed input (HTTP and
         websocket messages alike)."""
-        try:
-            return json.loads(data)
-        except RecursionError:
-            raise json.JSONDecodeError("nested too deeply", "", 0) from None
+        return jsoncodec.loads(data)
+
+    def encode_json(self, data: object) -> str:
+        """Text, not bytes: Strawberry sends bytes over websockets as binary frames."""
+        return jsoncodec.dumps_text(data)
 
     def parse_json(self, data: str | bytes) -> Any:
         parsed = super().parse_json(data)

@@ -8,16 +8,15 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse as _StarletteJSON
+from starlette.responses import Response
 from starlette.routing import Route
 
+from app import jsoncodec
 from app.web.openapi import openapi_document
 from schema.context import bearer
 from workflows.ports import WorkflowPort
@@ -42,16 +41,11 @@ class BadRequest(Exception):
         self.field = field
 
 
-def _plain(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
+class JSONResponse(_StarletteJSON):
+    """Encoded by orjson: the views' dataclasses, tuples and datetimes need no conversion."""
+
+    def render(self, content: Any) -> bytes:
+        return jsoncodec.dumps(content)
 
 
 def step_response(view: StepView) -> dict[str, Any]:
@@ -64,15 +58,15 @@ def step_response(view: StepView) -> dict[str, Any]:
         "stepId": view.step.id,
         "componentName": view.step.component.value,
         "title": view.step.title,
-        "data": _plain(view.data) if view.data is not None else {},
-        "values": _plain(view.values),
-        "validationRules": _plain(view.validation_rules),
+        "data": view.data if view.data is not None else {},
+        "values": view.values,
+        "validationRules": view.validation_rules,
         "navigationOptions": {
             "canGoBack": navigation.can_go_back,
             "nextStepId": navigation.next_step_id,
-            "progress": _plain(navigation.progress),
+            "progress": navigation.progress,
         },
-        "uiConfig": _plain(view.ui),
+        "uiConfig": view.ui,
         "message": view.message,
     }
 
@@ -95,7 +89,7 @@ def outcome_response(outcome: Outcome) -> JSONResponse:
 
 async def _body(request: Request) -> dict[str, Any]:
     try:
-        body = json.loads(await request.body())
+        body = jsoncodec.loads(await request.body())
     except (ValueError, RecursionError):
         raise BadRequest("body", "The request body must be JSON.") from None
     if not isinstance(body, dict):
