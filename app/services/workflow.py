@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -57,11 +58,13 @@ from workflows.views import (
     Rejected,
     SessionUpdate,
     Stale,
+    StepView,
     UnknownSession,
 )
 
 log = logging.getLogger("trex.workflow")
 MAX_CONTEXT_BYTES = 4096
+PUSHED_VIEWS_KEPT = 1024
 
 
 class _Conflict(Exception):
@@ -97,6 +100,7 @@ class WorkflowService:
         self._sites = sites
         self._clock = clock
         self._cache = SessionCache()
+        self._pushed_views: OrderedDict[tuple[str, int, int], StepView] = OrderedDict()
 
     async def start(
         self, workflow_type: str | None, context: JsonObject | None, caller: Caller
@@ -395,13 +399,25 @@ class WorkflowService:
                 lead = lead_status_event(event)
                 yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, lead=lead)
                 continue
-            latest = self._cache.get(session_id)
-            if latest is None or latest.last_seq < event.seq:
-                latest = await self._load_any(session_id)
-            view = None
-            if latest is not None and event.payload.get("step") == latest.state.current_step:
-                view = await self._views.build(latest)
+            view = await self._pushed_view(session_id, event.seq, event.payload.get("step"))
             yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, view=view)
+
+    async def _pushed_view(self, session_id: str, seq: int, step: object) -> StepView | None:
+        """The step an event announces, if the session is still there: built once for all of
+        the session's subscribers (a page open in several tabs, a host site watching)."""
+        latest = self._cache.get(session_id)
+        if latest is None or latest.last_seq < seq:
+            latest = await self._load_any(session_id)
+        if latest is None or step != latest.state.current_step:
+            return None
+        key = (session_id, latest.row_version, latest.last_seq)
+        view = self._pushed_views.get(key)
+        if view is None:
+            view = await self._views.build(latest)
+            self._pushed_views[key] = view
+            if len(self._pushed_views) > PUSHED_VIEWS_KEPT:
+                self._pushed_views.popitem(last=False)
+        return view
 
     async def recover_waiting(self, outcome: dict[str, Any], older_than: timedelta) -> int:
         """Sessions still waiting long after any live process would have answered (theirs
