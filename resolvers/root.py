@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import strawberry
+from graphql import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaskErrors,
@@ -31,13 +32,22 @@ class Limits:
     cache_size: int = 256
 
 
-def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
-    # The depth and alias rules are built once: the validation cache is keyed by the rule
-    # classes, and the limiters make new ones per instance, which would miss it every time.
-    rules = [
+LIMITS = Limits()
+MASKED = "Internal error."
+
+
+def limit_rules(limits: Limits) -> list[type[ASTValidationRule]]:
+    """The depth and alias limits as validation rules, beside GraphQL's own."""
+    return [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
     ]
+
+
+def build_schema(limits: Limits = LIMITS) -> strawberry.Schema:
+    # The depth and alias rules are built once: the validation cache is keyed by the rule
+    # classes, and the limiters make new ones per instance, which would miss it every time.
+    rules = limit_rules(limits)
     # Factories: a fresh extension per request; the parser and validation caches are
     # module-level in Strawberry, keyed by maxsize, so they outlive every request.
     extensions: list[Callable[[], SchemaExtension]] = [
@@ -45,7 +55,7 @@ def build_schema(limits: Limits = Limits()) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=limits.cache_size),
         lambda: ValidationCache(maxsize=limits.cache_size),
-        lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+        lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED),
     ]
     return strawberry.Schema(
         query=Query,
