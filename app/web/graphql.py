@@ -9,6 +9,7 @@ import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLRequestData
@@ -25,6 +26,39 @@ class TRexGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: strawberry.Schema, limits: Limits = LIMITS, **options: Any):
         super().__init__(schema, **options)
         self._prepared = PreparedOperations(schema, limits)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A JSON POST of a prepared operation is answered here, in a few steps; everything
+        else (and a request this cannot answer) goes to Strawberry with its body replayed."""
+        if scope["type"] == "http" and scope["method"] == "POST" and _is_json(scope):
+            request = Request(scope, receive)
+            body = await request.body()
+            response = await self._prepared_response(request, body)
+            if response is not None:
+                await response(scope, receive, send)
+                return
+            receive = _replayed(body, receive)
+        await super().__call__(scope, receive, send)
+
+    async def _prepared_response(self, request: Request, body: bytes) -> Response | None:
+        try:
+            payload = jsoncodec.loads(body)
+        except ValueError:
+            return None
+        if not isinstance(payload, dict) or payload.keys() - REQUEST_KEYS:
+            return None
+        query, variables = payload.get("query"), payload.get("variables")
+        if not isinstance(query, str) or not isinstance(variables, dict | None):
+            return None
+        prepared = self._prepared.get(query, payload.get("operationName"))
+        if prepared is None:
+            return None
+        context = await self.get_context(request, None)
+        result = await self._prepared.run(prepared, context, variables)
+        answer: dict[str, object] = {"data": result.data}
+        if result.errors:
+            answer["errors"] = [error.formatted for error in result.errors]
+        return Response(jsoncodec.dumps(answer), media_type="application/json")
 
     async def execute_single(
         self,
@@ -70,3 +104,23 @@ class TRexGraphQL(GraphQL[Context, None]):
         if not isinstance(parsed, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
         return parsed
+
+
+REQUEST_KEYS = frozenset({"query", "variables", "operationName"})
+
+
+def _is_json(scope: Scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"content-type":
+            return bool(value.split(b";")[0].strip().lower() == b"application/json")
+    return False
+
+
+def _replayed(body: bytes, receive: Receive) -> Receive:
+    """`receive` as if the body had not been read yet."""
+    pending = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return replay
