@@ -105,9 +105,20 @@ class EventBus:
 
 
 async def _messages(subscription: Subscription) -> AsyncIterator[dict[str, Any]]:
+    """Decoded messages. The fan-out hands one and the same string to every subscriber of a
+    channel, so it is decoded once for all of them (and must not be changed by any)."""
     async for message in subscription:
-        decoded: dict[str, Any] = json.loads(message)
-        yield decoded
+        yield _decoded(message)
+
+
+_last: tuple[str, dict[str, Any]] = ("", {})
+
+
+def _decoded(message: str) -> dict[str, Any]:
+    global _last
+    if _last[0] is not message:
+        _last = (message, json.loads(message))
+    return _last[1]
 
 
 def _backend(url: str, timeout: float) -> Backend:

@@ -20,6 +20,7 @@ from strawberry.extensions import (
 
 from resolvers.mutations import Mutation
 from resolvers.queries import Query
+from resolvers.shared_events import SharedEventExecution
 from resolvers.subscriptions import Subscription
 from schema.errors import should_mask
 
@@ -34,6 +35,17 @@ class Limits:
 
 LIMITS = Limits()
 MASKED = "Internal error."
+
+
+class MaskFaults(MaskErrors):
+    """Strawberry's MaskErrors, with the check for errors that every result of every
+    subscriber passes through made cheap (it asked a runtime-checkable Protocol: 7% of a
+    fan-out's CPU)."""
+
+    def _process_result(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if errors:
+            result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
 
 
 def limit_rules(limits: Limits) -> list[type[ASTValidationRule]]:
@@ -55,11 +67,12 @@ def build_schema(limits: Limits = LIMITS) -> strawberry.Schema:
         lambda: AddValidationRules(rules),
         lambda: ParserCache(maxsize=limits.cache_size),
         lambda: ValidationCache(maxsize=limits.cache_size),
-        lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED),
+        lambda: MaskFaults(should_mask_error=should_mask, error_message=MASKED),
     ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
+        execution_context_class=SharedEventExecution,
     )

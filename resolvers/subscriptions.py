@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -9,9 +10,25 @@ import strawberry
 from schema.context import Info
 from schema.errors import PublicError
 from schema.updates import LeadStatusEvent, SessionUpdate
+from workflows.views import SessionUpdate as SessionUpdateData
 from workflows.views import UnknownLead, UnknownSession, UpdatesInterrupted
 
 INTERRUPTED = "Live updates interrupted; subscribe again with afterSeq."
+KEPT = 1024
+_conversions: OrderedDict[int, tuple[SessionUpdateData, SessionUpdate]] = OrderedDict()
+
+
+def _converted(update: SessionUpdateData) -> SessionUpdate:
+    """One GraphQL object per service update: subscribers of a session share the update, so
+    they share its conversion too (and so its execution, see resolvers.shared_events)."""
+    known = _conversions.get(id(update))
+    if known is not None and known[0] is update:
+        return known[1]
+    converted = SessionUpdate.of(update)
+    _conversions[id(update)] = (update, converted)
+    if len(_conversions) > KEPT:
+        _conversions.popitem(last=False)
+    return converted
 
 
 @strawberry.type
@@ -25,7 +42,7 @@ class Subscription:
         updates = info.context.service.updates(str(session_id), info.context.token, after_seq)
         try:
             async for update in updates:
-                yield SessionUpdate.of(update)
+                yield _converted(update)
         except UnknownSession:
             raise PublicError(f"Session {session_id} not found.") from None
         except UpdatesInterrupted:

@@ -23,6 +23,7 @@ from app.db.repositories import (
     LeadRepository,
     SessionRecord,
     SessionRepository,
+    StoredEvent,
     record_from_snapshot,
     record_snapshot,
 )
@@ -58,13 +59,12 @@ from workflows.views import (
     Rejected,
     SessionUpdate,
     Stale,
-    StepView,
     UnknownSession,
 )
 
 log = logging.getLogger("trex.workflow")
 MAX_CONTEXT_BYTES = 4096
-PUSHED_VIEWS_KEPT = 1024
+PUSHED_KEPT = 1024
 
 
 class _Conflict(Exception):
@@ -100,7 +100,7 @@ class WorkflowService:
         self._sites = sites
         self._clock = clock
         self._cache = SessionCache()
-        self._pushed_views: OrderedDict[tuple[str, int, int], StepView] = OrderedDict()
+        self._pushed: OrderedDict[tuple[str, int, int, int], SessionUpdate] = OrderedDict()
 
     async def start(
         self, workflow_type: str | None, context: JsonObject | None, caller: Caller
@@ -395,29 +395,38 @@ class WorkflowService:
             raise UnknownSession(session_id)
         start = record.last_seq if after_seq is None else after_seq
         async for event in interruptible(self._events.stream(session_id, start)):
-            if event.type == LEAD_STATUS:
-                lead = lead_status_event(event)
-                yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, lead=lead)
-                continue
-            view = await self._pushed_view(session_id, event.seq, event.payload.get("step"))
-            yield SessionUpdate(seq=event.seq, type=event.type, at=event.at, view=view)
+            yield await self._update(session_id, event)
 
-    async def _pushed_view(self, session_id: str, seq: int, step: object) -> StepView | None:
-        """The step an event announces, if the session is still there: built once for all of
-        the session's subscribers (a page open in several tabs, a host site watching)."""
+    async def _update(self, session_id: str, event: StoredEvent) -> SessionUpdate:
+        """The update an event makes: one object for all of the session's subscribers (a page
+        open in several tabs, a host site watching), its step view built once."""
+        if event.type == LEAD_STATUS:
+            key = (session_id, event.seq, -1, -1)
+            known = self._pushed.get(key)
+            if known is None:
+                lead = lead_status_event(event)
+                known = SessionUpdate(seq=event.seq, type=event.type, at=event.at, lead=lead)
+                self._keep_pushed(key, known)
+            return known
         latest = self._cache.get(session_id)
-        if latest is None or latest.last_seq < seq:
+        if latest is None or latest.last_seq < event.seq:
             latest = await self._load_any(session_id)
-        if latest is None or step != latest.state.current_step:
-            return None
-        key = (session_id, latest.row_version, latest.last_seq)
-        view = self._pushed_views.get(key)
-        if view is None:
-            view = await self._views.build(latest)
-            self._pushed_views[key] = view
-            if len(self._pushed_views) > PUSHED_VIEWS_KEPT:
-                self._pushed_views.popitem(last=False)
-        return view
+        current = latest is not None and event.payload.get("step") == latest.state.current_step
+        if latest is None or not current:
+            key = (session_id, event.seq, 0, 0)
+        else:
+            key = (session_id, event.seq, latest.row_version, latest.last_seq)
+        known = self._pushed.get(key)
+        if known is None:
+            view = await self._views.build(latest) if latest is not None and current else None
+            known = SessionUpdate(seq=event.seq, type=event.type, at=event.at, view=view)
+            self._keep_pushed(key, known)
+        return known
+
+    def _keep_pushed(self, key: tuple[str, int, int, int], update: SessionUpdate) -> None:
+        self._pushed[key] = update
+        if len(self._pushed) > PUSHED_KEPT:
+            self._pushed.popitem(last=False)
 
     async def recover_waiting(self, outcome: dict[str, Any], older_than: timedelta) -> int:
         """Sessions still waiting long after any live process would have answered (theirs

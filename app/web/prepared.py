@@ -91,6 +91,7 @@ class PreparedOperations:
             variable_values=variables,
             operation_name=prepared.name,
             is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]
+            executor_class=self._schema.execution_context_class,
         )
         if isawaitable(result):
             result = await result
