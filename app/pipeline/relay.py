@@ -108,7 +108,10 @@ class Relay:
                 log.exception("relay pass failed; retrying")
                 self._claim_due = self._claim_due or claim
             try:
-                await asyncio.wait_for(self._wake.wait(), self._poll)
+                # Not wait_for: on Python 3.11 it can swallow a cancel that arrives as the wait
+                # ends, and stop() then waits forever for a relay that keeps looping.
+                async with asyncio.timeout(self._poll):
+                    await self._wake.wait()
             except TimeoutError:
                 self._claim_due = True
 

@@ -33,9 +33,8 @@ class CreditService:
         """The bureau's decision, or `unavailable` when it fails, its circuit is open, or it
         misses the deadline."""
         try:
-            decision = await asyncio.wait_for(
-                self._bureau.check(applicant, idempotency_key=key), self._deadline
-            )
+            async with asyncio.timeout(self._deadline):  # wait_for may swallow a cancel (3.11)
+                decision = await self._bureau.check(applicant, idempotency_key=key)
         except TimeoutError:
             log.warning("credit bureau missed the %.1fs deadline", self._deadline)
         except Unavailable as error:
