@@ -25,12 +25,11 @@ test: lint types layers
 	$(BIN)/pytest -q
 	TREX_TEST_STACK=scaleout $(BIN)/pytest -q tests/integration tests/e2e
 
-# Benchmarks: bounded in time, load from a separate process on loopback (see bench/).
+# Benchmarks (bench/): every part in one run of about ten minutes, each level bounded in time,
+# the load from a separate process on loopback; results in var/bench/ and the README's section.
+# `make bench BENCH_ARGS=--quick` is a one-minute smoke run (it leaves the README alone).
 bench: $(STAMP)
-	$(BIN)/python -m bench.protocols
-	$(BIN)/python -m bench.transition_latency --rounds 100
-	$(BIN)/python -m bench.lead_completion
-	$(BIN)/python -m bench.scaleout
+	$(BIN)/python -m bench --readme README.md $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

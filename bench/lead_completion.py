@@ -17,7 +17,7 @@ from pathlib import Path
 
 from app.bootstrap import Container, bootstrap
 from app.settings import Settings
-from bench.transition_latency import CONTACT, percentiles
+from bench.transition_latency import CONTACT, close, percentiles
 from workflows.views import Caller, Moved, ResultsData
 
 
@@ -47,7 +47,8 @@ async def one_lead(container: Container, index: int) -> float:
     raise AssertionError("the lead never completed")
 
 
-async def main(leads: int, concurrency: int) -> None:
+async def measure(leads: int, concurrency: int) -> list[float]:
+    """Seconds from submission to COMPLETED for `leads` flows, `concurrency` at a time."""
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(database_url=f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
         container = await bootstrap(settings)
@@ -57,9 +58,17 @@ async def main(leads: int, concurrency: int) -> None:
             async with gate:
                 return await one_lead(container, index)
 
-        timings = await asyncio.gather(*(bounded(index) for index in range(leads)))
-        await container.aclose()
-    print(f"submission → COMPLETED ({concurrency} at a time):", percentiles(list(timings)))
+        try:
+            async with asyncio.timeout(60 + leads * 30 / concurrency):
+                timings = await asyncio.gather(*(bounded(index) for index in range(leads)))
+        finally:
+            await close(container)
+    return list(timings)
+
+
+async def main(leads: int, concurrency: int) -> None:
+    timings = await measure(leads, concurrency)
+    print(f"submission → COMPLETED ({concurrency} at a time):", percentiles(timings))
 
 
 if __name__ == "__main__":

@@ -185,3 +185,28 @@ def test_the_plot_is_a_png(tmp_path: Path) -> None:
     target = tmp_path / "results.png"
     report.plot(RESULTS, target)
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_stretches_of_one_level_add_up() -> None:
+    from bench.protocols import Tally, _result
+
+    first, second = Tally([0.010] * 30, 1, ["Failed: 500"]), Tally([0.020] * 10)
+    used = {"client_cpu": 0.1, "server_cpu": 0.9, "machine_busy": 0.6}
+    merged = _result(
+        ["http://a", "http://b"],
+        "rest",
+        8,
+        [
+            (first, {**used, "elapsed_s": 1.0}),
+            (second, {**used, "elapsed_s": 3.0, "server_cpu": 0.5}),
+        ],
+    )
+    assert merged["per_second"] == pytest.approx(40 / 4.0)
+    assert merged["p50_ms"] == pytest.approx(10)
+    assert merged["p99_ms"] == pytest.approx(20)
+    assert merged["server_cpu"] == pytest.approx((0.9 * 1 + 0.5 * 3) / 4)
+    assert (merged["errors"], merged["error_examples"], merged["servers"]) == (
+        1,
+        ["Failed: 500"],
+        2,
+    )
