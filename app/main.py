@@ -5,14 +5,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from app.bootstrap import bootstrap
 from app.settings import Settings
@@ -49,6 +51,26 @@ async def home(_: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
+class TRexApp(Starlette):
+    """Starlette, with websockets for /graphql handed straight to the GraphQL endpoint.
+
+    An open subscription keeps every layer it went through suspended for as long as it lives;
+    the HTTP middleware (body limit, CORS, error pages, the sandbox mount) and the router do
+    nothing for a websocket, and skipping them saves their frames on each of thousands of
+    connections."""
+
+    def __init__(self, graphql: TRexGraphQL, **options: Any) -> None:
+        super().__init__(**options)
+        self._graphql = graphql
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"] == "/graphql":
+            scope["app"] = self
+            await self._graphql(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     graphql = TRexGraphQL(
@@ -68,13 +90,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await container.aclose()
 
-    return Starlette(
+    return TRexApp(
+        graphql,
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql),
             Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False)),
             *frontend_routes(),
             *rest_routes(),
