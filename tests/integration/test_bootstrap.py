@@ -11,6 +11,7 @@ import pytest
 from app.bootstrap import UNAVAILABLE_AFTER_RESTART, bootstrap
 from app.db.repositories import SessionRepository
 from app.settings import Settings
+from tests.e2e.answers import CONTACT
 from workflows import trex
 from workflows.checker import DefinitionError
 from workflows.model import Goto, SessionStatus
@@ -110,13 +111,3 @@ async def test_shutdown_returns_when_a_commit_wakes_the_relay_as_it_is_stopped(
             assert isinstance(await service.transition(session_id, token, step, data, None), Moved)
         async with asyncio.timeout(10):
             await container.aclose()
-
-
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.com",
-    "phone": "4155550123",
-    "zip": "10001",
-    "consent_to_contact": True,
-}
