@@ -160,8 +160,14 @@ class Step:
     on_reject: Target | None = None
     ui: Mapping[str, object] = field(default_factory=dict)
 
+    # The fields by name, for lookups on every request (built once per step).
+    _by_name: Mapping[str, Field] = field(init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_name", {spec.name: spec for spec in self.fields})
+
     def field_named(self, name: str) -> Field | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return self._by_name.get(name)
 
     def targets(self) -> tuple[Target, ...]:
         found = [guard.target for guard in self.guards]
