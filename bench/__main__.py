@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import shutil
 import sys
 import tempfile
 import time
@@ -257,8 +258,14 @@ def main() -> int:
         if arguments.quick:
             print(f"{arguments.readme} left alone: a --quick run is not the latest table.")
         else:
+            # The README's copy of the plot and numbers is committed beside it.
+            kept = arguments.readme.parent / report.KEPT
+            kept.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out / "results.json", kept / "results.json")
+            if (out / "results.png").exists():
+                shutil.copyfile(out / "results.png", kept / "results.png")
             report.update_readme(arguments.readme, report.readme_section(results))
-            print(f"Updated {arguments.readme}.")
+            print(f"Updated {arguments.readme} and {kept}.")
     return 1 if results["failures"] else 0
 
 

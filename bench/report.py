@@ -16,6 +16,7 @@ from typing import Any
 
 README_BEGIN = "<!-- bench:begin (written by `make bench`) -->"
 README_END = "<!-- bench:end -->"
+KEPT = Path("docs/bench")  # beside the README: the latest run's plot and JSON, committed
 LEVEL_TARGET_VISITORS = "32"  # the throughput and p99 targets are set at 32 visitors
 FANOUT_TARGET_SUBSCRIBERS = 10_000
 
@@ -560,7 +561,8 @@ def readme_section(results: dict[str, Any]) -> str:
         "`python -m bench.protocols`, `bench.fanout`, `bench.push`, `bench.scaleout`. Latest "
         "run:"
     )
-    return f"{README_BEGIN}\n{intro}\n\n{markdown(results)}{README_END}"
+    plot = f"![The latest run: throughput, latency and fan-out]({KEPT}/results.png)\n\n"
+    return f"{README_BEGIN}\n{intro}\n\n{plot}{markdown(results)}{README_END}"
 
 
 def update_readme(path: Path, section: str) -> None:
