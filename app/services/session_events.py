@@ -4,7 +4,10 @@ replayed from the database for late or reconnecting subscribers.
 A commit hands its events over (`committed(*events)`) and the relay's next pass pushes them
 straight from memory. The database is scanned for unpushed events when a commit did not say which
 (the lead pipeline), after a failed push, and at least every `SCAN_EVERY_S` seconds, so events of
-a process that died between commit and push still go out."""
+a process that died between commit and push still go out. Events pushed from memory are marked
+as pushed in batches (at most every `MARK_EVERY_S`), not in a write transaction of their own each
+time; one pushed twice (found by another process's scan before it is marked) is dropped by its
+subscribers, who keep the last seq they saw. Scanned events are marked at once."""
 
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ STEP_CHANGED = "STEP_CHANGED"
 LEAD_STATUS = "LEAD_STATUS"
 SCAN_EVERY_S = 1.0
 BATCH = 500
+MARK_EVERY_S = 0.1
 
 
 class SessionEvents:
@@ -44,6 +48,8 @@ class SessionEvents:
         self._fresh: list[StoredEvent] = []
         self._scan_at = 0.0  # monotonic time of the next scan; 0: the next pass scans
         self._scanned: set[tuple[str, int]] = set()
+        self._unmarked: list[StoredEvent] = []
+        self._mark_at = 0.0
 
     async def record(
         self, repo: SessionRepository, record: SessionRecord, source: str
@@ -72,7 +78,7 @@ class SessionEvents:
 
         A push that fails stays pending and is retried on the next pass; it never fails the
         request that caused the event. Returns how many were pushed."""
-        pending = await self._pending()
+        pending, scanned = await self._pending()
         pushed: list[StoredEvent] = []
         for event in pending:
             try:
@@ -86,18 +92,27 @@ class SessionEvents:
         if pushed and self._outage:
             log.warning("pushes resumed after the bus came back")
             self._outage = False
-        if pushed:
-            async with self._db.write() as session:
-                await SessionRepository(session).mark_published(pushed, self._clock())
+        self._unmarked += pushed
+        await self._mark_pushed(now=scanned)
         return len(pushed)
 
-    async def _pending(self) -> list[StoredEvent]:
-        """This process's fresh events, or every unpushed one when a scan is due."""
+    async def _mark_pushed(self, *, now: bool) -> None:
+        """Record what was pushed: `now`, or once `MARK_EVERY_S` has passed since last time."""
+        if not self._unmarked or (not now and time.monotonic() < self._mark_at):
+            return
+        marking, self._unmarked = self._unmarked, []
+        self._mark_at = time.monotonic() + MARK_EVERY_S
+        async with self._db.write() as session:
+            await SessionRepository(session).mark_published(marking, self._clock())
+
+    async def _pending(self) -> tuple[list[StoredEvent], bool]:
+        """This process's fresh events, or every unpushed one when a scan is due (True)."""
         fresh, self._fresh = self._fresh, []
         if time.monotonic() < self._scan_at:
             pending = [e for e in fresh if (e.session_id, e.seq) not in self._scanned]
             self._scanned.clear()
-            return pending
+            return pending, False
+        await self._mark_pushed(now=True)  # so that the scan does not find them again
         self._scan_at = time.monotonic() + SCAN_EVERY_S
         async with self._db.read() as session:
             pending = await SessionRepository(session).unpublished_events(limit=BATCH)
@@ -105,7 +120,7 @@ class SessionEvents:
             self._scan_at = 0.0  # more are waiting
         # Events committed while this read ran may be in it and in the next fresh batch too.
         self._scanned = {(e.session_id, e.seq) for e in pending}
-        return pending
+        return pending, True
 
     def _note_outage(self, error: Exception) -> None:
         """One warning per outage, not one traceback per pass."""
