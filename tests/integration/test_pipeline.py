@@ -16,16 +16,8 @@ from app.bootstrap import Container, bootstrap
 from app.db.outbox import OutboxItem, OutboxRepository
 from app.db.tables import DealerRow, LeadRow, OutboxRow, ProcessedRow, SessionEventRow
 from app.settings import Settings
+from tests.e2e.answers import CONTACT
 from workflows.views import Caller, Moved
-
-CONTACT = {
-    "first_name": "Ada",
-    "last_name": "Lovelace",
-    "email": "ada@example.com",
-    "phone": "4155550123",
-    "zip": "10001",
-    "consent_to_contact": True,
-}
 
 
 async def _network_lead(container: Container) -> str:
