@@ -9,7 +9,7 @@ whether our fan-out and backend are still needed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import broadcaster
 import pytest
@@ -18,19 +18,11 @@ from broadcaster._backends.redis import RedisBackend as PublishedRedisBackend
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from tests.integration.test_bus_server import RedisServer
+from tests.integration.redis_server import RedisServer
 
 pytestmark = pytest.mark.skipif(
     broadcaster.__version__ != "0.3.1", reason="pins the faults of broadcaster 0.3.1"
 )
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture

@@ -11,17 +11,14 @@ from typing import Any
 import pytest
 
 from app.events import EventBus, SubscriberTooSlow
-from tests.integration.test_bus_server import RedisServer
+from tests.integration.redis_server import RedisServer, running_redis
 
 Pair = Callable[..., Awaitable[tuple[EventBus, EventBus]]]
 
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.kill()
+    yield from running_redis()
 
 
 @pytest.fixture(params=["memory", "redis"])

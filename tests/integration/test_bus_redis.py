@@ -16,15 +16,12 @@ import pytest
 from redis.asyncio import Redis
 
 from app.events import EventBus
-from tests.integration.test_bus_server import RedisServer
+from tests.integration.redis_server import RedisServer, running_redis
 
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.kill()
+    yield from running_redis()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
@@ -17,18 +17,10 @@ from app.bus.errors import BusUnavailable
 from app.bus.fanout import Fanout
 from app.bus.redis_backend import RedisBackend
 from app.events import EventBus
-from tests.integration.test_bus_server import RedisServer
+from tests.integration.redis_server import RedisServer
 
 RESUME_WITHIN_SECONDS = 5.0
 DOWN_FOR_SECONDS = 2.5  # long enough for the reconnect backoff to reach its cap
-
-
-@pytest.fixture
-def redis_server() -> Iterator[RedisServer]:
-    server = RedisServer()
-    server.start()
-    yield server
-    server.kill()
 
 
 @pytest.fixture
