@@ -34,11 +34,14 @@ class Mutation:
             input.current_step,
             input.data,
             input.idempotency_key,
+            info.context.caller,
         )
         return result_of(outcome)
 
     @strawberry.mutation(description="Return to the previous step, with its answers.")
     async def back(self, info: Info, input: BackInput) -> WorkflowResult:
-        service = info.context.service
-        outcome = await service.back(str(input.session_id), info.context.token, input.current_step)
+        context = info.context
+        outcome = await context.service.back(
+            str(input.session_id), context.token, input.current_step, context.caller
+        )
         return result_of(outcome)

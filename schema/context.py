@@ -17,6 +17,8 @@ class Context:
     service: WorkflowPort
     leads: LeadPort
     headers: Mapping[str, str]
+    # The client's address (behind a trusted proxy, the one it forwarded).
+    address: str | None = None
     # Set by the websocket protocol from `connection_init`'s payload.
     connection_params: dict[str, Any] | None = None
 
@@ -29,7 +31,9 @@ class Context:
 
     @property
     def caller(self) -> Caller:
-        return Caller(self.headers.get("x-publishable-key"), self.headers.get("origin"))
+        return Caller(
+            self.headers.get("x-publishable-key"), self.headers.get("origin"), self.address
+        )
 
 
 def bearer(authorization: object) -> str | None:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from workflows.views import (
+    ANONYMOUS,
     Caller,
     DefinitionInfo,
     JsonObject,
@@ -28,9 +29,12 @@ class WorkflowPort(Protocol):
         current_step: str,
         data: object,
         idempotency_key: str | None,
+        caller: Caller = ANONYMOUS,
     ) -> Outcome: ...
 
-    async def back(self, session_id: str, token: str | None, current_step: str) -> Outcome: ...
+    async def back(
+        self, session_id: str, token: str | None, current_step: str, caller: Caller = ANONYMOUS
+    ) -> Outcome: ...
 
     async def current(self, session_id: str, token: str | None) -> Outcome: ...
 

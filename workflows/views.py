@@ -211,10 +211,15 @@ class SessionUpdate:
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Who starts a session: a host site's publishable key and the page's origin, if any."""
+    """Who is calling: a host site's publishable key, the page's origin and the client's
+    address (the one the limits count), where known."""
 
     publishable_key: str | None = None
     origin: str | None = None
+    address: str | None = None
+
+
+ANONYMOUS = Caller()
 
 
 @dataclass(frozen=True, slots=True)

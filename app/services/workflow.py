@@ -48,6 +48,7 @@ from workflows.engine import Engine, SessionState
 from workflows.model import SessionStatus, Step
 from workflows.rules import FieldError, validate
 from workflows.views import (
+    ANONYMOUS,
     Caller,
     DefinitionInfo,
     Invalid,
@@ -148,6 +149,7 @@ class WorkflowService:
         current_step: str,
         data: object,
         idempotency_key: str | None,
+        caller: Caller = ANONYMOUS,
         *,
         cached: bool = True,
     ) -> Outcome:
@@ -162,7 +164,7 @@ class WorkflowService:
 
         def again() -> Awaitable[Outcome]:
             return self.transition(
-                session_id, token, current_step, data, idempotency_key, cached=False
+                session_id, token, current_step, data, idempotency_key, caller, cached=False
             )
 
         if idempotency_key is not None:
@@ -259,14 +261,20 @@ class WorkflowService:
         return saved
 
     async def back(
-        self, session_id: str, token: str | None, current_step: str, *, cached: bool = True
+        self,
+        session_id: str,
+        token: str | None,
+        current_step: str,
+        caller: Caller = ANONYMOUS,
+        *,
+        cached: bool = True,
     ) -> Outcome:
         record, recent = await self._load_recent(session_id, token, cached)
         if record is None:
             return NotFound(session_id)
         state = self._engine.back(record.state)
         if recent and (record.state.current_step != current_step or state is None):
-            return await self.back(session_id, token, current_step, cached=False)
+            return await self.back(session_id, token, current_step, caller, cached=False)
         if record.state.current_step != current_step:
             return await self._stale(record)
         if state is None:
@@ -277,7 +285,7 @@ class WorkflowService:
         except _Conflict:
             self._cache.forget(session_id)
             if recent:
-                return await self.back(session_id, token, current_step, cached=False)
+                return await self.back(session_id, token, current_step, caller, cached=False)
             return await self._after_conflict(session_id, None)
         return Moved(await self._views.build(saved))
 

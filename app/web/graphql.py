@@ -85,7 +85,8 @@ class TRexGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         container = request.app.state.container
-        return Context(service=container.service, leads=container.leads, headers=request.headers)
+        address = request.client.host if request.client else None
+        return Context(container.service, container.leads, request.headers, address)
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return HTMLResponse(graphiql_page())

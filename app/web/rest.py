@@ -106,6 +106,12 @@ def _text(body: Mapping[str, Any], name: str, *, required: bool = True) -> str |
     return value
 
 
+def _caller(request: Request) -> Caller:
+    headers, client = request.headers, request.client
+    address = client.host if client else None
+    return Caller(headers.get("x-publishable-key"), headers.get("origin"), address)
+
+
 def _service(request: Request) -> WorkflowPort:
     service: WorkflowPort = request.app.state.container.service
     return service
@@ -116,9 +122,8 @@ async def start(request: Request) -> Response:
     kind = _text(body, "workflowType", required=False)
     if kind is not None and kind not in WORKFLOW_TYPES:
         raise BadRequest("workflowType", "workflowType must be buying, selling or absent.")
-    caller = Caller(request.headers.get("x-publishable-key"), request.headers.get("origin"))
     try:
-        outcome = await _service(request).start(kind, body.get("context"), caller)
+        outcome = await _service(request).start(kind, body.get("context"), _caller(request))
     except InvalidStart as error:
         raise BadRequest("context", str(error)) from None
     return outcome_response(outcome)
@@ -132,7 +137,7 @@ async def transition(request: Request) -> Response:
         raise BadRequest("data", "data is required (the step's answers, a JSON object).")
     token = bearer(request.headers.get("authorization"))
     outcome = await _service(request).transition(
-        str(session_id), token, str(step), body["data"], key
+        str(session_id), token, str(step), body["data"], key, _caller(request)
     )
     return outcome_response(outcome)
 
@@ -141,7 +146,8 @@ async def back(request: Request) -> Response:
     body = await _body(request)
     session_id, step = _text(body, "sessionId"), _text(body, "currentStep")
     token = bearer(request.headers.get("authorization"))
-    return outcome_response(await _service(request).back(str(session_id), token, str(step)))
+    service = _service(request)
+    return outcome_response(await service.back(str(session_id), token, str(step), _caller(request)))
 
 
 def _guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[..., Any]:
