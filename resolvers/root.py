@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import strawberry
-from graphql import ASTValidationRule
+from graphql import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -15,6 +15,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
+from strawberry.schema.config import StrawberryConfig
 
 from resolvers.mutations import Mutation
 from resolvers.queries import Query
@@ -29,6 +30,9 @@ class Limits:
     max_tokens: int = 2_000
     max_aliases: int = 15
     cache_size: int = 256
+    # Off in production: the schema is not served to strangers, nor guessed from suggestions.
+    introspection: bool = True
+    suggestions: bool = True
 
 
 LIMITS = Limits()
@@ -47,6 +51,7 @@ class Guard(MaskErrors):
     def __init__(self, limits: Limits, rules: tuple[type[ASTValidationRule], ...]) -> None:
         super().__init__(should_mask_error=should_mask, error_message=MASKED)
         self._max_tokens = limits.max_tokens
+        self._suggestions = limits.suggestions
         self._rules = rules
         self._parse = _get_parse_cache(limits.cache_size)
         self._validate = _get_validate_cache(limits.cache_size)
@@ -74,14 +79,24 @@ class Guard(MaskErrors):
         result of every subscriber (7% of a fan-out's CPU)."""
         errors = getattr(result, "errors", None)
         if errors:
+            if not self._suggestions:
+                for error in errors:
+                    error.message = without_suggestion(error.message)
             result.errors = self._process_errors(errors)  # type: ignore[attr-defined]
+
+
+def without_suggestion(message: str) -> str:
+    """graphql-core's "Did you mean …?" taken off a message (it names fields and values)."""
+    return message.split(" Did you mean ", 1)[0]
 
 
 def limit_rules(limits: Limits) -> list[type[ASTValidationRule]]:
     """The depth and alias limits as validation rules, beside GraphQL's own."""
+    introspection = [] if limits.introspection else [NoSchemaIntrospectionCustomRule]
     return [
         *QueryDepthLimiter(max_depth=limits.max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=limits.max_aliases).validation_rules,
+        *introspection,
     ]
 
 
@@ -97,4 +112,5 @@ def build_schema(limits: Limits = LIMITS) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         execution_context_class=SharedEventExecution,
+        config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
     )
