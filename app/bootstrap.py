@@ -16,8 +16,9 @@ from starlette.applications import Starlette
 from app.db.database import Database
 from app.db.migrate import migrate
 from app.events import EventBus
-from app.integrations.clients import Clients, build_clients
+from app.integrations.clients import Clients, Endpoint, clients_for
 from app.integrations.http import ClientPolicy
+from app.integrations.services import SERVICES
 from app.pipeline.leads import LeadPipeline
 from app.pipeline.relay import Relay
 from app.pipeline.wake import Waker
@@ -99,17 +100,21 @@ def _ensure_sqlite_folder(url: str) -> None:
 
 
 def _external_services(settings: Settings) -> tuple[Clients, Starlette | None]:
-    """The clients speak HTTP: to the sandbox in this process (through httpx's ASGI transport)
-    unless TREX_SANDBOX_URL points them elsewhere."""
+    """The clients speak HTTP: each to its service's URL when one is set (TREX_<SERVICE>_URL or
+    the sandbox's own process at TREX_SANDBOX_URL), else to the sandbox in this process, through
+    httpx's ASGI transport (development only: production refuses to start without URLs)."""
     policy = ClientPolicy(timeout_seconds=settings.service_timeout_seconds)
-    reset = settings.breaker_reset_seconds
-    if settings.sandbox_url:
-        transport: httpx.AsyncBaseTransport = httpx.AsyncHTTPTransport()
-        return build_clients(settings.sandbox_url, transport, policy, reset_seconds=reset), None
-    sandbox = create_sandbox_app(Faults.from_env(), latency_scale=settings.sandbox_latency_scale)
-    transport = httpx.ASGITransport(app=sandbox)
-    clients = build_clients("http://sandbox.internal", transport, policy, reset_seconds=reset)
-    return clients, sandbox
+    urls = {name: settings.service_url(name) for name in SERVICES}
+    endpoints: dict[str, Endpoint] = {}
+    sandbox = None
+    if not all(urls.values()):
+        scale = settings.sandbox_latency_scale
+        sandbox = create_sandbox_app(Faults.from_env(), latency_scale=scale)
+        in_process = httpx.ASGITransport(app=sandbox)
+        endpoints = {name: (f"http://sandbox.internal/sandbox/{name}", in_process) for name in urls}
+    network = httpx.AsyncHTTPTransport()
+    endpoints |= {name: (url, network) for name, url in urls.items() if url}
+    return clients_for(endpoints, policy, reset_seconds=settings.breaker_reset_seconds), sandbox
 
 
 async def prepare_database(settings: Settings) -> Database:

@@ -9,10 +9,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from app.integrations.services import SERVICES
+
 DEFAULT_DATABASE = "sqlite+aiosqlite:///./var/trex.db"
 DEVELOPMENT, PRODUCTION = "development", "production"
-# The external services, by the name their sandbox and their clients use.
-SERVICES = ("vehicle-data", "credit-bureau", "lead-crm", "dealer-network", "communications")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +48,7 @@ class Settings:
     credit_deadline_seconds: float = 10.0
     # External services: the in-process sandbox unless a URL is given; its latency scaled.
     sandbox_url: str | None = None
-    # One base URL per service (TREX_VEHICLE_DATA_URL, …); each falls back to sandbox_url.
+    # Each service's own root URL (TREX_VEHICLE_DATA_URL, …); else the sandbox at sandbox_url.
     service_urls: Mapping[str, str] = field(default_factory=dict)
     sandbox_latency_scale: float = 1.0
     service_timeout_seconds: float = 2.0
@@ -84,7 +84,10 @@ class Settings:
         return self.env == PRODUCTION
 
     def service_url(self, service: str) -> str | None:
-        return self.service_urls.get(service) or self.sandbox_url
+        """Where `service` is reached; None: the sandbox in this process (development only)."""
+        if self.service_urls.get(service):
+            return self.service_urls[service]
+        return f"{self.sandbox_url.rstrip('/')}/sandbox/{service}" if self.sandbox_url else None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:

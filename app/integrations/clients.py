@@ -7,6 +7,7 @@ provider would sit behind an adapter with the same routes). Each client has its 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -30,6 +31,7 @@ from app.integrations.services import (
     CREDIT_BUREAU,
     DEALER_NETWORK,
     LEAD_CRM,
+    SERVICES,
     VEHICLE_DATA,
 )
 
@@ -123,6 +125,9 @@ class Clients:
             await client.aclose()
 
 
+Endpoint = tuple[str, httpx.AsyncBaseTransport]  # a service's root URL, and how to reach it
+
+
 def build_clients(
     base_url: str,
     transport: httpx.AsyncBaseTransport,
@@ -132,15 +137,31 @@ def build_clients(
     failure_threshold: int = 5,
     reset_seconds: float = 30.0,
 ) -> Clients:
-    """The five clients over one transport, each with its own breaker on `clock`."""
+    """The five clients of the sandbox at `base_url`, over one transport."""
+    root = base_url.rstrip("/")
+    endpoints = {name: (f"{root}/sandbox/{name}", transport) for name in SERVICES}
+    return clients_for(
+        endpoints, policy, clock, failure_threshold=failure_threshold, reset_seconds=reset_seconds
+    )
+
+
+def clients_for(
+    endpoints: Mapping[str, Endpoint],
+    policy: ClientPolicy | None = None,
+    clock: Clock = time.monotonic,
+    *,
+    failure_threshold: int = 5,
+    reset_seconds: float = 30.0,
+) -> Clients:
+    """The five clients, each at its own endpoint, each with its own breaker on `clock`."""
     policy = policy or ClientPolicy()
 
     def make(cls: type[ServiceClientT], name: str) -> ServiceClientT:
         breaker = CircuitBreaker(
             name, failure_threshold=failure_threshold, reset_seconds=reset_seconds, clock=clock
         )
-        root = f"{base_url.rstrip('/')}/sandbox/{name}"
-        return cls(name, root, transport, policy=policy, breaker=breaker)
+        root, transport = endpoints[name]
+        return cls(name, root.rstrip("/"), transport, policy=policy, breaker=breaker)
 
     return Clients(
         vehicle_data=make(VehicleDataClient, VEHICLE_DATA),
