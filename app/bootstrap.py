@@ -138,7 +138,7 @@ async def bootstrap(
     ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
     db = await prepare_database(settings)
     inventory = await InventoryService.load(db)
-    sites = HostSites(db, now)
+    sites = HostSites(db, now, keyless_starts=not settings.production)
     await sites.ensure_demo()
     bus = EventBus(settings.redis_url or "memory://")
     await bus.connect()

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from app.settings import Settings
+from app.settings import Settings, UnsafeSettings
 from workflows import trex
 from workflows.checker import DefinitionError, ensure_valid
 from workflows.graph import to_mermaid
@@ -54,6 +54,8 @@ async def _work(settings: Settings) -> None:
 
     from app.bootstrap import Role, bootstrap
 
+    if faults := settings.production_faults():
+        raise UnsafeSettings(faults)
     container = await bootstrap(settings, role=Role.WORKER)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -146,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             _graph()
         else:
             _schema()
-    except DefinitionError as error:
+    except (DefinitionError, UnsafeSettings) as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None
 

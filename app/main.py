@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
@@ -17,14 +19,14 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from app.bootstrap import bootstrap
-from app.settings import Settings
+from app.settings import Settings, UnsafeSettings
 from app.web.frontend import frontend_routes
 from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.limits import BodySizeLimit
 from app.web.rest import rest_routes
 from app.web.sandbox_route import SandboxRoute
-from resolvers.root import build_schema
+from resolvers.root import LIMITS, build_schema
 
 log = logging.getLogger("trex")
 
@@ -51,6 +53,26 @@ async def home(_: Request) -> RedirectResponse:
     return RedirectResponse("/graphql")
 
 
+def what_is_served(settings: Settings, sandbox_here: bool) -> str:
+    """The start-up line: the profile, and what is on where."""
+    base = f"http://{settings.host}:{settings.port}"
+    production = settings.production
+    on = [f"GraphQL {base}/graphql", f"REST {base}/api", f"module {base}/mf/v1/trex-workflow.js"]
+    if settings.graphiql and not production:
+        on.append(f"GraphiQL {base}/graphql")
+    if not production:
+        on.append(f"demo {base}/demo")
+    if sandbox_here:
+        on.append(f"sandbox {base}/sandbox (loopback clients only)")
+    elif settings.sandbox_url:
+        on.append(f"sandbox {settings.sandbox_url}")
+    rules = "key-less sessions go to the demo site"
+    if production:
+        rules = "introspection, suggestions, GraphiQL, demo, sandbox off; publishable key required"
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    return f"T-Rex {settings.env} on {database}: {', '.join(on)}; {rules}"
+
+
 class TRexApp(Starlette):
     """Starlette, with websockets for /graphql handed straight to the GraphQL endpoint.
 
@@ -72,10 +94,18 @@ class TRexApp(Starlette):
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    """The app for `settings`; an unsafe production configuration stops here, naming each fault."""
     settings = settings or Settings.from_env()
+    faults = settings.production_faults()
+    if faults:
+        raise UnsafeSettings(faults)
+    development = not settings.production
+    limits = replace(LIMITS, introspection=development, suggestions=development)
+    graphiql = settings.graphiql and development
     graphql = TRexGraphQL(
-        build_schema(),
-        graphql_ide="graphiql" if settings.graphiql else None,
+        build_schema(limits),
+        limits,
+        graphql_ide="graphiql" if graphiql else None,
         allow_queries_via_get=False,
         max_subscriptions_per_connection=10,
     )
@@ -84,7 +114,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         container = await bootstrap(settings)
         app.state.container = container
-        log.info("T-Rex ready on %s", settings.database_url)
+        log.info("%s", what_is_served(settings, container.sandbox is not None))
         try:
             yield
         finally:
@@ -97,8 +127,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/graphql", graphql, methods=["GET", "POST"]),
-            Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False)),
-            *frontend_routes(),
+            *([Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False))] * graphiql),
+            *frontend_routes(demo=development),
             *rest_routes(),
         ],
         middleware=[
@@ -109,7 +139,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 allow_methods=["GET", "POST"],
                 allow_headers=["authorization", "content-type", "x-publishable-key"],
             ),
-            Middleware(SandboxRoute),
+            *([Middleware(SandboxRoute)] if development else []),
         ],
         lifespan=lifespan,
     )

@@ -15,6 +15,14 @@ DEFAULT_DATABASE = "sqlite+aiosqlite:///./var/trex.db"
 DEVELOPMENT, PRODUCTION = "development", "production"
 
 
+class UnsafeSettings(Exception):
+    """The configuration cannot serve production; the message names every fault."""
+
+    def __init__(self, faults: list[str]) -> None:
+        super().__init__("Refusing to start in production:\n" + "\n".join(f"- {f}" for f in faults))
+        self.faults = faults
+
+
 @dataclass(frozen=True, slots=True)
 class RateLimits:
     """Rates in the `limits` library's notation ("30/minute", "5/second;100/hour")."""

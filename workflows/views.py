@@ -253,7 +253,12 @@ class UnknownSession(LookupError):
 
 
 class InvalidStart(ValueError):
-    """startWorkflow's host context was not a small JSON object."""
+    """startWorkflow was refused: its host context is not a small JSON object (`field`
+    "context"), or its publishable key is missing, unknown or used from another origin."""
+
+    def __init__(self, message: str, field: str = "context") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class UnknownLead(LookupError):

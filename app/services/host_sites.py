@@ -44,9 +44,14 @@ def _site(row: HostSiteRow) -> HostSite:
 
 
 class HostSites:
-    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, db: Database, clock: Callable[[], datetime], *, keyless_starts: bool = True
+    ) -> None:
+        """`keyless_starts`: sessions without a publishable key go to the demo site (off in
+        production, where every session belongs to a registered site and origin)."""
         self._db = db
         self._clock = clock
+        self._keyless_starts = keyless_starts
 
     async def ensure_demo(self) -> None:
         """The demo site has no keys: its hashes are not hex, so no key ever matches them."""
@@ -98,10 +103,11 @@ class HostSites:
         return None if row is None else _site(row)
 
     async def site_for_start(self, publishable_key: str | None, origin: str | None) -> str | None:
-        """The site a new session belongs to: the demo site without a key; None when the key
-        is unknown or used from an origin the site did not allow."""
+        """The site a new session belongs to: the demo site without a key (unless keyless
+        starts are off); None when the key is missing, unknown or used from an origin the
+        site did not allow."""
         if publishable_key is None:
-            return DEMO_SITE
+            return DEMO_SITE if self._keyless_starts else None
         site = await self.by_publishable_key(publishable_key)
         if site is None or origin is None or origin.rstrip("/") not in site.origins:
             return None

@@ -109,7 +109,10 @@ class WorkflowService:
         host_context = _checked_context(context)
         site_id = await self._sites.site_for_start(caller.publishable_key, caller.origin)
         if site_id is None:
-            raise InvalidStart("This publishable key is not valid from this origin.")
+            refused = "This publishable key is not valid from this origin."
+            if caller.publishable_key is None:
+                refused = "A publishable key (the X-Publishable-Key header) is required."
+            raise InvalidStart(refused, "publishableKey")
         state = self._engine.start(workflow_type)
         token, now = new_token(), self._clock()
         record = SessionRecord(

@@ -78,8 +78,9 @@ def demo_page(path: str, template: str, replacements: dict[str, str]) -> Route:
     return Route(path, endpoint)
 
 
-def frontend_routes() -> list[BaseRoute]:
-    """The module, its stable entry point, and the two demo host pages with their assets."""
+def frontend_routes(*, demo: bool = True) -> list[BaseRoute]:
+    """The module, its stable entry point, and (`demo`) the two demo host pages with their
+    assets."""
     version = module_version()
     module_url = f"/mf/{version}/{ENTRY}"
     entry = f'export * from "{module_url}";\n'
@@ -89,9 +90,14 @@ def frontend_routes() -> list[BaseRoute]:
         return Response(entry, media_type="text/javascript", headers=headers)
 
     urls = {"__MODULE_URL__": module_url, "__SINGLE_SPA_URL__": "/demo/vendor/single-spa.min.js"}
-    return [
+    module = [
         Route(f"/mf/{MAJOR}/{ENTRY}", stable_entry),
         Mount(f"/mf/{version}", app=static(MODULE, IMMUTABLE)),
+    ]
+    if not demo:
+        return module
+    return [
+        *module,
         demo_page("/demo", "index.html", urls),
         demo_page("/demo/single-spa", "single-spa.html", urls),
         Mount("/demo/assets", app=static(DEMO / "assets", BRIEFLY)),

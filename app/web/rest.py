@@ -125,7 +125,7 @@ async def start(request: Request) -> Response:
     try:
         outcome = await _service(request).start(kind, body.get("context"), _caller(request))
     except InvalidStart as error:
-        raise BadRequest("context", str(error)) from None
+        raise BadRequest(error.field, str(error)) from None
     return outcome_response(outcome)
 
 
