@@ -134,11 +134,13 @@ class Stack:
 
 
 @asynccontextmanager
-async def sqlite_server(folder: Path, name: str = "sqlite", **env: str) -> AsyncIterator[Stack]:
-    """One `trex serve` on a fresh SQLite file: the embedded default (in-process events,
-    workers and sandbox unless `env` says otherwise)."""
+async def sqlite_server(
+    folder: Path, name: str = "sqlite", database: Path | None = None, **env: str
+) -> AsyncIterator[Stack]:
+    """One `trex serve` on a fresh SQLite file (or `database`): the embedded default
+    (in-process events, workers and sandbox unless `env` says otherwise)."""
     os.makedirs(folder, exist_ok=True)
-    database = folder / f"{name}-{uuid.uuid4().hex[:6]}.db"
+    database = database or folder / f"{name}-{uuid.uuid4().hex[:6]}.db"
     port = free_port()
     children = Processes(folder)
     try:
