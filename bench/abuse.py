@@ -37,6 +37,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import WebSocketException
 from websockets.typing import Subprotocol
 
+from app.settings import RateLimits, Settings
 from bench.harness import base_env, sandbox, sqlite_server, trex
 from bench.loadclient import Connection, Response
 from bench.stats import summary_ms
@@ -49,6 +50,18 @@ MOVE = """mutation($i: TransitionInput!) { transition(input: $i) { __typename
 BACK = """mutation($i: BackInput!) { back(input: $i) { __typename ... on Step { stepId } } }"""
 # 26 KB of one field repeated: inside the token limit, quadratic for GraphQL's overlap check.
 REPEATED = 'query { session(sessionId: "0") { ... on Step { ' + "componentName " * 1_900 + "} } }"
+# Every limit at its default (the other benchmarks raise them out of the way).
+_DEFAULTS = Settings()
+DEFAULT_LIMITS = {
+    **{
+        f"TREX_RATE_{name.upper()}": getattr(_DEFAULTS.rate_limits, name)
+        for name in RateLimits.__dataclass_fields__
+    },
+    "TREX_HOLDS_PER_CLIENT": str(_DEFAULTS.holds_per_client),
+    "TREX_LEADS_PER_CLIENT_PER_DAY": str(_DEFAULTS.leads_per_client_per_day),
+    "TREX_WS_CONNECTIONS_PER_ADDRESS": str(_DEFAULTS.ws_connections_per_address),
+    "TREX_SUBSCRIPTIONS_PER_SESSION": str(_DEFAULTS.subscriptions_per_session),
+}
 ABUSER_CONNECTIONS = 4
 MAX_ABUSER_REQUESTS = 20_000  # per abuse, whatever the time box says
 VISITORS = 8
@@ -302,7 +315,7 @@ async def main(seconds: float, folder: Path) -> dict[str, Any]:
     site = create_site(database_url)
     results: dict[str, Any] = {}
     async with sandbox(folder) as sandbox_url:
-        env = {"TREX_ENV": "production", "TREX_SANDBOX_URL": sandbox_url}
+        env = {"TREX_ENV": "production", "TREX_SANDBOX_URL": sandbox_url, **DEFAULT_LIMITS}
         async with sqlite_server(folder, "abuse", database, **env) as stack:
             url = stack.urls[0]
             for name, abuse in [("nothing (baseline)", None), *ABUSES.items()]:

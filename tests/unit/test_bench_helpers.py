@@ -7,7 +7,10 @@ from typing import Any
 
 import pytest
 
+from app.settings import Settings
 from bench import report
+from bench.abuse import DEFAULT_LIMITS
+from bench.harness import UNREFUSING_LIMITS
 from bench.stats import percentile, summary_ms
 from bench.wsclient import CLOSE, PING, TEXT, decode_frames, encode_frame
 
@@ -210,3 +213,12 @@ def test_stretches_of_one_level_add_up() -> None:
         ["Failed: 500"],
         2,
     )
+
+
+def test_the_abuse_bench_puts_back_every_limit_the_others_raise() -> None:
+    assert set(DEFAULT_LIMITS) == set(UNREFUSING_LIMITS)
+    defaults = Settings.from_env(DEFAULT_LIMITS)
+    assert defaults == Settings()
+    raised = Settings.from_env(UNREFUSING_LIMITS)
+    assert raised.holds_per_client > 1000
+    assert raised.rate_limits.transitions_per_session == "1000000/second"
