@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +22,7 @@ from app.integrations.services import SERVICES
 from app.pipeline.leads import LeadPipeline
 from app.pipeline.relay import Relay
 from app.pipeline.wake import Waker
+from app.ratelimits import RateLimiter
 from app.sandbox.app import create_sandbox_app
 from app.sandbox.faults import Faults
 from app.services.credit import CreditService
@@ -33,7 +34,7 @@ from app.services.lead_queries import LeadQueries
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
 from app.services.workflow import WorkflowService
-from app.settings import Settings
+from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
 from workflows import trex
 from workflows.checker import ensure_valid
@@ -68,6 +69,8 @@ class Container:
     leads: LeadQueries
     service: WorkflowService
     sweeper: asyncio.Task[None] | None = None
+    # Rates per client address, session and host site (see app.ratelimits).
+    limiter: RateLimiter = field(default_factory=lambda: RateLimiter(RateLimits()))
 
     async def readiness(self) -> dict[str, bool]:
         return {
@@ -90,6 +93,7 @@ class Container:
                 await self.bus.disconnect()
         except TimeoutError:
             log.warning("the event bus did not disconnect within 5 s; going on")
+        await self.limiter.aclose()
         await self.db.dispose()
 
 
@@ -180,6 +184,7 @@ async def bootstrap(
         grace = timedelta(seconds=2 * settings.credit_deadline_seconds + 5)
         sweeper = asyncio.create_task(_sweep_orphaned_waits(service, grace), name="sweep-waits")
     leads = LeadQueries(db, sites, bus)
+    limiter = RateLimiter(settings.rate_limits, settings.redis_url)
     return Container(
         settings,
         db,
@@ -194,6 +199,7 @@ async def bootstrap(
         leads,
         service,
         sweeper,
+        limiter=limiter,
     )
 
 
