@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.services.site_origins import InvalidOrigin
 from app.settings import Settings, UnsafeSettings
 from workflows import trex
 from workflows.checker import DefinitionError, ensure_valid
@@ -34,6 +35,7 @@ def _serve(settings: Settings) -> None:
 
     from app.main import create_app
     from app.services.effects import EFFECT_NAMES
+    from app.web.websockets import uvicorn_options
 
     ensure_valid(trex.build(), bound_effects=EFFECT_NAMES)
     app = create_app(settings)
@@ -45,6 +47,7 @@ def _serve(settings: Settings) -> None:
         log_level=settings.log_level.lower(),
         lifespan="on",
         timeout_graceful_shutdown=10,  # SIGTERM: requests under way get 10 s to finish
+        **uvicorn_options(settings),
     )
 
 
@@ -79,22 +82,39 @@ def _schema() -> None:
     sys.stdout.write(build_schema().as_str() + "\n")
 
 
-async def _create_host_site(settings: Settings, name: str, origins: list[str]) -> dict[str, object]:
+async def _host_site(settings: Settings, args: argparse.Namespace) -> dict[str, object]:
+    """`create` or `origins`; then a notice on the bus, so running servers re-read the origins
+    at once (without REDIS_URL they find a new origin on its first use, a removed one in 30 s)."""
     from app.bootstrap import now, prepare_database
+    from app.events import EventBus
     from app.services.host_sites import HostSites
+    from app.services.site_origins import notify
 
     db = await prepare_database(settings)
     try:
-        created = await HostSites(db, now).create(name, origins)
+        sites = HostSites(db, now)
+        keys: dict[str, str] = {}
+        if args.action == "create":
+            created = await sites.create(args.name, args.origin)
+            site = created.site
+            keys = {"publishable_key": created.publishable_key, "secret_key": created.secret_key}
+        else:
+            changed = await sites.update_origins(args.id, args.origin)
+            if changed is None:
+                raise SiteNotFound(f"No host site {args.id!r}.")
+            site = changed
     finally:
         await db.dispose()
-    return {
-        "id": created.site.id,
-        "name": created.site.name,
-        "origins": list(created.site.origins),
-        "publishable_key": created.publishable_key,
-        "secret_key": created.secret_key,
-    }
+    if settings.redis_url:
+        bus = EventBus(settings.redis_url)
+        await bus.connect()
+        await notify(bus)
+        await bus.disconnect()
+    return {"id": site.id, "name": site.name, "origins": list(site.origins), **keys}
+
+
+class SiteNotFound(Exception):
+    """`trex host-site origins --id` names no site (the demo site cannot be changed)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -117,6 +137,9 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="an origin the site's pages are served from (repeatable)",
     )
+    origins = site_commands.add_parser("origins", help="replace a site's origins")
+    origins.add_argument("--id", required=True)
+    origins.add_argument("--origin", action="append", required=True, help="(repeatable)")
     commands.add_parser("graph", help="print the workflow as a Mermaid flowchart")
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     return parser
@@ -144,13 +167,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "worker":
             asyncio.run(_work(settings))
         elif args.command == "host-site":
-            created = asyncio.run(_create_host_site(settings, args.name, args.origin))
-            sys.stdout.write(json.dumps(created, indent=2) + "\n")
+            site = asyncio.run(_host_site(settings, args))
+            sys.stdout.write(json.dumps(site, indent=2) + "\n")
         elif args.command == "graph":
             _graph()
         else:
             _schema()
-    except (DefinitionError, UnsafeSettings) as error:
+    except (DefinitionError, UnsafeSettings, InvalidOrigin, SiteNotFound) as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None
 

@@ -11,21 +11,23 @@ from typing import Any
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.bootstrap import bootstrap
+from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings, UnsafeSettings
+from app.web.cors import RegisteredOriginsCORS
 from app.web.frontend import frontend_routes
 from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.limits import BodySizeLimit
 from app.web.rest import rest_routes
 from app.web.sandbox_route import SandboxRoute
+from app.web.websockets import WebSocketGate, WebSocketLimits, graphql_options
 from resolvers.root import LIMITS, build_schema
 
 log = logging.getLogger("trex")
@@ -81,7 +83,8 @@ class TRexApp(Starlette):
     nothing for a websocket, and skipping them saves their frames on each of thousands of
     connections."""
 
-    def __init__(self, graphql: TRexGraphQL, **options: Any) -> None:
+    def __init__(self, graphql: ASGIApp, **options: Any) -> None:
+        """`graphql`: the websocket endpoint (the handshake's gate, then the GraphQL view)."""
         super().__init__(**options)
         self._graphql = graphql
 
@@ -108,20 +111,28 @@ def create_app(settings: Settings | None = None) -> Starlette:
         graphql_ide="graphiql" if graphiql else None,
         allow_queries_via_get=False,
         max_subscriptions_per_connection=10,
+        **graphql_options(settings),
     )
+    origins = RegisteredOrigins(loopback=development)
+    websocket_limits = WebSocketLimits.for_settings(settings, origins)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         container = await bootstrap(settings)
         app.state.container = container
+        app.state.websocket_limits = websocket_limits
+        await origins.start(container.sites, container.bus)
+        websocket_limits.start()
         log.info("%s", what_is_served(settings, container.sandbox is not None))
         try:
             yield
         finally:
+            await websocket_limits.aclose()
+            await origins.aclose()
             await container.aclose()
 
     return TRexApp(
-        graphql,
+        WebSocketGate(graphql, websocket_limits),
         routes=[
             Route("/", home),
             Route("/healthz", healthz),
@@ -133,12 +144,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         middleware=[
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
-            Middleware(
-                CORSMiddleware,
-                allow_origins=["*"],
-                allow_methods=["GET", "POST"],
-                allow_headers=["authorization", "content-type", "x-publishable-key"],
-            ),
+            Middleware(RegisteredOriginsCORS, origins=origins),
             *([Middleware(SandboxRoute)] if development else []),
         ],
         lifespan=lifespan,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +21,7 @@ from sqlmodel import col
 from app.db.database import Database
 from app.db.tables import HostSiteRow
 from app.security import hash_token
+from app.services.site_origins import normalize_origin, normalized_or_none
 
 DEMO_SITE = "demo"
 
@@ -52,6 +53,16 @@ class HostSites:
         self._db = db
         self._clock = clock
         self._keyless_starts = keyless_starts
+        self._listeners: list[Callable[[], Awaitable[None]]] = []
+
+    def when_changed(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """`callback` runs after each site this object creates or changes (the origins cache
+        re-reads and tells the other servers); it must not raise: the change is committed."""
+        self._listeners.append(callback)
+
+    async def _changed(self) -> None:
+        for callback in self._listeners:
+            await callback()
 
     async def ensure_demo(self) -> None:
         """The demo site has no keys: its hashes are not hex, so no key ever matches them."""
@@ -73,18 +84,39 @@ class HostSites:
                 )
 
     async def create(self, name: str, origins: list[str]) -> NewHostSite:
+        """Raises `InvalidOrigin` (naming it) for anything that is not an origin."""
         publishable, secret = f"pk_{secrets.token_urlsafe(24)}", f"sk_{secrets.token_urlsafe(32)}"
         row = HostSiteRow(
             id=f"site_{secrets.token_hex(6)}",
             name=name,
-            origins=[origin.rstrip("/") for origin in origins],
+            origins=_normalized(origins),
             publishable_key_hash=hash_token(publishable),
             secret_key_hash=hash_token(secret),
             created_at=self._clock(),
         )
         async with self._db.write() as session:
             session.add(row)
+        await self._changed()
         return NewHostSite(_site(row), publishable, secret)
+
+    async def update_origins(self, site_id: str, origins: list[str]) -> HostSite | None:
+        """Replaces the site's origins (None: no such site); `InvalidOrigin` as in `create`."""
+        normalized = _normalized(origins)
+        async with self._db.write() as session:
+            row = await session.get(HostSiteRow, site_id)
+            if row is None or row.id == DEMO_SITE:
+                return None
+            row.origins = normalized
+            site = _site(row)
+        await self._changed()
+        return site
+
+    async def registered_origins(self) -> frozenset[str]:
+        """Every origin of every site."""
+        async with self._db.read() as session:
+            lists = (await session.execute(select(col(HostSiteRow.origins)))).scalars()
+            found = {normalized_or_none(origin) for origins in lists for origin in origins}
+        return frozenset(origin for origin in found if origin is not None)
 
     async def by_publishable_key(self, key: str) -> HostSite | None:
         return await self._find(col(HostSiteRow.publishable_key_hash), key)
@@ -109,6 +141,10 @@ class HostSites:
         if publishable_key is None:
             return DEMO_SITE if self._keyless_starts else None
         site = await self.by_publishable_key(publishable_key)
-        if site is None or origin is None or origin.rstrip("/") not in site.origins:
+        if site is None or origin is None or normalized_or_none(origin) not in site.origins:
             return None
         return site.id
+
+
+def _normalized(origins: list[str]) -> list[str]:
+    return list(dict.fromkeys(normalize_origin(origin) for origin in origins))

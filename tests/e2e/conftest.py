@@ -19,6 +19,7 @@ from app.main import create_app
 from app.sandbox.app import create_sandbox_app
 from app.sandbox.faults import Faults
 from app.settings import Settings
+from app.web.websockets import uvicorn_options
 from tests import stack
 from tests.e2e.client import Api
 
@@ -33,6 +34,10 @@ def quick_settings(folder: Path, **changes: Any) -> Settings:
         credit_deadline_seconds=2.0,
         service_timeout_seconds=1.0,
         breaker_reset_seconds=0.5,
+        # One test client (127.0.0.1, answers.CONTACT) submits many leads to one server: the
+        # tests of the caps themselves set tight ones (tests/e2e/test_lead_limits.py).
+        holds_per_client=10_000,
+        leads_per_client_per_day=10_000,
     )
     return replace(settings, **changes)
 
@@ -61,10 +66,18 @@ class RunningServer:
         await asyncio.wait_for(self.task, 10)
 
 
-async def serve(app: Starlette) -> RunningServer:
-    """`app` on uvicorn on a free loopback port, once it listens."""
+async def serve(app: Starlette, settings: Settings | None = None) -> RunningServer:
+    """`app` on uvicorn on a free loopback port, once it listens, with the uvicorn options of
+    `settings` as `trex serve` sets them."""
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="on",
+        **uvicorn_options(settings or Settings()),
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     async with asyncio.timeout(20):
@@ -77,7 +90,7 @@ async def serve(app: Starlette) -> RunningServer:
 
 
 async def start_server(settings: Settings) -> RunningServer:
-    return await serve(create_app(settings))
+    return await serve(create_app(settings), settings)
 
 
 async def start_sandbox() -> RunningServer:
