@@ -17,9 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from app.db.client_counts import release_expired_holds
 from app.db.database import Database
 from app.db.outbox import OutboxItem, OutboxRepository
 from app.tasks import TaskRunner
@@ -51,6 +52,7 @@ class Relay:
         lease_seconds: float = 60.0,
         retention_hours: float = 24.0,
         concurrency: int = 8,
+        housekeeping: Sequence[Callable[[], Awaitable[object]]] = (),
     ) -> None:
         """`handlers` None: this process only pushes events (a server with external workers)."""
         self._db = db
@@ -61,6 +63,8 @@ class Relay:
         self._lease = timedelta(seconds=lease_seconds)
         self._retention = timedelta(hours=retention_hours)
         self._next_prune = clock()
+        # More chores of the same rhythm (retention of personal data), each on its own.
+        self._housekeeping = tuple(housekeeping)
         self._concurrency = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._claim_due = True
@@ -132,15 +136,24 @@ class Relay:
         return len(claimed)
 
     async def _prune_now_and_then(self) -> None:
-        """Once a minute: drop work done longer ago than the retention."""
+        """Once a minute: drop work done longer ago than the retention, and release the
+        vehicle holds that ran out (they already count as available; this tidies the rows)."""
         now = self._clock()
         if now < self._next_prune:
             return
         self._next_prune = now + timedelta(minutes=1)
         async with self._db.write() as session:
             pruned = await OutboxRepository(session).prune(now - self._retention)
+            released = await release_expired_holds(session, now)
         if pruned:
             log.info("pruned %d outbox items done before %s", pruned, now - self._retention)
+        if released:
+            log.info("released %d vehicle holds that ran out", released)
+        for chore in self._housekeeping:
+            try:
+                await chore()
+            except Exception:
+                log.exception("housekeeping failed; trying again next time")
 
     async def _deliver(self, item: OutboxItem) -> None:
         handler = (self._handlers or {}).get(item.topic)

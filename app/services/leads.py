@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from app.db.repositories import LeadRecord, SessionRecord
+from app.services.client_keys import client_digests
 
 # No 0/O, 1/I/L or U: unambiguous when read aloud or typed.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -44,10 +45,13 @@ def new_lead(
     *,
     contact: dict[str, Any] | None = None,
     details: dict[str, Any] | None = None,
+    address: str | None = None,
     vehicle_id: str | None = None,
     dealer_id: str | None = None,
 ) -> LeadRecord:
+    """`address`: the client's (the per-client caps count the lead by its digest)."""
     earlier = session_leads(record)
+    client = client_digests(record.id, address, contact or {})
     return LeadRecord(
         id=str(uuid.uuid4()),
         reference=new_reference(),
@@ -61,4 +65,7 @@ def new_lead(
         contact=contact or {},
         details=details or {},
         host_site_id=record.host_site_id,
+        address_hash=client.address,
+        email_hash=client.email,
+        phone_hash=client.phone,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,11 @@ from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
 import app.db.tables  # noqa: F401  (registers the tables)
+from app.db.client_counts import release_expired_holds
 from app.db.database import Database
 from app.db.migrate import migrate
 from app.db.repositories import (
+    InventoryRepository,
     LeadRepository,
     SessionRecord,
     SessionRepository,
@@ -65,7 +67,7 @@ async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
         query = text("SELECT version_num FROM alembic_version")
         versions = list((await session.execute(query)).scalars())
     await db.dispose()
-    assert versions == ["0002"]  # the head revision, once
+    assert versions == ["0004"]  # the head revision, once
 
 
 def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
@@ -126,10 +128,9 @@ async def test_concurrent_writers_do_not_meet_a_locked_database(tmp_path: Path) 
     assert count == 50
 
 
-async def test_a_vehicle_is_held_for_one_lead_only(tmp_path: Path) -> None:
-    db = await _migrated(tmp_path)
-    vehicle = VehicleRow(
-        id="veh-1",
+def _vehicle(vehicle_id: str = "veh-1") -> VehicleRow:
+    return VehicleRow(
+        id=vehicle_id,
         vin="1HGCM82633A004352",
         make="Honda",
         model="Accord",
@@ -145,18 +146,67 @@ async def test_a_vehicle_is_held_for_one_lead_only(tmp_path: Path) -> None:
         color="blue",
         dealer_id="d-1",
     )
+
+
+async def test_a_vehicle_is_held_for_one_lead_only(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
     async with db.write() as session:
-        session.add(vehicle)
+        session.add(_vehicle())
     results = []
+    until = NOW + timedelta(hours=48)
     for lead in ("lead-a", "lead-b"):
         async with db.write() as session:
-            results.append(await LeadRepository(session).hold_vehicle("veh-1", lead))
+            results.append(await LeadRepository(session).hold_vehicle("veh-1", lead, NOW, until))
     async with db.read() as session:
         held = await session.get(VehicleRow, "veh-1")
+        unavailable = await InventoryRepository(session).unavailable_ids(NOW)
     await db.dispose()
     assert results == [True, False]
     assert held is not None
     assert held.held_by_lead == "lead-a"
+    assert unavailable == {"veh-1"}
+
+
+async def test_a_hold_that_ran_out_frees_the_vehicle_for_the_next_lead(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    async with db.write() as session:
+        session.add(_vehicle())
+    later = NOW + timedelta(hours=49)
+    async with db.write() as session:
+        leads = LeadRepository(session)
+        assert await leads.hold_vehicle("veh-1", "lead-a", NOW, NOW + timedelta(hours=48))
+    async with db.read() as session:
+        before = await InventoryRepository(session).unavailable_ids(NOW + timedelta(hours=47))
+        after = await InventoryRepository(session).unavailable_ids(later)
+    async with db.write() as session:
+        taken = await LeadRepository(session).hold_vehicle("veh-1", "lead-b", later, later)
+        await LeadRepository(session).release_hold("lead-a")  # the old lead's late release
+    async with db.read() as session:
+        held = await session.get(VehicleRow, "veh-1")
+    await db.dispose()
+    assert (before, after, taken) == ({"veh-1"}, set(), True)
+    assert held is not None
+    assert held.held_by_lead == "lead-b"
+
+
+async def test_the_housekeeping_releases_only_holds_that_ran_out(tmp_path: Path) -> None:
+    db = await _migrated(tmp_path)
+    async with db.write() as session:
+        session.add(_vehicle("veh-1"))
+        session.add(_vehicle("veh-2"))
+    async with db.write() as session:
+        leads = LeadRepository(session)
+        await leads.hold_vehicle("veh-1", "lead-a", NOW, NOW + timedelta(hours=1))
+        await leads.hold_vehicle("veh-2", "lead-b", NOW, NOW + timedelta(hours=3))
+    async with db.write() as session:
+        released = await release_expired_holds(session, NOW + timedelta(hours=2))
+    async with db.read() as session:
+        statuses = {
+            v.id: (v.status, v.held_by_lead) for v in await InventoryRepository(session).vehicles()
+        }
+    await db.dispose()
+    assert released == 1
+    assert statuses == {"veh-1": ("available", None), "veh-2": ("held", "lead-b")}
 
 
 async def test_events_replay_in_order_after_a_sequence_number(tmp_path: Path) -> None:
