@@ -31,6 +31,7 @@ from app.services.effects import EFFECT_NAMES, Effects
 from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_queries import LeadQueries
+from app.services.lead_limits import LeadLimits
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
 from app.services.workflow import WorkflowService
@@ -162,6 +163,7 @@ async def bootstrap(
         tasks=tasks,
         sites=sites,
         clock=now,
+        limits=LeadLimits.from_settings(settings),
     )
     pipeline = LeadPipeline(db, clients, inventory, events, now)
     runs_workers = role is Role.WORKER or settings.inprocess_workers

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, bindparam, func, insert, select, update
+from sqlalchemy import Row, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -69,6 +69,10 @@ class LeadRecord:
     host_site_id: str = "demo"
     crm_id: str | None = None
     outcomes: dict[str, Any] = field(default_factory=dict)
+    # Digests of the client's address and contact (the per-client caps count by them).
+    address_hash: str | None = None
+    email_hash: str | None = None
+    phone_hash: str | None = None
 
 
 def record_snapshot(record: SessionRecord) -> dict[str, Any]:
@@ -161,11 +165,20 @@ _MARK_PUBLISHED = (
     .where(SESSION_EVENTS.c.session_id == bindparam("_id"))
     .where(SESSION_EVENTS.c.seq == bindparam("_seq"))
 )
+# Available, or held by a hold that has run out (the relay releases those too, now and then).
+_FREE = or_(
+    VEHICLES.c.status == "available",
+    and_(
+        VEHICLES.c.status == "held",
+        VEHICLES.c.held_until.is_not(None),
+        VEHICLES.c.held_until <= bindparam("_now"),
+    ),
+)
 _HOLD_VEHICLE = (
     update(VEHICLES)
     .where(VEHICLES.c.id == bindparam("_id"))
-    .where(VEHICLES.c.status == "available")
-    .values(status="held", held_by_lead=bindparam("_lead"))
+    .where(_FREE)
+    .values(status="held", held_by_lead=bindparam("_lead"), held_until=bindparam("_until"))
 )
 
 
@@ -345,6 +358,9 @@ class LeadRepository:
                 updated_at=lead.created_at,
                 crm_id=None,
                 outcomes={},
+                address_hash=lead.address_hash,
+                email_hash=lead.email_hash,
+                phone_hash=lead.phone_hash,
             )
         )
 
@@ -360,7 +376,7 @@ class LeadRepository:
         await self._session.execute(
             update(VehicleRow)
             .where(col(VehicleRow.held_by_lead) == lead_id)
-            .values(status="available", held_by_lead=None)
+            .values(status="available", held_by_lead=None, held_until=None)
         )
 
     async def statuses_of_session(self, session_id: str) -> list[str]:
@@ -377,13 +393,25 @@ class LeadRepository:
         )
         return result.scalar_one_or_none() is not None
 
+    async def give_back_capacity(self, dealer_ids: Sequence[str]) -> None:
+        for dealer_id in dealer_ids:
+            await self._session.execute(
+                update(DealerRow)
+                .where(col(DealerRow.id) == dealer_id)
+                .values(capacity=col(DealerRow.capacity) + 1)
+            )
+
     async def capacities(self) -> dict[str, int]:
         rows = await self._session.execute(select(col(DealerRow.id), col(DealerRow.capacity)))
         return {dealer_id: capacity for dealer_id, capacity in rows.all()}
 
-    async def hold_vehicle(self, vehicle_id: str, lead_id: str) -> bool:
-        """Take the vehicle for this lead unless it is sold or held for another lead."""
-        result = await self._session.execute(_HOLD_VEHICLE, {"_id": vehicle_id, "_lead": lead_id})
+    async def hold_vehicle(
+        self, vehicle_id: str, lead_id: str, now: datetime, until: datetime
+    ) -> bool:
+        """Take the vehicle for this lead until `until`, unless it is sold or held (and the
+        hold has not run out) for another lead."""
+        values = {"_id": vehicle_id, "_lead": lead_id, "_now": now, "_until": until}
+        result = await self._session.execute(_HOLD_VEHICLE, values)
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
@@ -403,6 +431,9 @@ def _lead_record(row: LeadRow) -> LeadRecord:
         host_site_id=row.host_site_id,
         crm_id=row.crm_id,
         outcomes=row.outcomes,
+        address_hash=row.address_hash,
+        email_hash=row.email_hash,
+        phone_hash=row.phone_hash,
     )
 
 
@@ -429,9 +460,10 @@ class InventoryRepository:
             .all()
         )
 
-    async def unavailable_ids(self) -> set[str]:
-        query = select(VEHICLES.c.id).where(VEHICLES.c.status != "available")
-        return set((await self._session.execute(query)).scalars().all())
+    async def unavailable_ids(self, now: datetime) -> set[str]:
+        """Sold, or held by a hold still running at `now`."""
+        query = select(VEHICLES.c.id).where(~_FREE)
+        return set((await self._session.execute(query, {"_now": now})).scalars().all())
 
     def add_all(self, rows: Sequence[DealerRow | VehicleRow]) -> None:
         self._session.add_all(rows)

@@ -117,7 +117,14 @@ class IdempotencyRow(SQLModel, table=True):
 
 class LeadRow(SQLModel, table=True):
     __tablename__ = "leads"
-    __table_args__ = (UniqueConstraint("reference"),)
+    __table_args__ = (
+        UniqueConstraint("reference"),
+        # The per-client caps count by these (app/services/lead_limits.py).
+        Index("ix_leads_address_hash", "address_hash", "created_at"),
+        Index("ix_leads_email_hash", "email_hash", "created_at"),
+        Index("ix_leads_phone_hash", "phone_hash", "created_at"),
+        Index("ix_leads_confirmed", "confirmed_to_hash", "confirmed_at"),
+    )
 
     id: str = Field(primary_key=True, max_length=36)
     reference: str = Field(max_length=12)
@@ -135,6 +142,13 @@ class LeadRow(SQLModel, table=True):
     details: dict[str, Any] = _json()
     created_at: datetime
     updated_at: datetime
+    # Digests (app/services/client_keys.py), never the values: who submitted the lead,
+    # and where its customer confirmation went (one per address a day).
+    address_hash: str | None = Field(default=None, max_length=64)
+    email_hash: str | None = Field(default=None, max_length=64)
+    phone_hash: str | None = Field(default=None, max_length=64)
+    confirmed_to_hash: str | None = Field(default=None, max_length=64)
+    confirmed_at: datetime | None = None
 
 
 class DealerRow(SQLModel, table=True):
@@ -167,7 +181,8 @@ class VehicleRow(SQLModel, table=True):
     color: str = Field(max_length=30)
     dealer_id: str = Field(max_length=20)
     status: str = Field(default="available", max_length=20)  # available | held | sold
-    held_by_lead: str | None = Field(default=None, max_length=36)
+    held_by_lead: str | None = Field(default=None, max_length=36, index=True)
+    held_until: datetime | None = None  # a hold lapses then: the vehicle is available again
 
 
 def _table(model: type[SQLModel]) -> Table:

@@ -7,19 +7,24 @@ the same item finds its outcome recorded and does nothing.
 
     lead.created ──register with the CRM──▶ SUBMITTED ─┬─▶ lead.score   ─▶ SCORED
                   (refused: release the hold,           ├─▶ lead.route   ─▶ DEALER_ASSIGNED
-                   REJECTED)                            └─▶ lead.contact ─▶ CONTACTED
+                   REJECTED)                            │   (a dealer refuses: release, REJECTED)
+                                                        └─▶ lead.contact ─▶ CONTACTED
                                           all three ─▶ COMPLETED (and the session, at its end)
+
+The customer confirmation goes to an address once a day, however many leads name it; the
+others record that it was skipped (CONTACTED all the same).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.client_counts import ClientCounts
 from app.db.database import Database
 from app.db.outbox import OutboxItem, OutboxRepository
 from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
@@ -30,6 +35,7 @@ from app.integrations.models import Channel, CreditApplicant
 from app.pipeline.relay import Handler, RetryLater
 from app.pipeline.routing import route
 from app.pipeline.scoring import score_lead
+from app.services.client_keys import recipient_key
 from app.services.inventory import InventoryService
 from app.services.session_events import LEAD_STATUS, SessionEvents
 from app.vehicles.geo import distance_miles
@@ -38,6 +44,7 @@ from workflows.model import SessionStatus
 log = logging.getLogger("trex.pipeline")
 STEPS = {"scored": "SCORED", "routed": "DEALER_ASSIGNED", "contacted": "CONTACTED"}
 FOLLOW_UPS = ("lead.score", "lead.route", "lead.contact")
+DAY = timedelta(hours=24)
 
 
 class LeadPipeline:
@@ -75,7 +82,7 @@ class LeadPipeline:
                 lead.id, lead.reference, lead.kind, payload
             )
         except Rejected as refused:
-            await self._compensate(item, lead, refused.code, refused.reason)
+            await self._compensate(item, lead, refused, handler="register", by="lead CRM")
             return
         except Unavailable as error:
             raise RetryLater(str(error)) from error
@@ -89,16 +96,33 @@ class LeadPipeline:
                 await OutboxRepository(session).add(topic, {"lead_id": row.id}, self._clock())
         self._events.committed()
 
-    async def _compensate(self, item: OutboxItem, lead: LeadRecord, code: str, reason: str) -> None:
+    async def _compensate(
+        self,
+        item: OutboxItem,
+        lead: LeadRecord,
+        refused: Rejected,
+        *,
+        handler: str,
+        by: str,
+        capacity: Sequence[str] = (),
+    ) -> None:
+        """A business refusal (the CRM's, a dealer's): the lead is REJECTED, its vehicle hold
+        released at once and any dealer capacity it reserved given back."""
         async with self._db.write() as session:
-            row = await self._claim(session, item, "register")
-            if row is None or row.status != "RECEIVED":
+            row = await self._claim(session, item, handler)
+            if row is None or row.status in ("REJECTED", "COMPLETED"):
                 return
-            await LeadRepository(session).release_hold(row.id)
+            leads = LeadRepository(session)
+            await leads.release_hold(row.id)
+            await leads.give_back_capacity(capacity)
+            detail = {"code": refused.code, "reason": refused.reason, "by": by}
             row.status = "REJECTED"
-            row.outcomes = {**row.outcomes, "rejected": {"code": code, "reason": reason}}
-            await self._status_event(session, row, "REJECTED", {"code": code, "reason": reason})
-        log.warning("lead %s refused by the CRM (%s): hold released", lead.reference, code)
+            row.outcomes = {**row.outcomes, "rejected": detail}
+            await self._status_event(session, row, "REJECTED", detail)
+        log.warning(
+            "lead %s refused by the %s (%s): hold released", lead.reference, by, refused.code
+        )
+        self._inventory.availability_changed()
         self._events.committed()
 
     async def score(self, item: OutboxItem) -> None:
@@ -124,6 +148,12 @@ class LeadPipeline:
             try:
                 await self._clients.dealer_network.assign(dealer_id, lead.id, _summary(lead))
                 await self._notify_dealer(lead, dealer_id)
+            except Rejected as refused:
+                reserved = dealer_ids if lead.kind != "buying" else []
+                await self._compensate(
+                    item, lead, refused, handler="routed", by="dealer network", capacity=reserved
+                )
+                return
             except Unavailable as error:
                 raise RetryLater(str(error)) from error
         await self._record(item, "routed", {"dealers": dealer_ids})
@@ -164,6 +194,10 @@ class LeadPipeline:
         if to is None:
             await self._record(item, "contacted", {"skipped": "no contact details"})
             return
+        if not await self._first_confirmation_today(lead, channel, to):
+            skipped = {"channel": channel, "skipped": "already confirmed to this address today"}
+            await self._record(item, "contacted", skipped)
+            return
         try:
             sent = await self._clients.communications.send(
                 channel,
@@ -175,6 +209,18 @@ class LeadPipeline:
         except Unavailable as error:
             raise RetryLater(str(error)) from error
         await self._record(item, "contacted", {"channel": channel, "message_id": sent.message_id})
+
+    async def _first_confirmation_today(self, lead: LeadRecord, channel: str, to: str) -> bool:
+        """Whether this lead may send the customer confirmation to `to`: one per address in
+        24 hours, however many leads name it (reserved before sending, so two leads at once
+        cannot both send; a retried delivery keeps its own reservation)."""
+        recipient = recipient_key(channel, to)
+        if recipient is None:
+            return True
+        now = self._clock()
+        async with self._db.write() as session:
+            counts = ClientCounts(session)
+            return await counts.reserve_confirmation(lead.id, recipient, now, now - DAY)
 
     async def soft_credit(self, item: OutboxItem) -> None:
         """The dealer network's soft check (name and address, no SSN): its outcome joins the

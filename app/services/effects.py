@@ -18,6 +18,7 @@ from app.services.inventory import InventoryService
 from app.services.leads import contact_of, new_lead, session_leads
 from app.vehicles.vin import decode_vin
 from workflows.model import Step
+from workflows.views import ANONYMOUS, Caller
 
 CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = (
@@ -43,6 +44,8 @@ EFFECT_NAMES = (
 class Rejection:
     code: str
     reason: str
+    # False: the visitor stays on the step and nothing is written (a cap, not a changed world).
+    moves: bool = True
 
 
 VEHICLE_TAKEN = Rejection(
@@ -57,6 +60,7 @@ class EffectContext:
     step: Step
     values: dict[str, Any]
     now: datetime
+    caller: Caller = ANONYMOUS
 
 
 @dataclass
@@ -164,6 +168,7 @@ class Effects:
             ctx.now,
             contact=contact_of(ctx.values),
             details=details,
+            address=ctx.caller.address,
             vehicle_id=vehicle.id,
             dealer_id=vehicle.dealer_id,
         )
@@ -178,7 +183,12 @@ class Effects:
             "financing": ctx.record.context.get("credit"),
         }
         lead = new_lead(
-            ctx.record, "selling", ctx.now, contact=contact_of(ctx.values), details=details
+            ctx.record,
+            "selling",
+            ctx.now,
+            contact=contact_of(ctx.values),
+            details=details,
+            address=ctx.caller.address,
         )
         result.add_lead(lead, ctx.record.context)
 
@@ -195,6 +205,7 @@ class Effects:
             "dealer_sale",
             ctx.now,
             details=details,
+            address=ctx.caller.address,
             dealer_id=str(dealer_id) if dealer_id else None,
         )
         result.add_lead(lead, ctx.record.context)
@@ -209,7 +220,12 @@ class Effects:
             "credit_consent": consent,
         }
         lead = new_lead(
-            ctx.record, "dealer_network", ctx.now, contact=contact_of(ctx.values), details=details
+            ctx.record,
+            "dealer_network",
+            ctx.now,
+            contact=contact_of(ctx.values),
+            details=details,
+            address=ctx.caller.address,
         )
         result.add_lead(lead, ctx.record.context)
         if consent.get("consent") is True:

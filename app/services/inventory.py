@@ -3,9 +3,10 @@
 Vehicles and dealers change rarely, so they are loaded once at start (and seeded from the
 deterministic generator on first start). Whether a vehicle is still available comes from the
 database: read at most every `AVAILABILITY_TTL_S` seconds and at once after this process holds a
-vehicle, so one transition's lookups, effect and view share one read and one ranking. A vehicle
-another process held a moment ago may still be listed; choosing it meets the conditional hold,
-which sends the visitor back to fresh results (the sold-vehicle race of FLOWS.md).
+vehicle, so one transition's lookups, effect and view share one read and one ranking. A hold
+whose time ran out counts as available at once, whether the relay has released it yet or not. A
+vehicle another process held a moment ago may still be listed; choosing it meets the conditional
+hold, which sends the visitor back to fresh results (the sold-vehicle race of FLOWS.md).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from dataclasses import asdict
+from datetime import UTC, datetime
 
 from sqlalchemy.exc import IntegrityError
 
@@ -185,7 +187,8 @@ class InventoryService:
                 return self._availability[1]  # refreshed while this call waited
             read_at = time.monotonic()
             async with self._db.read() as session:
-                unavailable = frozenset(await InventoryRepository(session).unavailable_ids())
+                repo = InventoryRepository(session)
+                unavailable = frozenset(await repo.unavailable_ids(datetime.now(UTC)))
             if cached is None or unavailable != cached[1]:
                 self._rankings.clear()
                 self._available_list = [

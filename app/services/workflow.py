@@ -37,6 +37,7 @@ from app.services.effects import (
 )
 from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
+from app.services.lead_limits import LeadLimits
 from app.services.lead_queries import lead_status_event
 from app.services.lookups import lookups_for
 from app.services.session_cache import SessionCache
@@ -76,6 +77,14 @@ class _VehicleTaken(Exception):
     """The conditional vehicle hold failed: sold or held for another lead."""
 
 
+class _OverCap(Exception):
+    """The new lead would exceed a per-client cap (app/services/lead_limits.py)."""
+
+    def __init__(self, rejection: Rejection) -> None:
+        super().__init__(rejection.code)
+        self.rejection = rejection
+
+
 class WorkflowService:
     def __init__(
         self,
@@ -89,6 +98,7 @@ class WorkflowService:
         tasks: TaskRunner,
         sites: HostSites,
         clock: Callable[[], datetime],
+        limits: LeadLimits | None = None,
     ) -> None:
         self._engine = engine
         self._workflow = engine.workflow
@@ -100,6 +110,7 @@ class WorkflowService:
         self._tasks = tasks
         self._sites = sites
         self._clock = clock
+        self._limits = limits or LeadLimits()
         self._cache = SessionCache()
         self._pushed: OrderedDict[tuple[str, int, int, int], SessionUpdate] = OrderedDict()
 
@@ -186,7 +197,7 @@ class WorkflowService:
         if errors:
             return await (again() if recent else self._invalid(record, errors))
         try:
-            return await self._advance(record, step, values, idempotency_key)
+            return await self._advance(record, step, values, idempotency_key, caller)
         except _Conflict:
             self._cache.forget(session_id)
             if recent:
@@ -194,11 +205,16 @@ class WorkflowService:
             return await self._after_conflict(session_id, idempotency_key)
 
     async def _advance(
-        self, record: SessionRecord, step: Step, values: dict[str, Any], key: str | None
+        self,
+        record: SessionRecord,
+        step: Step,
+        values: dict[str, Any],
+        key: str | None,
+        caller: Caller = ANONYMOUS,
     ) -> Outcome:
         now = self._clock()
         result = EffectResult()
-        effect_context = EffectContext(record, step, values, now)
+        effect_context = EffectContext(record, step, values, now, caller)
         for name in step.effects:
             await self._effects[name](effect_context, result)
         if result.rejection is not None:
@@ -216,6 +232,9 @@ class WorkflowService:
         except _VehicleTaken:
             self._inventory.availability_changed()
             return await self._reject_into(record, step, VEHICLE_TAKEN, key)
+        except _OverCap as over:
+            log.info("session %s: %s refused (%s)", record.id, step.id, over.rejection.code)
+            return await self._rejected(record, over.rejection.code, over.rejection.reason)
         if result.holds:
             self._inventory.availability_changed()
         for job in result.after_commit:
@@ -240,8 +259,14 @@ class WorkflowService:
             for lead in result.leads:
                 await leads.add(lead)
             for vehicle_id, lead_id in result.holds:
-                if not await leads.hold_vehicle(vehicle_id, lead_id):
+                until = self._limits.hold_until(after.updated_at)
+                if not await leads.hold_vehicle(vehicle_id, lead_id, after.updated_at, until):
                     raise _VehicleTaken
+            if result.leads:
+                held, now = bool(result.holds), after.updated_at
+                refusal = await self._limits.refusal(session, result.leads, held, now)
+                if refusal is not None:
+                    raise _OverCap(refusal)
             outbox = OutboxRepository(session)
             for topic, payload in result.work:
                 await outbox.add(topic, payload, after.updated_at)
