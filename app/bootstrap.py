@@ -28,10 +28,12 @@ from app.sandbox.faults import Faults
 from app.services.credit import CreditService
 from app.services.credit_jobs import CreditJobs
 from app.services.effects import EFFECT_NAMES, Effects
+from app.services.erasure import Eraser
 from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_queries import LeadQueries
 from app.services.lead_limits import LeadLimits
+from app.services.retention import Retention
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
 from app.services.workflow import WorkflowService
@@ -167,6 +169,7 @@ async def bootstrap(
     )
     pipeline = LeadPipeline(db, clients, inventory, events, now)
     runs_workers = role is Role.WORKER or settings.inprocess_workers
+    eraser = Eraser(db, engine.workflow, now)
     relay = Relay(
         db,
         pipeline.handlers() if runs_workers else None,
@@ -175,6 +178,7 @@ async def bootstrap(
         poll_seconds=settings.relay_poll_seconds,
         lease_seconds=settings.relay_lease_seconds,
         retention_hours=settings.outbox_retention_hours,
+        housekeeping=[_retention(settings, db, eraser).sweep],
     )
     waker = Waker(bus, relay, tasks, remote=not runs_workers)
     events.when_committed(waker.committed)
@@ -185,7 +189,7 @@ async def bootstrap(
     if runs_workers:
         grace = timedelta(seconds=2 * settings.credit_deadline_seconds + 5)
         sweeper = asyncio.create_task(_sweep_orphaned_waits(service, grace), name="sweep-waits")
-    leads = LeadQueries(db, sites, bus)
+    leads = LeadQueries(db, sites, bus, eraser, lambda: now().date())
     limiter = RateLimiter(settings.rate_limits, settings.redis_url)
     return Container(
         settings,
@@ -202,6 +206,16 @@ async def bootstrap(
         service,
         sweeper,
         limiter=limiter,
+    )
+
+
+def _retention(settings: Settings, db: Database, eraser: Eraser) -> Retention:
+    return Retention(
+        db,
+        eraser,
+        now,
+        session_days=settings.session_retention_days,
+        lead_days=settings.lead_retention_days,
     )
 
 

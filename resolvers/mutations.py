@@ -1,10 +1,11 @@
-"""startWorkflow, transition, back: input → service call → union member."""
+"""startWorkflow, transition, back, eraseCustomerData: input → service call → union member."""
 
 from __future__ import annotations
 
 import strawberry
 
 from schema.context import Info
+from schema.erasure import EraseCustomerDataInput, EraseCustomerDataResult, erasure_result
 from schema.errors import PublicError
 from schema.inputs import BackInput, StartWorkflowInput, TransitionInput
 from schema.results import WorkflowResult, result_of
@@ -45,3 +46,16 @@ class Mutation:
             str(input.session_id), context.token, input.current_step, context.caller
         )
         return result_of(outcome)
+
+    @strawberry.mutation(
+        description="Erase a customer's personal data (Authorization: Bearer sk_…); your "
+        "site's data only."
+    )
+    async def erase_customer_data(
+        self, info: Info, input: EraseCustomerDataInput
+    ) -> EraseCustomerDataResult:
+        lead_id = None if input.lead_id is None else str(input.lead_id)
+        outcome = await info.context.leads.erase_customer_data(
+            info.context.token, input.email, input.phone, lead_id
+        )
+        return erasure_result(outcome)

@@ -16,6 +16,9 @@ class StepDefinition:
     title: str
     terminal: bool
     field_names: list[str]
+    personal_field_names: list[str] = strawberry.field(
+        description="Fields holding personal or secret data: erased on request, never logged."
+    )
     effects: list[str]
 
 
@@ -44,6 +47,7 @@ class WorkflowDefinitionInfo:
                 title=step.title,
                 terminal=step.terminal,
                 field_names=[spec.name for spec in step.fields],
+                personal_field_names=[spec.name for spec in step.fields if spec.personal],
                 effects=list(step.effects),
             )
             for step in info.steps

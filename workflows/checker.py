@@ -9,7 +9,8 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from workflows.graph import Graph, target_steps
-from workflows.model import Component, FieldType, Op, Step, Workflow
+from workflows.model import Component, FieldType, Op, Sensitivity, Step, Workflow
+from workflows.personal import unmarked
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,7 @@ def check(workflow: Workflow, bound_effects: Collection[str] | None = None) -> l
     for step in workflow.steps.values():
         faults.extend(_step_shape(step))
         faults.extend(_choice_exits(step))
+        faults.extend(_sensitivity(step))
         if bound_effects is not None:
             faults.extend(
                 Fault(step.id, f"effect '{name}' is not bound to a handler")
@@ -84,6 +86,15 @@ def _step_shape(step: Step) -> Iterator[Fault]:
         yield Fault(step.id, "step has no default transition")
     if (step.component is Component.PENDING) != (step.awaits is not None):
         yield Fault(step.id, "a Pending step, and only it, awaits an outcome")
+
+
+def _sensitivity(step: Step) -> Iterator[Fault]:
+    """Personal data is marked as such, so that history, snapshots and erasure leave it out."""
+    for name in unmarked(step):
+        yield Fault(step.id, f"field '{name}' looks personal but has no sensitivity")
+    for spec in step.fields:
+        if spec.type is FieldType.SSN and spec.sensitivity is not Sensitivity.SECRET:
+            yield Fault(step.id, f"field '{spec.name}' is an SSN and must be secret")
 
 
 def _choice_exits(step: Step) -> Iterator[Fault]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from workflows.model import Field, FieldType, Option
+from workflows.model import Field, FieldType, Option, Sensitivity
+
+PERSONAL = Sensitivity.PERSONAL
 
 
 def options(*values: str) -> tuple[Option, ...]:
@@ -28,13 +30,21 @@ def choice(name: str, label: str, values: tuple[Option, ...], *, required: bool 
     return Field(name, kind, label, required=required, options=values)
 
 
-def money(name: str, label: str, *, required: bool = False, allow_zero: bool = False) -> Field:
+def money(
+    name: str,
+    label: str,
+    *,
+    required: bool = False,
+    allow_zero: bool = False,
+    sensitivity: Sensitivity = Sensitivity.NONE,
+) -> Field:
     """An amount in dollars: more than 0 (or at least 0), at most ten million."""
     return Field(
         name,
         FieldType.NUMBER,
         label,
         required=required,
+        sensitivity=sensitivity,
         minimum=0 if allow_zero else None,
         exclusive_minimum=None if allow_zero else 0,
         maximum=10_000_000,
@@ -44,11 +54,11 @@ def money(name: str, label: str, *, required: bool = False, allow_zero: bool = F
 def contact_fields() -> tuple[Field, ...]:
     """The contact block shared by every confirmation step."""
     return (
-        text("first_name", "First name", required=True, max_length=60),
-        text("last_name", "Last name", required=True, max_length=60),
-        typed("email", FieldType.EMAIL, "E-mail", required=True),
-        typed("phone", FieldType.PHONE, "Phone", required=True),
-        typed("zip", FieldType.ZIP, "ZIP code", required=True),
+        text("first_name", "First name", required=True, max_length=60, sensitivity=PERSONAL),
+        text("last_name", "Last name", required=True, max_length=60, sensitivity=PERSONAL),
+        typed("email", FieldType.EMAIL, "E-mail", required=True, sensitivity=PERSONAL),
+        typed("phone", FieldType.PHONE, "Phone", required=True, sensitivity=PERSONAL),
+        typed("zip", FieldType.ZIP, "ZIP code", required=True, sensitivity=PERSONAL),
         choice(
             "preferred_contact",
             "Preferred contact",
@@ -62,7 +72,8 @@ def contact_fields() -> tuple[Field, ...]:
             required=True,
             must_be_true=True,
         ),
-        typed("message", FieldType.TEXT, "Message", max_length=1000),
+        # Free text: whatever the visitor writes about themselves.
+        typed("message", FieldType.TEXT, "Message", max_length=1000, sensitivity=PERSONAL),
     )
 
 

@@ -28,6 +28,19 @@ class FieldType(StrEnum):
     SSN = "ssn"
 
 
+class Sensitivity(StrEnum):
+    """What a field's value is, for storage, logs and erasure.
+
+    SECRET (the SSN): used for the step's effect and dropped: never stored, echoed or prefilled.
+    PERSONAL (names, date of birth, income, address, contact): stored with the session and its
+    lead only; kept out of history, idempotency snapshots, logs and errors; erased on request
+    and after the retention. NONE: everything else."""
+
+    NONE = "none"
+    PERSONAL = "personal"
+    SECRET = "secret"
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     value: str
@@ -58,9 +71,18 @@ class Field:
     must_be_true: bool = False
     min_age: int | None = None
     max_age: int | None = None
-    # Secret fields (the SSN) are never stored in clear, never echoed, never prefilled.
-    secret: bool = False
+    sensitivity: Sensitivity = Sensitivity.NONE
     group: str | None = None
+
+    @property
+    def secret(self) -> bool:
+        """Never stored in clear, never echoed, never prefilled (the SSN)."""
+        return self.sensitivity is Sensitivity.SECRET
+
+    @property
+    def personal(self) -> bool:
+        """Personal or secret: kept out of every copy but the session and its lead."""
+        return self.sensitivity is not Sensitivity.NONE
 
 
 class SessionStatus(StrEnum):

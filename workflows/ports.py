@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+from workflows.erasure import ErasureOutcome
 from workflows.views import (
     ANONYMOUS,
     Caller,
@@ -53,3 +54,11 @@ class LeadPort(Protocol):
     def updates(
         self, lead_id: str | None, secret_key: str | None
     ) -> AsyncIterator[LeadStatusEvent]: ...
+
+    async def erase_customer_data(
+        self,
+        secret_key: str | None,
+        email: str | None,
+        phone: str | None,
+        lead_id: str | None,
+    ) -> ErasureOutcome: ...

@@ -7,6 +7,7 @@ dropping a field raises `VERSION`.
 from __future__ import annotations
 
 from workflows.fields import (
+    PERSONAL,
     choice,
     contact_fields,
     money,
@@ -24,6 +25,7 @@ from workflows.model import (
     Guard,
     Op,
     ReturnTo,
+    Sensitivity,
     Step,
     Workflow,
 )
@@ -123,7 +125,7 @@ def _buying_steps() -> list[Step]:
                 ),
                 choice("fuel_type", "Fuel", options(*FUEL_TYPES), required=False),
                 choice("body_type", "Body type", options(*BODY_TYPES), required=False),
-                typed("zip", FieldType.ZIP, "Your ZIP code"),
+                typed("zip", FieldType.ZIP, "Your ZIP code", sensitivity=PERSONAL),
             ),
             ordered=(("year_min", "year_max"),),
             effects=("vehicle_search",),
@@ -159,7 +161,7 @@ def _buying_steps() -> list[Step]:
                     "annual_miles", FieldType.INTEGER, "Miles a year", minimum=0, maximum=100_000
                 ),
                 typed("must_haves", FieldType.MULTI_ENUM, "Must-haves", options=options(*FEATURES)),
-                typed("zip", FieldType.ZIP, "Your ZIP code"),
+                typed("zip", FieldType.ZIP, "Your ZIP code", sensitivity=PERSONAL),
             ),
             effects=("carin_rank",),
             default=Goto("carin_results"),
@@ -209,18 +211,20 @@ def _private_buyer_steps() -> list[Step]:
             fields=(
                 *vehicle_to_sell(),
                 money("agreed_price", "Agreed price", required=True),
-                text("buyer_name", "Buyer's name", required=True),
+                text("buyer_name", "Buyer's name", required=True, sensitivity=PERSONAL),
                 typed(
                     "buyer_email",
                     FieldType.EMAIL,
                     "Buyer's e-mail",
                     required_unless=("buyer_phone",),
+                    sensitivity=PERSONAL,
                 ),
                 typed(
                     "buyer_phone",
                     FieldType.PHONE,
                     "Buyer's phone",
                     required_unless=("buyer_email",),
+                    sensitivity=PERSONAL,
                 ),
             ),
             effects=("decode_vin",),
@@ -238,7 +242,7 @@ def _private_buyer_steps() -> list[Step]:
             Component.CREDIT_CHECK,
             "Financing: credit check",
             fields=(
-                text("full_name", "Full name", required=True),
+                text("full_name", "Full name", required=True, sensitivity=PERSONAL),
                 typed(
                     "date_of_birth",
                     FieldType.DATE,
@@ -246,11 +250,26 @@ def _private_buyer_steps() -> list[Step]:
                     required=True,
                     min_age=18,
                     max_age=100,
+                    sensitivity=PERSONAL,
                 ),
-                typed("ssn", FieldType.SSN, "Social Security number", required=True, secret=True),
-                text("address_line", "Address", required=True, max_length=200),
-                typed("zip", FieldType.ZIP, "ZIP code", required=True),
-                money("annual_income", "Annual income", required=True, allow_zero=True),
+                typed(
+                    "ssn",
+                    FieldType.SSN,
+                    "Social Security number",
+                    required=True,
+                    sensitivity=Sensitivity.SECRET,
+                ),
+                text(
+                    "address_line", "Address", required=True, max_length=200, sensitivity=PERSONAL
+                ),
+                typed("zip", FieldType.ZIP, "ZIP code", required=True, sensitivity=PERSONAL),
+                money(
+                    "annual_income",
+                    "Annual income",
+                    required=True,
+                    allow_zero=True,
+                    sensitivity=PERSONAL,
+                ),
                 typed(
                     "consent_to_credit_check",
                     FieldType.BOOLEAN,
@@ -309,7 +328,7 @@ def _dealer_steps() -> list[Step]:
             fields=(
                 *vehicle_to_sell(),
                 money("asking_price", "Asking price"),
-                typed("zip", FieldType.ZIP, "Your ZIP code", required=True),
+                typed("zip", FieldType.ZIP, "Your ZIP code", required=True, sensitivity=PERSONAL),
             ),
             effects=("decode_vin",),
             default=Goto("credit_consent"),

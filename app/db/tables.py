@@ -32,7 +32,8 @@ class SessionRow(SQLModel, table=True):
     last_seq: int = 0
     host_site_id: str = Field(default="demo", max_length=40)
     created_at: datetime
-    updated_at: datetime
+    # Retention counts inactivity from here.
+    updated_at: datetime = Field(index=True)
 
 
 class HistoryRow(SQLModel, table=True):
@@ -142,6 +143,8 @@ class LeadRow(SQLModel, table=True):
     details: dict[str, Any] = _json()
     created_at: datetime
     updated_at: datetime
+    # When its personal data was erased (on request or after the retention); None: still held.
+    erased_at: datetime | None = Field(default=None, index=True)
     # Digests (app/services/client_keys.py), never the values: who submitted the lead,
     # and where its customer confirmation went (one per address a day).
     address_hash: str | None = Field(default=None, max_length=64)
@@ -149,6 +152,20 @@ class LeadRow(SQLModel, table=True):
     phone_hash: str | None = Field(default=None, max_length=64)
     confirmed_to_hash: str | None = Field(default=None, max_length=64)
     confirmed_at: datetime | None = None
+
+
+class ErasureRow(SQLModel, table=True):
+    """Each erasure of a customer's data: the site, a digest of the subject (never the subject),
+    how much went, when and by what (the API or the CLI)."""
+
+    __tablename__ = "erasures"
+
+    id: str = Field(primary_key=True, max_length=36)
+    host_site_id: str = Field(max_length=40, index=True)
+    subject_hash: str = Field(max_length=64)
+    counts: dict[str, Any] = _json()
+    at: datetime
+    by: str = Field(max_length=20)
 
 
 class DealerRow(SQLModel, table=True):
@@ -197,4 +214,5 @@ SESSION_EVENTS = _table(SessionEventRow)
 OUTBOX = _table(OutboxRow)
 IDEMPOTENCY = _table(IdempotencyRow)
 LEADS = _table(LeadRow)
+ERASURES = _table(ErasureRow)
 VEHICLES = _table(VehicleRow)

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import datetime
+from collections.abc import AsyncIterator, Callable
+from datetime import date, datetime
 from typing import Any
 
 from app.db.database import Database
 from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
 from app.events import EventBus, lead_channel, site_channel
 from app.security import is_id
+from app.services.erasure import Eraser
 from app.services.host_sites import HostSites
 from app.services.session_events import LEAD_STATUS, interruptible
+from workflows.erasure import (
+    Erased,
+    ErasureOutcome,
+    InvalidErasure,
+    NothingToErase,
+    checked_request,
+)
 from workflows.views import LeadStatusEvent, LeadView, UnknownLead
 
 
@@ -28,10 +36,19 @@ def lead_status_event(event: StoredEvent) -> LeadStatusEvent:
 
 
 class LeadQueries:
-    def __init__(self, db: Database, sites: HostSites, bus: EventBus) -> None:
+    def __init__(
+        self,
+        db: Database,
+        sites: HostSites,
+        bus: EventBus,
+        eraser: Eraser,
+        today: Callable[[], date],
+    ) -> None:
         self._db = db
         self._sites = sites
         self._bus = bus
+        self._eraser = eraser
+        self._today = today
 
     async def lead(self, lead_id: str, secret_key: str | None) -> LeadView | None:
         lead = await self._own_lead(lead_id, secret_key)
@@ -61,6 +78,23 @@ class LeadQueries:
                 payload = message["payload"]
                 if isinstance(payload, dict) and payload.get("site") == site.id:
                     yield lead_status_event(_stored(message, payload))
+
+    async def erase_customer_data(
+        self,
+        secret_key: str | None,
+        email: str | None,
+        phone: str | None,
+        lead_id: str | None,
+    ) -> ErasureOutcome:
+        """The customer's data among the site's, erased; a wrong key reads as nothing found."""
+        request, errors = checked_request(email, phone, lead_id, self._today())
+        if request is None:
+            return InvalidErasure(tuple(errors))
+        site = await self._sites.by_secret_key(secret_key)
+        if site is None:
+            return NothingToErase()
+        counts = await self._eraser.erase_customer(site.id, request, by="api")
+        return Erased(counts) if counts.sessions or counts.leads else NothingToErase()
 
     async def _own_lead(self, lead_id: str, secret_key: str | None) -> LeadRecord | None:
         site = await self._sites.by_secret_key(secret_key)

@@ -24,8 +24,6 @@ from app.db.repositories import (
     SessionRecord,
     SessionRepository,
     StoredEvent,
-    record_from_snapshot,
-    record_snapshot,
 )
 from app.security import hash_token, is_id, new_token, token_matches
 from app.services.effects import (
@@ -42,11 +40,13 @@ from app.services.lead_queries import lead_status_event
 from app.services.lookups import lookups_for
 from app.services.session_cache import SessionCache
 from app.services.session_events import LEAD_STATUS, SessionEvents, interruptible
+from app.services.snapshots import history_context, impersonal_snapshot, replayed_record
 from app.services.views import ViewBuilder
 from app.tasks import TaskRunner
 from workflows.definition import definition_info
 from workflows.engine import Engine, SessionState
 from workflows.model import SessionStatus, Step
+from workflows.personal import redacted
 from workflows.rules import FieldError, validate
 from workflows.views import (
     ANONYMOUS,
@@ -277,11 +277,11 @@ class WorkflowService:
                 step.id,
                 after.state.current_step,
                 after.updated_at,
-                _redacted(step, values),
+                redacted(step, values),
                 {"context": sorted(result.context)},
             )
             if key is not None:
-                outcome = {"kind": "moved", "record": record_snapshot(saved)}
+                outcome = {"kind": "moved", "record": impersonal_snapshot(self._workflow, saved)}
                 await repo.remember_outcome(before.id, key, outcome, after.updated_at)
             event = await self._events.record(repo, saved, "transition")
         self._events.committed(event, work=bool(result.work))
@@ -362,13 +362,16 @@ class WorkflowService:
                 state.current_step,
                 now,
                 {},
-                {k: v for k, v in context.items() if k != "notice"},
+                history_context(context),
             )
             event = await self._events.record(repo, saved, action)
             if remember is not None:
                 key, outcome = remember
                 await repo.remember_outcome(
-                    record.id, key, {**outcome, "record": record_snapshot(saved)}, now
+                    record.id,
+                    key,
+                    {**outcome, "record": impersonal_snapshot(self._workflow, saved)},
+                    now,
                 )
         self._events.committed(event)
         self._cache.put(saved)
@@ -418,7 +421,7 @@ class WorkflowService:
             stored = await SessionRepository(session).idempotent_outcome(record.id, key)
         if stored is None:
             return None
-        view = await self._views.build(record_from_snapshot(stored["record"], record.token_hash))
+        view = await self._views.build(replayed_record(self._workflow, stored["record"], record))
         if stored["kind"] == "rejected":
             return Rejected(str(stored["reason"]), str(stored["code"]), view)
         return Moved(view)
@@ -532,8 +535,3 @@ def _no_input_reason(step: Step) -> str:
     if step.terminal:
         return "This workflow is complete; there is nothing more to submit."
     return "This step is waiting for a result; it will move on by itself."
-
-
-def _redacted(step: Step, values: dict[str, Any]) -> dict[str, Any]:
-    secret = {spec.name for spec in step.fields if spec.secret}
-    return {k: ("[redacted]" if k in secret else v) for k, v in values.items()}
