@@ -52,8 +52,12 @@ def dumps_text(value: Any) -> str:
 
 
 def loads(data: str | bytes) -> Any:
-    """JSON too deeply nested for the parser is malformed input like any other."""
+    """JSON too deeply nested for the parser, or bytes that are not UTF-8 (JSON's encoding on
+    the wire), are malformed input like any other: a `JSONDecodeError`, which every caller
+    answers as the client's mistake."""
     try:
         return json.loads(data)
     except RecursionError:
         raise json.JSONDecodeError("nested too deeply", "", 0) from None
+    except UnicodeDecodeError as error:
+        raise json.JSONDecodeError("not UTF-8", "", error.start) from None

@@ -20,10 +20,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from app.bootstrap import bootstrap
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings, UnsafeSettings
+from app.web.body_guard import BodyGuard
 from app.web.cors import RegisteredOriginsCORS
 from app.web.frontend import frontend_routes
 from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
+from app.web.headers import SecurityHeaders
 from app.web.limits import BodySizeLimit
 from app.web.rest import rest_routes
 from app.web.sandbox_route import SandboxRoute
@@ -143,6 +145,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *rest_routes(),
         ],
         middleware=[
+            Middleware(SecurityHeaders, production=settings.production),
+            Middleware(BodyGuard),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
             Middleware(RegisteredOriginsCORS, origins=origins),
             *([Middleware(SandboxRoute)] if development else []),

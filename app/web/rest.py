@@ -41,6 +41,15 @@ class BadRequest(Exception):
         self.field = field
 
 
+class NotJson(BadRequest):
+    """A body that does not say it is JSON: 415, whatever it holds."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "content-type", "The request body must be JSON, sent as Content-Type: application/json."
+        )
+
+
 class JSONResponse(_StarletteJSON):
     """Encoded by orjson: the views' dataclasses, tuples and datetimes need no conversion."""
 
@@ -88,10 +97,15 @@ def outcome_response(outcome: Outcome) -> JSONResponse:
 
 
 async def _body(request: Request) -> dict[str, Any]:
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise NotJson
     try:
         body = jsoncodec.loads(await request.body())
-    except (ValueError, RecursionError):
-        raise BadRequest("body", "The request body must be JSON.") from None
+    except (ValueError, RecursionError):  # UnicodeDecodeError (not UTF-8) is a ValueError
+        raise BadRequest(
+            "body", "The request body must be JSON (UTF-8), complete and valid."
+        ) from None
     if not isinstance(body, dict):
         raise BadRequest("body", "The request body must be a JSON object.")
     return body
@@ -154,6 +168,9 @@ def _guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[...,
     async def endpoint(request: Request) -> Response:
         try:
             return await handler(request)
+        except NotJson as error:
+            body = {"field": error.field, "message": str(error), "code": "unsupported_media_type"}
+            return JSONResponse({**body, "errors": [body]}, status_code=415)
         except BadRequest as error:
             body = {"field": error.field, "message": str(error), "code": "bad_request"}
             return JSONResponse({**body, "errors": [body]}, status_code=400)

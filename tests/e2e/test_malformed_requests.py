@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import json
+import logging
 import re
 from typing import Any
 
@@ -10,6 +13,7 @@ import httpx
 import pytest
 
 from tests.e2e.client import Api, operation
+from tests.e2e.conftest import RunningServer
 
 LEAKS = re.compile(r"Traceback|File \"|\.py\b|/work/|site-packages|line \d+, in", re.IGNORECASE)
 
@@ -183,3 +187,101 @@ async def test_a_json_body_that_is_not_an_object_is_not_a_server_error(
         "/graphql", content=body, headers={"content-type": "application/json"}
     )
     assert_clean_refusal(response)
+
+
+# Raw bodies, on both APIs: each answer is a 4xx saying what is wrong, and the server logs no
+# traceback for any of them.
+ENDPOINTS = ("/graphql", "/api/workflow/transition")
+JSON_TYPE = {"content-type": "application/json"}
+RAW: list[tuple[str, bytes, dict[str, str], int]] = [
+    ("non-UTF-8 byte", b'{"query": "{ __typename \xff }"}', JSON_TYPE, 400),
+    ("truncated", b'{"query": "{ __typ', JSON_TYPE, 400),
+    ("invalid JSON", b"{query: nope}", JSON_TYPE, 400),
+    ("JSON scalar", b"42", JSON_TYPE, 400),
+    (
+        "gzip body",
+        gzip.compress(b'{"query": "{ __typename }"}'),
+        {**JSON_TYPE, "content-encoding": "gzip"},
+        415,
+    ),
+]
+
+
+@pytest.fixture
+def server_log(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """The server runs in this process: its log lines (uvicorn's included) are captured."""
+    caplog.set_level(logging.INFO)
+    return caplog
+
+
+def assert_no_traceback(log: pytest.LogCaptureFixture) -> None:
+    failures = [r for r in log.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert not failures, [r.getMessage() for r in failures]
+    assert "Traceback" not in log.text
+
+
+@pytest.mark.parametrize("path", ENDPOINTS)
+@pytest.mark.parametrize(("label", "body", "headers", "status"), RAW, ids=[r[0] for r in RAW])
+async def test_raw_bodies_get_a_clear_4xx_and_no_traceback(
+    api: Api,
+    server_log: pytest.LogCaptureFixture,
+    path: str,
+    label: str,
+    body: bytes,
+    headers: dict[str, str],
+    status: int,
+) -> None:
+    response = await api.http.post(path, content=body, headers=headers)
+    assert response.status_code == status, (label, response.status_code, response.text[:300])
+    assert not LEAKS.search(response.text), response.text[:2000]
+    kind = response.headers["content-type"]
+    assert kind.startswith(("application/json", "text/plain")), kind
+    message = response.json()["message"] if kind.startswith("application/json") else response.text
+    assert message.strip(), response.text
+    assert_no_traceback(server_log)
+
+
+async def test_a_json_array_is_refused_by_rest_and_graphql(api: Api) -> None:
+    for path in ENDPOINTS:
+        response = await api.http.post(path, content=b"[1, 2]", headers=JSON_TYPE)
+        assert response.status_code == 400, (path, response.text)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_rest_refuses_bodies_that_are_not_json_with_415(
+    api: Api, server_log: pytest.LogCaptureFixture, content_type: str | None
+) -> None:
+    headers = {"content-type": content_type} if content_type else {}
+    for path in ("/api/workflow/start", "/api/workflow/transition", "/api/workflow/back"):
+        response = await api.http.post(path, content=b'{"workflowType": "buying"}', headers=headers)
+        assert response.status_code == 415, (path, response.text)
+        body = response.json()
+        assert body["code"] == "unsupported_media_type"
+        assert "application/json" in body["message"]
+    assert_no_traceback(server_log)
+
+
+async def test_a_client_leaving_mid_body_costs_one_log_line_and_no_traceback(
+    running: RunningServer, server_log: pytest.LogCaptureFixture
+) -> None:
+    host, port = running.base_url.removeprefix("http://").split(":")
+    for path in ENDPOINTS:
+        _, writer = await asyncio.open_connection(host, int(port))
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            "Content-Length: 1000\r\n\r\n"
+        )
+        writer.write(head.encode() + b'{"query": "{ __ty')
+        await writer.drain()
+        await asyncio.sleep(0.1)  # the endpoint is reading the body
+        writer.close()
+        await writer.wait_closed()
+    async with asyncio.timeout(5):
+        while len(_left(server_log)) < len(ENDPOINTS):  # noqa: ASYNC110 - polling a log
+            await asyncio.sleep(0.05)
+    assert len(_left(server_log)) == len(ENDPOINTS)  # one line each
+    assert_no_traceback(server_log)
+
+
+def _left(log: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in log.records if "left before its request body ended" in r.getMessage()]
