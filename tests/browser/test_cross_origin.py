@@ -1,0 +1,146 @@
+"""The element embedded as the README says, on a host page of another origin: the host page is
+served by its own server on one loopback port, T-Rex on another (two ports, two origins), with a
+host site registered for the host page's origin. A selling flow with a credit check gets its
+result pushed over the websocket, and the lead's timeline completes; in development and in the
+production profile (no loopback allowance there: only the registered origin opens CORS and the
+websocket)."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.async_api import Page, Request, WebSocket, expect
+from starlette.applications import Starlette
+from starlette.requests import Request as HttpRequest
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from tests.browser.conftest import FrontendServer
+from tests.browser.journeys import FLOWS, walk
+from tests.browser.widget import Widget
+from tests.e2e.conftest import (
+    RunningServer,
+    production_settings,
+    serve,
+    start_sandbox,
+    start_server,
+)
+
+HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Partner Motors</title><link rel="icon" href="data:,">
+<script type="module" src="{trex}/mf/v1/trex-workflow.js"></script></head>
+<body><main><h1>Partner Motors</h1>
+<trex-workflow publishable-key="{key}" workflow-type="selling"></trex-workflow></main>
+</body></html>"""
+FLOW = FLOWS["selling privately with a credit check"][1:]  # workflow-type skips the first
+
+
+@dataclass
+class HostPage:
+    server: RunningServer
+    trex: RunningServer
+    key: str
+
+    @property
+    def origin(self) -> str:
+        return self.server.base_url
+
+
+async def host_page_server(trex: RunningServer) -> HostPage:
+    """A partner's site of its own, registered with `trex`: one page embedding the element."""
+    keys: list[str] = []
+
+    async def home(_: HttpRequest) -> HTMLResponse:
+        return HTMLResponse(HOST_PAGE.format(trex=trex.base_url, key=html.escape(keys[0])))
+
+    server = await serve(Starlette(routes=[Route("/", home)]))
+    site = await trex.container.sites.create("Partner Motors", [server.base_url])
+    keys.append(site.publishable_key)
+    return HostPage(server, trex, site.publishable_key)
+
+
+@pytest.fixture(scope="module")
+async def production(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
+    sandbox = await start_sandbox()
+    server = await start_server(production_settings(tmp_path_factory.mktemp("prod"), sandbox))
+    yield server
+    await server.stop()
+    await sandbox.stop()
+
+
+@dataclass
+class Traffic:
+    """What the page asked for and what its websockets received."""
+
+    requests: list[Request] = field(default_factory=list)
+    sockets: list[WebSocket] = field(default_factory=list)
+    frames: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        page.on("request", lambda request: self.requests.append(request))
+        page.on("websocket", self.socket)
+
+    def socket(self, socket: WebSocket) -> None:
+        self.sockets.append(socket)
+        socket.on("framereceived", lambda payload: self.frames.append(str(payload)))
+
+    def pushed_steps(self) -> list[str]:
+        steps = []
+        for frame in self.frames:
+            message = json.loads(frame)
+            update = (message.get("payload") or {}).get("data", {}).get("sessionUpdates") or {}
+            if message["type"] == "next" and update.get("step"):
+                steps.append(update["step"]["stepId"])
+        return steps
+
+    def polls(self) -> list[Request]:
+        return [r for r in self.requests if "query Session" in (r.post_data or "")]
+
+
+async def test_an_embedding_on_another_origin_gets_its_pushes(
+    page: Page, frontend: FrontendServer, shots: Path
+) -> None:
+    await embedded_selling_flow(page, frontend, shots)
+
+
+async def test_the_same_embedding_in_the_production_profile(
+    page: Page, production: RunningServer, shots: Path
+) -> None:
+    await embedded_selling_flow(page, production, shots)
+
+
+async def embedded_selling_flow(page: Page, trex: RunningServer, shots: Path) -> None:
+    host = await host_page_server(trex)
+    try:
+        await walk_and_watch(page, host, shots)
+    finally:
+        await host.server.stop()
+
+
+async def walk_and_watch(page: Page, host: HostPage, shots: Path) -> None:
+    traffic = Traffic()
+    traffic.watch(page)
+    widget = Widget(page, host.origin, shots)
+
+    assert await widget.open("/") == FLOW[0]
+    await walk(widget, FLOW)
+
+    # The credit result came by push over the module's origin's websocket, never by the poll.
+    assert "selling_confirmation" in traffic.pushed_steps()
+    assert not traffic.polls()
+    trex = urlsplit(host.trex.base_url).netloc
+    assert {urlsplit(s.url).netloc for s in traffic.sockets} == {trex}
+    api_calls = [r for r in traffic.requests if r.url != f"{host.origin}/"]
+    assert {urlsplit(r.url).netloc for r in api_calls} == {trex}  # the page's origin: once
+    starts = [r for r in api_calls if "mutation StartWorkflow" in (r.post_data or "")]
+    assert await starts[0].header_value("origin") == host.origin
+
+    done = widget.element.locator('[data-lead-id] .timeline li.done[data-status="COMPLETED"]')
+    await expect(done).to_have_count(1, timeout=15_000)
+    await widget.shot("timeline-completed")
