@@ -61,7 +61,9 @@ async def test_errors_have_the_documented_shapes(api: Api) -> None:
     assert refused.status_code == 422
     assert refused.json()["code"] == "cannot_go_back"
     for bad in (b"not json", b"[1]", b'{"sessionId": 5}'):
-        response = await api.http.post("/api/workflow/transition", content=bad)
+        response = await api.http.post(
+            "/api/workflow/transition", content=bad, headers={"content-type": "application/json"}
+        )
         assert response.status_code == 400, response.text
         assert response.json()["code"] == "bad_request"
 
