@@ -31,8 +31,9 @@ from app.services.effects import EFFECT_NAMES, Effects
 from app.services.erasure import Eraser
 from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
-from app.services.lead_queries import LeadQueries
 from app.services.lead_limits import LeadLimits
+from app.services.lead_queries import LeadQueries
+from app.services.rates import ServiceRates
 from app.services.retention import Retention
 from app.services.session_events import SessionEvents
 from app.services.views import ViewBuilder
@@ -155,6 +156,7 @@ async def bootstrap(
     service: WorkflowService
     jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx))
     events = SessionEvents(db, bus, now)
+    limiter = RateLimiter(settings.rate_limits, settings.redis_url)
     service = WorkflowService(
         engine=engine,
         db=db,
@@ -166,6 +168,7 @@ async def bootstrap(
         sites=sites,
         clock=now,
         limits=LeadLimits.from_settings(settings),
+        rates=ServiceRates(limiter),
     )
     pipeline = LeadPipeline(db, clients, inventory, events, now)
     runs_workers = role is Role.WORKER or settings.inprocess_workers
@@ -190,7 +193,6 @@ async def bootstrap(
         grace = timedelta(seconds=2 * settings.credit_deadline_seconds + 5)
         sweeper = asyncio.create_task(_sweep_orphaned_waits(service, grace), name="sweep-waits")
     leads = LeadQueries(db, sites, bus, eraser, lambda: now().date())
-    limiter = RateLimiter(settings.rate_limits, settings.redis_url)
     return Container(
         settings,
         db,

@@ -6,7 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.erasure import EraseCustomerDataInput, EraseCustomerDataResult, erasure_result
-from schema.errors import PublicError
+from schema.errors import PublicError, limited
 from schema.inputs import BackInput, StartWorkflowInput, TransitionInput
 from schema.results import WorkflowResult, result_of
 from workflows.views import InvalidStart
@@ -18,10 +18,12 @@ class Mutation:
     async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value
         try:
-            outcome = await info.context.service.start(
-                kind,
-                input.context,  # type: ignore[arg-type]
-                info.context.caller,
+            outcome = await limited(
+                info.context.service.start(
+                    kind,
+                    input.context,  # type: ignore[arg-type]
+                    info.context.caller,
+                )
             )
         except InvalidStart as error:
             raise PublicError(str(error)) from None
@@ -29,21 +31,25 @@ class Mutation:
 
     @strawberry.mutation(description="Submit the current step's answers.")
     async def transition(self, info: Info, input: TransitionInput) -> WorkflowResult:
-        outcome = await info.context.service.transition(
-            str(input.session_id),
-            info.context.token,
-            input.current_step,
-            input.data,
-            input.idempotency_key,
-            info.context.caller,
+        outcome = await limited(
+            info.context.service.transition(
+                str(input.session_id),
+                info.context.token,
+                input.current_step,
+                input.data,
+                input.idempotency_key,
+                info.context.caller,
+            )
         )
         return result_of(outcome)
 
     @strawberry.mutation(description="Return to the previous step, with its answers.")
     async def back(self, info: Info, input: BackInput) -> WorkflowResult:
         context = info.context
-        outcome = await context.service.back(
-            str(input.session_id), context.token, input.current_step, context.caller
+        outcome = await limited(
+            context.service.back(
+                str(input.session_id), context.token, input.current_step, context.caller
+            )
         )
         return result_of(outcome)
 

@@ -6,6 +6,7 @@ import strawberry
 
 from schema.context import Info
 from schema.definition import WorkflowDefinitionInfo
+from schema.errors import limited
 from schema.leads import Lead
 from schema.results import WorkflowResult, result_of
 
@@ -14,7 +15,10 @@ from schema.results import WorkflowResult, result_of
 class Query:
     @strawberry.field(description="The session's current step (resume after a reload).")
     async def session(self, info: Info, session_id: strawberry.ID) -> WorkflowResult:
-        outcome = await info.context.service.current(str(session_id), info.context.token)
+        context = info.context
+        outcome = await limited(
+            context.service.current(str(session_id), context.token, context.caller)
+        )
         return result_of(outcome)
 
     @strawberry.field(description="Steps, edges, version and Mermaid diagram of a workflow.")

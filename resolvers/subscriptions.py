@@ -8,10 +8,10 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from schema.context import Info
-from schema.errors import PublicError
+from schema.errors import PublicError, RateLimitedError
 from schema.updates import LeadStatusEvent, SessionUpdate
+from workflows.views import RateLimited, UnknownLead, UnknownSession, UpdatesInterrupted
 from workflows.views import SessionUpdate as SessionUpdateData
-from workflows.views import UnknownLead, UnknownSession, UpdatesInterrupted
 
 INTERRUPTED = "Live updates interrupted; subscribe again with afterSeq."
 KEPT = 1024
@@ -39,12 +39,15 @@ class Subscription:
     async def session_updates(
         self, info: Info, session_id: strawberry.ID, after_seq: int | None = None
     ) -> AsyncGenerator[SessionUpdate, None]:
-        updates = info.context.service.updates(str(session_id), info.context.token, after_seq)
+        context = info.context
+        updates = context.service.updates(str(session_id), context.token, after_seq, context.caller)
         try:
             async for update in updates:
                 yield _converted(update)
         except UnknownSession:
             raise PublicError(f"Session {session_id} not found.") from None
+        except RateLimited as refused:
+            raise RateLimitedError(refused) from None
         except UpdatesInterrupted:
             raise PublicError(INTERRUPTED) from None
 

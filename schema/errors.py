@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+from typing import TypeVar
+
 from graphql import GraphQLError
+
+from workflows.views import RateLimited
+
+RATE_LIMITED = "RATE_LIMITED"
+T = TypeVar("T")
 
 
 class PublicError(Exception):
@@ -14,3 +22,20 @@ def should_mask(error: GraphQLError) -> bool:
     validation and variable errors (GraphQLError), and PublicError."""
     original = error.original_error
     return original is not None and not isinstance(original, PublicError | GraphQLError)
+
+
+class RateLimitedError(PublicError):
+    """A rate limit refused the call. graphql-core copies `extensions` onto the error; the HTTP
+    layer answers such an error with 429 and Retry-After."""
+
+    def __init__(self, refused: RateLimited) -> None:
+        super().__init__(str(refused))
+        self.extensions = {"code": RATE_LIMITED, "retryAfter": refused.seconds}
+
+
+async def limited(call: Awaitable[T]) -> T:
+    """`call`'s result, a rate limit's refusal as its GraphQL error."""
+    try:
+        return await call
+    except RateLimited as refused:
+        raise RateLimitedError(refused) from None

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import Settings
+from app.settings import RateLimits, Settings
 from tests import stack
 
 
@@ -26,4 +26,8 @@ def settings(tmp_path: Path) -> Settings:
         sandbox_latency_scale=0.02,
         relay_poll_seconds=0.2,
         credit_deadline_seconds=2.0,
+        # Counted, but too high to refuse (the tests of the rates set their own).
+        rate_limits=RateLimits(
+            **{name: "100000/minute" for name in RateLimits.__dataclass_fields__}
+        ),
     )

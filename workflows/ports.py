@@ -37,12 +37,18 @@ class WorkflowPort(Protocol):
         self, session_id: str, token: str | None, current_step: str, caller: Caller = ANONYMOUS
     ) -> Outcome: ...
 
-    async def current(self, session_id: str, token: str | None) -> Outcome: ...
+    async def current(
+        self, session_id: str, token: str | None, caller: Caller = ANONYMOUS
+    ) -> Outcome: ...
 
     def definition(self, name: str) -> DefinitionInfo | None: ...
 
     def updates(
-        self, session_id: str, token: str | None, after_seq: int | None
+        self,
+        session_id: str,
+        token: str | None,
+        after_seq: int | None,
+        caller: Caller = ANONYMOUS,
     ) -> AsyncIterator[SessionUpdate]: ...
 
 

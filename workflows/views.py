@@ -6,6 +6,7 @@ maps them to types). Nothing here knows about databases or GraphQL.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -259,6 +260,17 @@ class InvalidStart(ValueError):
     def __init__(self, message: str, field: str = "context") -> None:
         super().__init__(message)
         self.field = field
+
+
+class RateLimited(Exception):
+    """Refused by a rate limit (`rule`, a field of the settings' RateLimits); the client may
+    try again after `retry_after` seconds (`seconds`: whole, at least one)."""
+
+    def __init__(self, retry_after: float, rule: str) -> None:
+        self.retry_after = retry_after
+        self.rule = rule
+        self.seconds = max(1, math.ceil(retry_after))
+        super().__init__(f"Too many requests; retry after {self.seconds} s.")
 
 
 class UnknownLead(LookupError):

@@ -38,6 +38,7 @@ from app.services.inventory import InventoryService
 from app.services.lead_limits import LeadLimits
 from app.services.lead_queries import lead_status_event
 from app.services.lookups import lookups_for
+from app.services.rates import ServiceRates
 from app.services.session_cache import SessionCache
 from app.services.session_events import LEAD_STATUS, SessionEvents, interruptible
 from app.services.snapshots import history_context, impersonal_snapshot, replayed_record
@@ -99,6 +100,7 @@ class WorkflowService:
         sites: HostSites,
         clock: Callable[[], datetime],
         limits: LeadLimits | None = None,
+        rates: ServiceRates | None = None,
     ) -> None:
         self._engine = engine
         self._workflow = engine.workflow
@@ -111,6 +113,7 @@ class WorkflowService:
         self._sites = sites
         self._clock = clock
         self._limits = limits or LeadLimits()
+        self._rates = rates or ServiceRates()
         self._cache = SessionCache()
         self._pushed: OrderedDict[tuple[str, int, int, int], SessionUpdate] = OrderedDict()
 
@@ -118,12 +121,14 @@ class WorkflowService:
         self, workflow_type: str | None, context: JsonObject | None, caller: Caller
     ) -> Outcome:
         host_context = _checked_context(context)
+        await self._rates.starting(caller)
         site_id = await self._sites.site_for_start(caller.publishable_key, caller.origin)
         if site_id is None:
             refused = "This publishable key is not valid from this origin."
             if caller.publishable_key is None:
                 refused = "A publishable key (the X-Publishable-Key header) is required."
             raise InvalidStart(refused, "publishableKey")
+        await self._rates.started_for(site_id)
         state = self._engine.start(workflow_type)
         token, now = new_token(), self._clock()
         record = SessionRecord(
@@ -150,9 +155,13 @@ class WorkflowService:
         log.info("session %s started at %s", record.id, state.current_step)
         return Moved(await self._views.build(record, token=token))
 
-    async def current(self, session_id: str, token: str | None) -> Outcome:
+    async def current(
+        self, session_id: str, token: str | None, caller: Caller = ANONYMOUS
+    ) -> Outcome:
+        await self._rates.opening(caller)
         record = await self._load(session_id, token)
         if record is None:
+            await self._rates.failed(caller)
             return NotFound(session_id)
         return Moved(await self._views.build(record))
 
@@ -172,7 +181,7 @@ class WorkflowService:
         `cached`: start from this process's latest copy of the session; any answer other than
         a move (stale, invalid, rejected, a conflict) is then checked against the database by
         running the transition once more from there."""
-        record, recent = await self._load_recent(session_id, token, cached)
+        record, recent = await self._opened(session_id, token, cached, caller)
         if record is None:
             return NotFound(session_id)
 
@@ -297,7 +306,7 @@ class WorkflowService:
         *,
         cached: bool = True,
     ) -> Outcome:
-        record, recent = await self._load_recent(session_id, token, cached)
+        record, recent = await self._opened(session_id, token, cached, caller)
         if record is None:
             return NotFound(session_id)
         state = self._engine.back(record.state)
@@ -427,10 +436,16 @@ class WorkflowService:
         return Moved(view)
 
     async def updates(
-        self, session_id: str, token: str | None, after_seq: int | None
+        self,
+        session_id: str,
+        token: str | None,
+        after_seq: int | None,
+        caller: Caller = ANONYMOUS,
     ) -> AsyncIterator[SessionUpdate]:
+        await self._rates.opening(caller)
         record = await self._load(session_id, token)
         if record is None:
+            await self._rates.failed(caller)
             raise UnknownSession(session_id)
         start = record.last_seq if after_seq is None else after_seq
         async for event in interruptible(self._events.stream(session_id, start)):
@@ -479,6 +494,21 @@ class WorkflowService:
         if name != self._workflow.name:
             return None
         return definition_info(self._engine.workflow)
+
+    async def _opened(
+        self, session_id: str, token: str | None, cached: bool, caller: Caller
+    ) -> tuple[SessionRecord | None, bool]:
+        """`_load_recent` within the caller's rates, counted on a request's first pass only
+        (`cached`): a second pass, from the database, is the same request."""
+        if not cached:
+            return await self._load_recent(session_id, token, cached)
+        await self._rates.moving(caller)
+        record, recent = await self._load_recent(session_id, token, cached)
+        if record is None:
+            await self._rates.failed(caller)
+        else:
+            await self._rates.moved(session_id)
+        return record, recent
 
     async def _load_recent(
         self, session_id: str, token: str | None, cached: bool

@@ -12,12 +12,13 @@ from starlette.responses import HTMLResponse, Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from app import jsoncodec
 from app.web.graphiql import graphiql_page
 from app.web.prepared import PreparedOperations
+from app.web.refusals import as_refusal
 from app.web.websockets import LimitedTransportWS
 from resolvers.root import LIMITS, Limits
 from schema.context import Context
@@ -61,7 +62,8 @@ class TRexGraphQL(GraphQL[Context, None]):
         answer: dict[str, object] = {"data": result.data}
         if result.errors:
             answer["errors"] = [error.formatted for error in result.errors]
-        return Response(jsoncodec.dumps(answer), media_type="application/json")
+        response = Response(jsoncodec.dumps(answer), media_type="application/json")
+        return as_refusal(response, answer)
 
     async def execute_single(
         self,
@@ -85,6 +87,13 @@ class TRexGraphQL(GraphQL[Context, None]):
         )
         self._prepared.learn(query)
         return result
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        return as_refusal(super().create_response(response_data, sub_response), response_data)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         container = request.app.state.container

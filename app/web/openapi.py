@@ -71,7 +71,7 @@ def _operation(summary: str, request: str, statuses: dict[str, tuple[str, str]])
         "summary": summary,
         "requestBody": {"required": True, **_json(_ref(request))},
         "responses": {
-            status: {"description": text, **_json(_ref(schema))}
+            status: {"description": text, **_json(_ref(schema)), **HEADERS.get(status, {})}
             for status, (text, schema) in statuses.items()
         },
     }
@@ -82,7 +82,10 @@ COMMON = {
     "404": ("No such session, or a wrong or missing token", "SessionNotFound"),
     "409": ("currentStep is not the session's current step", "StaleStep"),
     "422": ("A business rule refused it; `step` is where to go", "TransitionRejected"),
+    "429": ("Too many requests from this client, session or site", "RateLimited"),
 }
+RETRY_AFTER = {"description": "Whole seconds to wait", "schema": {"type": "integer", "minimum": 1}}
+HEADERS = {"429": {"headers": {"Retry-After": RETRY_AFTER}}}
 
 
 def openapi_document() -> dict[str, Any]:
@@ -93,7 +96,9 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/api/workflow/start": {
                 "post": _operation(
-                    "Start a session", "StartRequest", {**step_answer, "400": COMMON["400"]}
+                    "Start a session",
+                    "StartRequest",
+                    {**step_answer, "400": COMMON["400"], "429": COMMON["429"]},
                 )
             },
             "/api/workflow/transition": {
@@ -162,6 +167,15 @@ def openapi_document() -> dict[str, Any]:
                     "properties": {
                         "expectedStep": {"type": "string"},
                         "step": _ref("WorkflowStepResponse"),
+                    },
+                },
+                "RateLimited": {
+                    "type": "object",
+                    "required": ["error", "message", "retryAfter"],
+                    "properties": {
+                        "error": {"type": "string", "const": "RATE_LIMITED"},
+                        "message": {"type": "string"},
+                        "retryAfter": {"type": "integer", "minimum": 1},
                     },
                 },
                 "TransitionRejected": {

@@ -27,6 +27,7 @@ from workflows.views import (
     Moved,
     NotFound,
     Outcome,
+    RateLimited,
     Rejected,
     Stale,
     StepView,
@@ -174,8 +175,16 @@ def _guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[...,
         except BadRequest as error:
             body = {"field": error.field, "message": str(error), "code": "bad_request"}
             return JSONResponse({**body, "errors": [body]}, status_code=400)
+        except RateLimited as refused:
+            return rate_limited(refused)
 
     return endpoint
+
+
+def rate_limited(refused: RateLimited) -> JSONResponse:
+    wait = refused.seconds
+    body = {"error": "RATE_LIMITED", "message": str(refused), "retryAfter": wait}
+    return JSONResponse(body, status_code=429, headers={"Retry-After": str(wait)})
 
 
 async def openapi(_: Request) -> JSONResponse:
