@@ -2,13 +2,16 @@
  * A minimal graphql-transport-ws client for one long-lived subscription: connection_init with
  * the token, one `subscribe`, pings answered, and on a dropped connection a reconnect with
  * backoff that subscribes again with fresh variables (the caller's latest afterSeq), so the
- * server replays whatever was missed. An `error` from the server (say, an unknown session) ends it.
+ * server replays whatever was missed. An `error` from the server (say, an unknown session) ends it,
+ * except a limit (RATE_LIMITED, TOO_MANY_SUBSCRIPTIONS): then it subscribes again on the same
+ * socket after `retryAfter` seconds (or the backoff).
  */
 
 const PROTOCOL = 'graphql-transport-ws';
 // Close codes after which trying again cannot help (bad request, forbidden, duplicate id, …).
 const FATAL_CLOSE = new Set([4400, 4401, 4403, 4406, 4409, 4429]);
 const ACK_TIMEOUT_MS = 10000;
+const LIMITS = new Set(['RATE_LIMITED', 'TOO_MANY_SUBSCRIPTIONS']);
 
 /**
  * @param {{url: string, query: string, variables: () => Record<string, any>,
@@ -63,11 +66,7 @@ export function subscribe(options) {
       case 'connection_ack':
         clearTimeout(ackTimer);
         attempt = 0;
-        send({
-          id: '1',
-          type: 'subscribe',
-          payload: { query: options.query, variables: options.variables() },
-        });
+        subscribeNow();
         setOpen(true);
         break;
       case 'ping':
@@ -78,13 +77,33 @@ export function subscribe(options) {
         else if (message.payload?.errors) stop(message.payload.errors);
         break;
       case 'error':
-        stop(message.payload);
+        if (LIMITS.has(message.payload?.[0]?.extensions?.code)) later(message.payload[0]);
+        else stop(message.payload);
         break;
       case 'complete':
         stop(null);
         break;
       default:
     }
+  }
+
+  function subscribeNow() {
+    const payload = { query: options.query, variables: options.variables() };
+    send({ id: '1', type: 'subscribe', payload });
+  }
+
+  /** A limit refused the subscribe; the socket is still open. @param {any} error */
+  function later(error) {
+    const seconds = Number(error.extensions.retryAfter) || 0;
+    const delay = seconds ? seconds * 1000 : Math.min(backoffMs * 2 ** attempt, maxBackoffMs);
+    attempt += 1;
+    setOpen(false); // meanwhile the provider polls a pending step
+    const current = socket;
+    window.setTimeout(() => {
+      if (closed || socket !== current || current?.readyState !== WebSocket.OPEN) return;
+      subscribeNow();
+      setOpen(true);
+    }, delay + Math.random() * 250);
   }
 
   // Back online: reconnect now rather than when the backoff ends.
