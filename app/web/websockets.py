@@ -22,7 +22,7 @@ import logging
 import math
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -52,6 +52,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
+from app.ratelimits import RateLimiter
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings
 from app.web.ws_slots import MemorySlots, RedisSlots, Slots
@@ -79,11 +80,6 @@ def graphql_options(settings: Settings) -> dict[str, Any]:
         "subscription_protocols": (GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         "connection_init_wait_timeout": timedelta(seconds=settings.ws_init_timeout_seconds),
     }
-
-
-class Limiter(Protocol):
-    async def hit(self, name: str, key: str) -> float | None:
-        """None: allowed; else the seconds to wait."""
 
 
 @dataclass
@@ -118,16 +114,15 @@ class WebSocketLimits:
         return None
 
     async def subscribe_refusal(
-        self, limiter: Limiter | None, address: str, payload: dict[str, Any]
+        self, limiter: RateLimiter, address: str, payload: dict[str, Any]
     ) -> tuple[GraphQLFormattedError | None, tuple[str, str] | None]:
         """(the `error` payload item, None) when refused, else (None, the session's slot)."""
-        if limiter is not None:
-            wait = await limiter.hit("subscriptions_per_address", address)
-            if wait is not None:
-                retry = max(1, math.ceil(wait))
-                log.info("subscribe refused: subscription rate of the client address")
-                message = f"Too many subscriptions; try again in {retry} s."
-                return _error(message, code="RATE_LIMITED", retryAfter=retry), None
+        wait = await limiter.hit("subscriptions_per_address", address)
+        if wait is not None:
+            retry = max(1, math.ceil(wait))
+            log.info("subscribe refused: subscription rate of the client address")
+            message = f"Too many subscriptions; try again in {retry} s."
+            return _error(message, code="RATE_LIMITED", retryAfter=retry), None
         session = subscribed_session(payload)
         if session is None:
             return None, None
@@ -202,7 +197,7 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             return
         app = self._websocket.scope["app"]
         limits: WebSocketLimits = app.state.websocket_limits
-        limiter = cast(Limiter | None, getattr(app.state.container, "limiter", None))
+        limiter: RateLimiter = app.state.container.limiter
         address = self.context.address or "unknown"
         refusal, slot = await limits.subscribe_refusal(limiter, address, dict(payload))
         if refusal is not None:
