@@ -1,0 +1,58 @@
+"""`trex host-site create` and `trex host-site origins` on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+
+@pytest.fixture
+def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'sites.db'}")
+    monkeypatch.delenv("REDIS_URL", raising=False)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+    main(["host-site", *argv])
+    printed: dict[str, object] = json.loads(capsys.readouterr().out)
+    return printed
+
+
+@pytest.mark.usefixtures("database")
+def test_a_sites_origins_are_replaced(capsys: pytest.CaptureFixture[str]) -> None:
+    created = run(capsys, "create", "--name", "Acme", "--origin", "https://Cars.Acme.example/")
+    assert created["origins"] == ["https://cars.acme.example"]
+    assert str(created["publishable_key"]).startswith("pk_")
+
+    changed = run(
+        capsys,
+        "origins",
+        "--id",
+        str(created["id"]),
+        "--origin",
+        "https://shop.acme.example",
+        "--origin",
+        "http://localhost:8080",
+    )
+    assert changed == {
+        "id": created["id"],
+        "name": "Acme",
+        "origins": ["https://shop.acme.example", "http://localhost:8080"],
+    }
+
+
+@pytest.mark.usefixtures("database")
+def test_a_bad_origin_or_site_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as bad_origin:
+        main(["host-site", "create", "--name", "Acme", "--origin", "https://acme.example/shop"])
+    assert bad_origin.value.code == 2
+    assert "'https://acme.example/shop' is not an origin" in capsys.readouterr().err
+
+    with pytest.raises(SystemExit) as unknown:
+        main(["host-site", "origins", "--id", "site_nope", "--origin", "https://a.example"])
+    assert unknown.value.code == 2
+    assert "No host site 'site_nope'." in capsys.readouterr().err
