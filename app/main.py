@@ -105,7 +105,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     if faults:
         raise UnsafeSettings(faults)
     development = not settings.production
-    limits = replace(LIMITS, introspection=development, suggestions=development)
+    limits = replace(
+        LIMITS,
+        introspection=development,
+        suggestions=development,
+        max_selections=settings.max_selections,
+    )
     graphiql = settings.graphiql and development
     graphql = TRexGraphQL(
         build_schema(limits),

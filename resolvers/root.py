@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import strawberry
-from graphql import ASTValidationRule, NoSchemaIntrospectionCustomRule
+from graphql import ASTValidationRule, GraphQLError, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
@@ -17,6 +17,7 @@ from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 from strawberry.schema.config import StrawberryConfig
 
+from resolvers.cost import cost_cap
 from resolvers.mutations import Mutation
 from resolvers.queries import Query
 from resolvers.shared_events import SharedEventExecution
@@ -30,6 +31,7 @@ class Limits:
     max_tokens: int = 2_000
     max_aliases: int = 15
     cache_size: int = 256
+    max_selections: int = 150  # fields, fragments and directives (resolvers/cost.py)
     # Off in production: the schema is not served to strangers, nor guessed from suggestions.
     introspection: bool = True
     suggestions: bool = True
@@ -54,6 +56,7 @@ class Guard(MaskErrors):
         self._suggestions = limits.suggestions
         self._rules = rules
         self._parse = _get_parse_cache(limits.cache_size)
+        self._cap = cost_cap(limits.max_selections)
         self._validate = _get_validate_cache(limits.cache_size)
 
     def on_operation(self) -> Iterator[None]:
@@ -64,14 +67,25 @@ class Guard(MaskErrors):
 
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        context.graphql_document = self._parse(context.query, **context.parse_options)
+        """Parsed, and refused here when over the cost cap: validation never sees it."""
+        query = context.query or ""
+        remembered = self._cap.refused(query)
+        refused: GraphQLError | None
+        if remembered is not None:
+            context.graphql_document, refused = remembered
+        else:
+            context.graphql_document = self._parse(query, **context.parse_options)
+            refused = self._cap.check(query, context.graphql_document)
+        if refused is not None:  # the request's answer; on_validate leaves it so
+            context.pre_execution_errors = [refused]
         yield
 
     def on_validate(self) -> Iterator[None]:
         context = self.execution_context
-        context.pre_execution_errors = self._validate(
-            context.schema._schema, context.graphql_document, context.validation_rules
-        )
+        if context.pre_execution_errors is None:
+            context.pre_execution_errors = self._validate(
+                context.schema._schema, context.graphql_document, context.validation_rules
+            )
         yield
 
     def _process_result(self, result: object) -> None:

@@ -33,6 +33,7 @@ from graphql import (
 from strawberry.execution import optimized_is_awaitable
 from strawberry.types import ExecutionResult
 
+from resolvers.cost import cost_cap
 from resolvers.root import MASKED, Limits, limit_rules
 from schema.errors import should_mask
 
@@ -50,6 +51,7 @@ class PreparedOperations:
     def __init__(self, schema: strawberry.Schema, limits: Limits, size: int = KEPT) -> None:
         self._schema = schema
         self._max_tokens = limits.max_tokens
+        self._cap = cost_cap(limits.max_selections)
         self._rules: Sequence[type[ASTValidationRule]] = [*specified_rules, *limit_rules(limits)]
         self._size = size
         self._kept: OrderedDict[str, Prepared | None] = OrderedDict()
@@ -69,9 +71,13 @@ class PreparedOperations:
             self._kept.popitem(last=False)
 
     def _prepare(self, query: str) -> Prepared | None:
+        if self._cap.refused(query) is not None:
+            return None
         try:
             document = parse(query, max_tokens=self._max_tokens)
         except GraphQLError:
+            return None
+        if self._cap.check(query, document) is not None:  # before the costly validation
             return None
         operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
         if len(operations) != 1 or operations[0].operation not in RUNNABLE:
