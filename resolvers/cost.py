@@ -97,8 +97,7 @@ def selections(document: DocumentNode, limit: int) -> int:
         if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
             count += len(definition.directives or ())
             pending.extend(definition.selection_set.selections)
-    # Depth-first without recursion: a document within the token limit nests deep enough to
-    # exhaust Python's stack. Each step counts one at least, so the work stops with the count.
+    # Each step counts one at least, so the work stops with the count.
     while pending and count <= limit:
         node = pending.pop()
         count += 1 + len(node.directives or ())
