@@ -7,19 +7,33 @@ an unknown session: alike, as the API requires); once an address has used its bu
 failures, its calls that need a token are refused until the window lets it try again, right
 token or not, so guessing tokens costs the whole window.
 
+Whether an address has failures left is asked of the limiter once a second at most (a round
+trip to Redis per token call was a third of the limits' cost); any failure of the address here
+asks again. So a server lets an address that used its budget elsewhere try once more before
+it knows, never more: that try's failure is refused and blocks the address here too.
+
 A caller without an address (in-process calls, tests of the service) is counted per session
 and per site only.
 """
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+
 from app.ratelimits import RateLimiter
 from workflows.views import Caller, RateLimited
+
+FAILURES = "token_failures_per_address"
+CLEAN_FOR_SECONDS = 1.0
+KNOWN = 10_000
 
 
 class ServiceRates:
     def __init__(self, limiter: RateLimiter | None = None) -> None:
         self._limiter = limiter
+        # address -> (until when, refused?): what this server knows of its failures.
+        self._known: OrderedDict[str, tuple[float, bool]] = OrderedDict()
 
     async def starting(self, caller: Caller) -> None:
         await self._by_address("sessions_per_address", caller)
@@ -29,11 +43,19 @@ class ServiceRates:
 
     async def opening(self, caller: Caller) -> None:
         """A call that needs a token: refused while the address has no failures left."""
-        if self._limiter is None or caller.address is None:
+        address = caller.address
+        if self._limiter is None or address is None:
             return
-        wait = await self._limiter.exhausted("token_failures_per_address", caller.address)
+        now = time.monotonic()
+        known = self._known.get(address)
+        if known is not None and now < known[0]:
+            if known[1]:
+                raise RateLimited(known[0] - now, FAILURES)
+            return
+        wait = await self._limiter.exhausted(FAILURES, address)
+        self._know(address, now + (CLEAN_FOR_SECONDS if wait is None else wait), wait is not None)
         if wait is not None:
-            raise RateLimited(wait, "token_failures_per_address")
+            raise RateLimited(wait, FAILURES)
 
     async def moving(self, caller: Caller) -> None:
         """A transition or back, before its session is opened."""
@@ -46,7 +68,20 @@ class ServiceRates:
         await self._hit("transitions_per_session", session_id)
 
     async def failed(self, caller: Caller) -> None:
-        await self._by_address("token_failures_per_address", caller)
+        if caller.address is None:
+            return
+        self._known.pop(caller.address, None)  # ask again next time
+        try:
+            await self._hit(FAILURES, caller.address)
+        except RateLimited as refused:
+            self._know(caller.address, time.monotonic() + refused.retry_after, True)
+            raise
+
+    def _know(self, address: str, until: float, refused: bool) -> None:
+        self._known[address] = (until, refused)
+        self._known.move_to_end(address)
+        if len(self._known) > KNOWN:
+            self._known.popitem(last=False)
 
     async def _by_address(self, rule: str, caller: Caller) -> None:
         if caller.address is not None:
