@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
+from app.erase_command import ErasureRefused, erase
 from app.services.site_origins import InvalidOrigin
 from app.settings import Settings, UnsafeSettings
 from workflows import trex
@@ -55,6 +56,8 @@ async def _work(settings: Settings) -> None:
     """A worker process: the relay and its handlers, no HTTP. SIGTERM stops it gracefully."""
     import signal
 
+    from sqlalchemy.engine import make_url
+
     from app.bootstrap import Role, bootstrap
 
     if faults := settings.production_faults():
@@ -64,7 +67,8 @@ async def _work(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    logging.getLogger("trex").info("worker ready on %s", settings.database_url)
+    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    logging.getLogger("trex").info("worker ready on %s", where)
     await stop.wait()
     logging.getLogger("trex").info("worker stopping: finishing or giving back its work")
     await container.aclose()
@@ -140,6 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     origins = site_commands.add_parser("origins", help="replace a site's origins")
     origins.add_argument("--id", required=True)
     origins.add_argument("--origin", action="append", required=True, help="(repeatable)")
+    erase = commands.add_parser("erase", help="erase a customer's personal data; prints counts")
+    erase.add_argument("--site", required=True, help="the host site's id")
+    erase.add_argument("--email")
+    erase.add_argument("--phone")
+    erase.add_argument("--lead", help="a lead id (its customer's data)")
     commands.add_parser("graph", help="print the workflow as a Mermaid flowchart")
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     return parser
@@ -159,6 +168,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     # Alembic announces each of its plugins at INFO on every start.
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    # aiosqlite's DEBUG lines carry every statement's parameters: personal data, at any LOG_LEVEL.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
     try:
         if args.command == "serve":
             _serve(
@@ -169,11 +180,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "host-site":
             site = asyncio.run(_host_site(settings, args))
             sys.stdout.write(json.dumps(site, indent=2) + "\n")
+        elif args.command == "erase":
+            erased = asyncio.run(erase(settings, args.site, args.email, args.phone, args.lead))
+            sys.stdout.write(json.dumps(erased, indent=2) + "\n")
         elif args.command == "graph":
             _graph()
         else:
             _schema()
-    except (DefinitionError, UnsafeSettings, InvalidOrigin, SiteNotFound) as error:
+    except (DefinitionError, UnsafeSettings, InvalidOrigin, SiteNotFound, ErasureRefused) as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None
 

@@ -18,6 +18,7 @@ from strawberry.extensions.validation_cache import _get_validate_cache
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers.cost import cost_cap
+from resolvers.error_log import QuietSchema
 from resolvers.mutations import Mutation
 from resolvers.queries import Query
 from resolvers.shared_events import SharedEventExecution
@@ -120,7 +121,7 @@ def build_schema(limits: Limits = LIMITS) -> strawberry.Schema:
     rules = tuple(limit_rules(limits))
     # A factory: a fresh extension per request (it holds the request's execution context).
     extensions: list[Callable[[], SchemaExtension]] = [lambda: Guard(limits, rules)]
-    return strawberry.Schema(
+    return QuietSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, delete, exists, or_, select, update
+from sqlalchemy import ColumnElement, String, cast, delete, exists, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.tables import ERASURES, HISTORY, IDEMPOTENCY, LEADS, OUTBOX, SESSION_EVENTS, SESSIONS
@@ -40,7 +40,7 @@ class LeadCopy:
 def mentions(column: Any, values: Sequence[str]) -> ColumnElement[bool]:
     """The JSON column's text contains one of `values` (as JSON writes them), escaped."""
     needles = [json.dumps(value)[1:-1] for value in values]
-    return or_(*(cast(column, String).icontains(n, autoescape=True) for n in needles))
+    return or_(false(), *(cast(column, String).icontains(n, autoescape=True) for n in needles))
 
 
 class PersonalData:

@@ -1,0 +1,38 @@
+"""How GraphQL errors are logged: values out of every message, one line for a client's own
+mistake, a traceback only for a fault.
+
+Strawberry logs every error at ERROR with `str(error)`, which prints the query text around the
+error's location and, for a variable error, the variables' values, with a traceback. Here a
+refused document, a bad variable or a refused subscription is one INFO line naming the rule;
+only a fault (an exception from our code) keeps its traceback, server-side (the client sees it
+masked). `scrub` runs first, so the answer and the log say the same."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.types import ExecutionContext
+
+from schema.errors import should_mask
+from schema.redaction import scrub
+
+log = logging.getLogger("trex.graphql")
+
+
+class QuietSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        scrub(errors)
+        for error in errors:
+            log_error(error)
+
+
+def log_error(error: GraphQLError) -> None:
+    where = ".".join(str(key) for key in error.path or ()) or "request"
+    if should_mask(error):
+        log.error("fault in %s", where, exc_info=error.original_error)
+    else:
+        log.info("refused %s: %s", where, error.message)
