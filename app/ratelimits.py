@@ -67,11 +67,6 @@ class RateLimiter:
         self._strategy = SlidingWindowCounterRateLimiter(storage)
         self._warned_at = -math.inf
 
-    @property
-    def shared(self) -> bool:
-        """Counted in Redis, for every server alike."""
-        return self._pool is not None
-
     def active(self, rule: str) -> bool:
         return bool(self._rules[rule])
 
