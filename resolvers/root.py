@@ -31,8 +31,8 @@ class Limits:
     max_depth: int = 12
     max_tokens: int = 2_000
     max_aliases: int = 15
-    cache_size: int = 256
     max_selections: int = 150  # fields, fragments and directives (resolvers/cost.py)
+    cache_size: int = 256
     # Off in production: the schema is not served to strangers, nor guessed from suggestions.
     introspection: bool = True
     suggestions: bool = True
@@ -56,8 +56,8 @@ class Guard(MaskErrors):
         self._max_tokens = limits.max_tokens
         self._suggestions = limits.suggestions
         self._rules = rules
-        self._parse = _get_parse_cache(limits.cache_size)
         self._cap = cost_cap(limits.max_selections)
+        self._parse = _get_parse_cache(limits.cache_size)
         self._validate = _get_validate_cache(limits.cache_size)
 
     def on_operation(self) -> Iterator[None]:
@@ -67,8 +67,8 @@ class Guard(MaskErrors):
         yield from super().on_operation()
 
     def on_parse(self) -> Iterator[None]:
-        context = self.execution_context
         """Parsed, and refused here when over the cost cap: validation never sees it."""
+        context = self.execution_context
         query = context.query or ""
         remembered = self._cap.refused(query)
         refused: GraphQLError | None
