@@ -10,6 +10,7 @@ masked). `scrub` runs first, so the answer and the log say the same."""
 from __future__ import annotations
 
 import logging
+import re
 
 import strawberry
 from graphql import GraphQLError
@@ -19,6 +20,9 @@ from schema.errors import should_mask
 from schema.redaction import scrub
 
 log = logging.getLogger("trex.graphql")
+# A refusal may echo an id the client sent ("Session … not found"): whatever it typed there that
+# looks like an e-mail address or a phone number stays out of the log all the same.
+_CONTACT_LIKE = re.compile(r"[^\s@'\"]+@[^\s@'\"]+|\+\d{7,}|(?<![\w-])\d{7,}(?![\w-])")
 
 
 class QuietSchema(strawberry.Schema):
@@ -35,4 +39,4 @@ def log_error(error: GraphQLError) -> None:
     if should_mask(error):
         log.error("fault in %s", where, exc_info=error.original_error)
     else:
-        log.info("refused %s: %s", where, error.message)
+        log.info("refused %s: %s", where, _CONTACT_LIKE.sub("…", error.message))

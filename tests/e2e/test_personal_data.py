@@ -87,6 +87,11 @@ async def _malformed(api: Api, flow: Flow) -> list[str]:
     unknown = {"sessionId": "00000000-0000-4000-8000-000000000000"}
     async with api.subscribe(operation("session_updates"), unknown, "wrong") as sub:
         messages.append(json.dumps(await sub.next()))
+    # An id typed as an e-mail address: the client hears its own input back, the log does not.
+    echoed = {"sessionId": answers.CONTACT["email"]}
+    async with api.subscribe(operation("session_updates"), echoed, flow.token) as sub:
+        refused = await sub.next()
+        assert "not found" in json.dumps(refused)
     return messages
 
 
