@@ -23,11 +23,15 @@ HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title
 
 def serve_partner_pages(server: FrontendServer) -> None:
     """/partner/<key>: a partner site's page embedding the element with that publishable key
-    (a route of the test server only)."""
+    (a route of the test server only), under a strict policy of its own: scripts, styles and
+    connections from its origin only, no inline style; the element must live with it."""
 
     async def page(request: HttpRequest) -> HTMLResponse:
         key = html.escape(request.path_params["key"])
-        return HTMLResponse(HOST_PAGE.format(key=key))
+        host = request.headers["host"]
+        policy = f"default-src 'self'; connect-src 'self' ws://{host}; img-src 'self' data:"
+        headers = {"content-security-policy": policy}
+        return HTMLResponse(HOST_PAGE.format(key=key), headers=headers)
 
     if not any(getattr(route, "path", None) == "/partner/{key}" for route in server.app.routes):
         server.app.router.routes.append(Route("/partner/{key}", page))
