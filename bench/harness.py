@@ -18,8 +18,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.settings import RateLimits
 from bench.loadclient import wait_ready
+from tests.stack import UNREFUSING_LIMITS
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -118,17 +118,6 @@ class Processes:
 
 def trex(*arguments: str) -> list[str]:
     return [sys.executable, "-m", "app.cli", *arguments]
-
-
-# The load of a benchmark comes from one address at hundreds of transitions a second: every
-# limit is counted as usual, but set so high that none refuses (bench.abuse keeps the defaults).
-UNREFUSING_LIMITS = {
-    **{f"TREX_RATE_{name.upper()}": "1000000/second" for name in RateLimits.__dataclass_fields__},
-    "TREX_HOLDS_PER_CLIENT": "1000000",
-    "TREX_LEADS_PER_CLIENT_PER_DAY": "1000000",
-    "TREX_WS_CONNECTIONS_PER_ADDRESS": "1000000",
-    "TREX_SUBSCRIPTIONS_PER_SESSION": "1000000",
-}
 
 
 def base_env(**extra: str) -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.settings import RateLimits, Settings
+from app.settings import Settings
 from tests import stack
 
 
@@ -20,14 +20,12 @@ def _drop_test_databases() -> Iterator[None]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """A fresh database of the stack under test, with the sandbox services 50× faster."""
-    return Settings(
-        database_url=stack.database_url(tmp_path),
-        redis_url=stack.redis_url(),
-        sandbox_latency_scale=0.02,
-        relay_poll_seconds=0.2,
-        credit_deadline_seconds=2.0,
-        # Counted, but too high to refuse (the tests of the rates set their own).
-        rate_limits=RateLimits(
-            **{name: "100000/minute" for name in RateLimits.__dataclass_fields__}
-        ),
+    return stack.unrefusing(
+        Settings(
+            database_url=stack.database_url(tmp_path),
+            redis_url=stack.redis_url(),
+            sandbox_latency_scale=0.02,
+            relay_poll_seconds=0.2,
+            credit_deadline_seconds=2.0,
+        )
     )

@@ -7,9 +7,37 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
+from app.settings import RateLimits, Settings
+
 SCALEOUT = os.environ.get("TREX_TEST_STACK") == "scaleout"
+# The tests (and the benchmarks) speak from one loopback address with one contact, hundreds of
+# times: every limit is counted as usual, but too high to refuse; the tests of the limits
+# themselves set tight ones.
+UNREFUSING_LIMITS = {
+    **{f"TREX_RATE_{name.upper()}": "1000000/second" for name in RateLimits.__dataclass_fields__},
+    "TREX_HOLDS_PER_CLIENT": "1000000",
+    "TREX_LEADS_PER_CLIENT_PER_DAY": "1000000",
+    "TREX_WS_CONNECTIONS_PER_ADDRESS": "1000000",
+    "TREX_SUBSCRIPTIONS_PER_SESSION": "1000000",
+}
+
+
+def unrefusing(settings: Settings) -> Settings:
+    """`settings` with every limit of UNREFUSING_LIMITS."""
+    raised = Settings.from_env(UNREFUSING_LIMITS)
+    return replace(
+        settings,
+        rate_limits=raised.rate_limits,
+        holds_per_client=raised.holds_per_client,
+        leads_per_client_per_day=raised.leads_per_client_per_day,
+        ws_connections_per_address=raised.ws_connections_per_address,
+        subscriptions_per_session=raised.subscriptions_per_session,
+    )
+
+
 POSTGRES = os.environ.get("TREX_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS = os.environ.get("TREX_TEST_REDIS", "redis://127.0.0.1:6379/0")
 _created: list[str] = []

@@ -18,15 +18,10 @@ from app.bootstrap import Container
 from app.main import create_app
 from app.sandbox.app import create_sandbox_app
 from app.sandbox.faults import Faults
-from app.settings import RateLimits, Settings
+from app.settings import Settings
 from app.web.websockets import uvicorn_options
 from tests import stack
 from tests.e2e.client import Api
-
-# The suite starts hundreds of sessions from 127.0.0.1 (and, on the scale-out stack, every
-# server counts in the same Redis): each rate is counted, but too high to refuse. The tests
-# of the rates set their own (tests/e2e/test_rate_limits.py).
-UNREFUSING_RATES = RateLimits(**{name: "100000/minute" for name in RateLimits.__dataclass_fields__})
 
 
 def quick_settings(folder: Path, **changes: Any) -> Settings:
@@ -39,13 +34,8 @@ def quick_settings(folder: Path, **changes: Any) -> Settings:
         credit_deadline_seconds=2.0,
         service_timeout_seconds=1.0,
         breaker_reset_seconds=0.5,
-        # One test client (127.0.0.1, answers.CONTACT) submits many leads to one server: the
-        # tests of the caps themselves set tight ones (tests/e2e/test_lead_limits.py).
-        holds_per_client=10_000,
-        leads_per_client_per_day=10_000,
-        rate_limits=UNREFUSING_RATES,
     )
-    return replace(settings, **changes)
+    return replace(stack.unrefusing(settings), **changes)
 
 
 def free_port() -> int:

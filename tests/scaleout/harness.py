@@ -502,9 +502,7 @@ class Cluster:
             "TREX_RELAY_LEASE_S": "3",
             "TREX_SERVICE_TIMEOUT_S": "1",
             "TREX_BREAKER_RESET_S": "1",
-            # Every visitor is one loopback client with one phone number: no per-client caps.
-            "TREX_HOLDS_PER_CLIENT": "100000",
-            "TREX_LEADS_PER_CLIENT_PER_DAY": "100000",
+            **stack.UNREFUSING_LIMITS,
             "LOG_LEVEL": "WARNING",
             "PYTHONUNBUFFERED": "1",
         }

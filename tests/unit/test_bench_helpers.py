@@ -10,9 +10,9 @@ import pytest
 from app.settings import Settings
 from bench import report
 from bench.abuse import DEFAULT_LIMITS
-from bench.harness import UNREFUSING_LIMITS
 from bench.stats import percentile, summary_ms
 from bench.wsclient import CLOSE, PING, TEXT, decode_frames, encode_frame
+from tests.stack import UNREFUSING_LIMITS
 
 
 def test_percentile_is_nearest_rank() -> None:
