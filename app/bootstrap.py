@@ -40,6 +40,7 @@ from app.services.views import ViewBuilder
 from app.services.workflow import WorkflowService
 from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
+from app.vehicles import geo
 from workflows import trex
 from workflows.checker import ensure_valid
 from workflows.engine import Engine
@@ -145,6 +146,7 @@ async def bootstrap(
     engine = Engine(workflow or trex.build())
     ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
     db = await prepare_database(settings)
+    geo.load()
     inventory = await InventoryService.load(db)
     sites = HostSites(db, now, keyless_starts=not settings.production)
     await sites.ensure_demo()

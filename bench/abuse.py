@@ -203,12 +203,14 @@ class Abuser:
         await self.loop(until, lambda http: graphql(http, REPEATED, {}, headers))
 
     async def websockets(self, until: float) -> None:
-        """Connections beyond the cap, each trying an oversized frame and a compressed one."""
+        """Sockets held open beyond the cap (each with its `connection_init`), then a 1 MiB
+        frame on every one that was let in."""
         ws_url = self.url.replace("http://", "ws://") + "/graphql"
         headers = {**forwarded(self.address), "origin": ORIGIN}
         held: list[Any] = []
         try:
-            while self.more(until) and len(held) < 200:
+            while self.more(until) and self.sent < 200:
+                self.sent += 1
                 try:
                     ws = await connect(
                         ws_url,
@@ -217,16 +219,20 @@ class Abuser:
                         max_size=None,
                         open_timeout=5,
                     )
+                    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
                 except (OSError, WebSocketException, TimeoutError) as refused:
-                    self.sent += 1
-                    self.answers[f"refused {type(refused).__name__}"] += 1
-                    await asyncio.sleep(0.01)
+                    self.answers[f"refused ({type(refused).__name__})"] += 1
                     continue
-                self.sent += 1
-                self.answers["opened"] += 1
+                self.answers["held open"] += 1
                 held.append(ws)
-                with contextlib.suppress(WebSocketException, OSError):
+            for ws in held:
+                with contextlib.suppress(WebSocketException, OSError, TimeoutError):
                     await ws.send("x" * (1024 * 1024))
+                    async with asyncio.timeout(2):
+                        await ws.wait_closed()
+                received = ws.protocol.close_rcvd
+                code = None if received is None else received.code
+                self.answers[f"1 MiB frame: closed {code}"] += 1
             await asyncio.sleep(max(0.0, until - time.monotonic()))
         finally:
             for ws in held:
@@ -274,26 +280,50 @@ ABUSES: dict[str, Callable[[Abuser, float], Awaitable[None]]] = {
 }
 
 
+async def abuse_alone(name: str, url: str, key: str, address: str, seconds: float) -> None:
+    """The abuser's side of a phase, in a process of its own (so its CPU is not the visitors'
+    client's): prints what it sent and got back, as JSON."""
+    abuser = Abuser(url, Site(key), address)
+    abuse = ABUSES[name]
+    until = time.monotonic() + seconds
+    loops = 1 if abuse in (Abuser.websockets, Abuser.one_session) else ABUSER_CONNECTIONS
+    async with asyncio.timeout(seconds + 30):
+        await asyncio.gather(*(abuse(abuser, until) for _ in range(loops)))
+    print(json.dumps({"sent": abuser.sent, "answers": dict(abuser.answers.most_common())}))
+
+
 async def phase(
-    url: str, site: Site, seconds: float, abuse: Callable[[Abuser, float], Awaitable[None]] | None
+    url: str, site: Site, seconds: float, name: str | None, index: int
 ) -> dict[str, Any]:
+    """The visitors for `seconds`, while (unless `name` is None) that abuse runs in a child
+    process from an address of its own."""
     until = time.monotonic() + seconds
     samples: list[float] = []
-    abuser = Abuser(url, site)
-    visitors = [visitor(url, site, index, until, samples) for index in range(VISITORS)]
-    loops = 0 if abuse is None else ABUSER_CONNECTIONS
-    if abuse in (Abuser.websockets, Abuser.one_session):
-        loops = 1
-    abusers = [abuse(abuser, until) for _ in range(loops)] if abuse is not None else []
-    async with asyncio.timeout(seconds + 30):
-        walked = asyncio.gather(*visitors)
-        await asyncio.gather(walked, *abusers)
-    failures = walked.result()
+    visitors = asyncio.gather(
+        *(visitor(url, site, number, until, samples) for number in range(VISITORS))
+    )
+    abuser = None
+    if name is not None:
+        arguments = [name, url, site.publishable_key, f"203.0.113.{index + 1}", str(seconds)]
+        abuser = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bench.abuse",
+            "--abuser",
+            *arguments,
+            stdout=asyncio.subprocess.PIPE,
+        )
+    async with asyncio.timeout(seconds + 60):
+        failures = await visitors
+        report = {"sent": 0, "answers": {}}
+        if abuser is not None:
+            output, _ = await abuser.communicate()
+            report = json.loads(output.decode().strip().splitlines()[-1])
     return {
         "visitor": summary_ms(samples),
         "visitor_failures": sum(failures),
-        "abuser_sent": abuser.sent,
-        "abuser_answers": dict(abuser.answers.most_common()),
+        "abuser_sent": report["sent"],
+        "abuser_answers": report["answers"],
     }
 
 
@@ -318,9 +348,10 @@ async def main(seconds: float, folder: Path) -> dict[str, Any]:
         env = {"TREX_ENV": "production", "TREX_SANDBOX_URL": sandbox_url, **DEFAULT_LIMITS}
         async with sqlite_server(folder, "abuse", database, **env) as stack:
             url = stack.urls[0]
-            for name, abuse in [("nothing (baseline)", None), *ABUSES.items()]:
-                results[name] = await phase(url, site, seconds, abuse)
-                print(line(name, results[name]), flush=True)
+            for index, name in enumerate([None, *ABUSES]):
+                shown = name or "nothing (baseline)"
+                results[shown] = await phase(url, site, seconds, name, index)
+                print(line(shown, results[shown]), flush=True)
     return results
 
 
@@ -353,7 +384,12 @@ def cli() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=6.0, help="per abuse")
     parser.add_argument("--out", type=Path, default=Path("var/bench"))
+    parser.add_argument("--abuser", nargs=5, metavar=("ABUSE", "URL", "KEY", "ADDRESS", "SECONDS"))
     args = parser.parse_args()
+    if args.abuser:
+        name, url, key, address, seconds = args.abuser
+        asyncio.run(abuse_alone(name, url, key, address, float(seconds)))
+        return 0
     with tempfile.TemporaryDirectory(prefix="trex-abuse-") as scratch:
         results = asyncio.run(main(args.seconds, Path(scratch)))
     args.out.mkdir(parents=True, exist_ok=True)

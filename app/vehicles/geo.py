@@ -45,6 +45,12 @@ def _place(zip_code: str) -> _Place | None:
     return _Place(float(record["lat"]), float(record["long"]), record["city"], record["state"])
 
 
+def load() -> None:
+    """Reads the zip table now: `zipcodes` loads it on its first lookup (0.35 s here), which
+    would otherwise stall the event loop under the first visitor who names a zip."""
+    _matching("10001")
+
+
 def is_known_zip(zip_code: str) -> bool:
     """Whether `zip_code` is a 5-digit US zip code that the database knows."""
     return _place(zip_code) is not None
