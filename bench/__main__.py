@@ -6,8 +6,10 @@
 one SQLite server (`bench.protocols`); (f) the same loop at 32 visitors on PostgreSQL + Redis
 with one server, then two (`bench.scaleout`), where (e) across servers is measured too; (e) in
 one process (`bench.push`); (d) 1k, 5k and 10k websocket subscribers (`bench.fanout`); and, for
-context, one transition in-process and a lead's submission to COMPLETED. Every level is bounded
-in time; a part that fails is reported and the run goes on.
+context, one transition in-process and a lead's submission to COMPLETED; (g) what the rate
+limits cost, counted in memory and in Redis (`bench.limits`); (h) a normal visitor's transitions
+while one client abuses each limit, in the production profile (`bench.abuse`). Every level is
+bounded in time; a part that fails is reported and the run goes on.
 
 Prints a line per level as it finishes (with the time since the start), then the tables; writes
 var/bench/results.json, results.md and results.png; with --readme, the README's benchmark
@@ -30,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import fanout, protocols, push, report, scaleout
+from bench import abuse, fanout, limits, protocols, push, report, scaleout
 from bench.harness import machine_jiffies, sqlite_server
 from bench.harness import scaleout as scaleout_stack
 from bench.stats import summary_ms
@@ -51,6 +53,8 @@ class Plan:
     worker_leads: int
     in_process_rounds: int
     leads: int
+    limits_seconds: float  # (g), per protocol and server
+    abuse_seconds: float  # (h), per abuse
 
 
 FULL = Plan(
@@ -65,6 +69,8 @@ FULL = Plan(
     worker_leads=10,
     in_process_rounds=30,
     leads=20,
+    limits_seconds=8,
+    abuse_seconds=6,
 )
 QUICK = Plan(
     seconds=1.5,
@@ -78,6 +84,8 @@ QUICK = Plan(
     worker_leads=2,
     in_process_rounds=3,
     leads=4,
+    limits_seconds=1.5,
+    abuse_seconds=2,
 )
 
 
@@ -108,6 +116,8 @@ class Run:
             "push": {},
             "storage": {},
             "extras": {},
+            "limits": {},
+            "abuse": {},
             "failures": [],
         }
 
@@ -213,6 +223,21 @@ class Run:
             f"p99 {protocols.fmt(completed['p99_ms'])} ms (n={completed['n']})"
         )
 
+    async def limits(self) -> None:
+        """(g) every rate counted against the rates off, with the counts in memory and in
+        Redis."""
+        for redis in (False, True):
+            result = await limits.compare(
+                self.folder, STORAGE_VISITORS, self.plan.limits_seconds, self.plan.slices, redis
+            )
+            self.results["limits"][result["storage"]] = result
+            self.progress.say(f"(g) {limits.line(result)}")
+
+    async def abuse(self) -> None:
+        """(h) a normal visitor's transitions while one client abuses each limit (each abuse
+        prints its line as it ends)."""
+        self.results["abuse"] = await abuse.main(self.plan.abuse_seconds, self.folder)
+
     async def all(self) -> dict[str, Any]:
         busy, total = machine_jiffies()
         await asyncio.sleep(1)
@@ -228,6 +253,8 @@ class Run:
         await self.part("(e) push in one process", self.push_one_process, 300)
         await self.part("(d) fan-out", self.fanout, 1200)
         await self.part("context: in-process transition, lead completion", self.extras, 240)
+        await self.part("(g) what the rate limits cost", self.limits, 400)
+        await self.part("(h) a visitor while one client abuses each limit", self.abuse, 300)
         self.results["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         self.results["duration_s"] = time.monotonic() - self.progress.began
         self.results["checks"] = report.as_dicts(report.checks(self.results))

@@ -143,7 +143,7 @@ def rotated(urls: list[str], index: int) -> list[str]:
 Used = dict[str, float]
 
 
-async def _load(
+async def load_stretch(
     urls: list[str], protocol: str, visitors: int, seconds: float, pids: Sequence[int]
 ) -> tuple[Tally, Used]:
     start, move = PROTOCOLS[protocol]
@@ -176,7 +176,7 @@ async def _load(
     return tally, meter.read()
 
 
-def _result(
+def merge_stretches(
     urls: list[str], protocol: str, visitors: int, stretches: list[tuple[Tally, Used]]
 ) -> dict[str, Any]:
     """One level's numbers from one or more stretches of load (CPU shares weighted by time)."""
@@ -211,7 +211,9 @@ async def level(
 ) -> dict[str, Any]:
     """`visitors` concurrent visitors for `seconds` (then each finishes its request under way,
     within 30 s): transitions per second, p50/p99, errors, CPU of client and servers."""
-    return _result(urls, protocol, visitors, [await _load(urls, protocol, visitors, seconds, pids)])
+    return merge_stretches(
+        urls, protocol, visitors, [await load_stretch(urls, protocol, visitors, seconds, pids)]
+    )
 
 
 async def both(
@@ -222,9 +224,9 @@ async def both(
     stretches: dict[str, list[tuple[Tally, Used]]] = {protocol: [] for protocol in PROTOCOLS}
     for _ in range(slices):
         for protocol in PROTOCOLS:
-            stretch = await _load(urls, protocol, visitors, seconds / slices, pids)
+            stretch = await load_stretch(urls, protocol, visitors, seconds / slices, pids)
             stretches[protocol].append(stretch)
-    return {p: _result(urls, p, visitors, parts) for p, parts in stretches.items()}
+    return {p: merge_stretches(urls, p, visitors, parts) for p, parts in stretches.items()}
 
 
 async def flows(

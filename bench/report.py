@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.abuse import table as abuse_table
+
 README_BEGIN = "<!-- bench:begin (written by `make bench`) -->"
 README_END = "<!-- bench:end -->"
 KEPT = Path("docs/bench")  # beside the README: the latest run's plot and JSON, committed
@@ -234,7 +236,50 @@ def checks(results: dict[str, Any]) -> list[Check]:
                 1.6,
             )
         )
+    for storage, pair in (results.get("limits") or {}).items():
+        for protocol in ("rest", "graphql"):
+            label = "REST" if protocol == "rest" else "GraphQL"
+            rows.append(
+                check(
+                    "(g)",
+                    f"{label}: tr/s with rates counted in {storage} / rates off",
+                    _get(pair, protocol, "ratio"),
+                    "×",
+                    "≥",
+                    0.95,
+                )
+            )
+    for name, phase in (results.get("abuse") or {}).items():
+        rows.append(
+            check(
+                "(h)",
+                f"visitor's transition p99 while: {name}",
+                _get(phase, "visitor", "p99_ms"),
+                "ms",
+                "<",
+                100,
+            )
+        )
     return rows
+
+
+def limits_table(limits: dict[str, Any]) -> str:
+    lines = [
+        "| rates counted in | protocol | counted tr/s | off tr/s | ratio | p99 counted / off ms |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    for storage, pair in limits.items():
+        for protocol in ("rest", "graphql"):
+            got = pair.get(protocol)
+            if not got:
+                continue
+            counted, off = got["counted"], got["off"]
+            lines.append(
+                f"| {storage} | {protocol} | {counted['per_second']:,.0f} | "
+                f"{off['per_second']:,.0f} | {got['ratio']:.2f} | "
+                f"{_ms(counted['p99_ms'])} / {_ms(off['p99_ms'])} |"
+            )
+    return "\n".join(lines)
 
 
 def prose(text: str) -> str:
@@ -401,6 +446,21 @@ def markdown(results: dict[str, Any]) -> str:
         parts += ["(e) Credit result to its push at the subscriber:", push_table(results["push"])]
     if results.get("storage"):
         parts += ["(f) Storage and servers:", storage_table(results["storage"])]
+    if results.get("limits"):
+        parts += [
+            "(g) What the rate limits cost, 32 visitors, two SQLite servers alike but for the "
+            "rates (counted but too high to refuse, or off), alternating:",
+            limits_table(results["limits"]),
+        ]
+    if results.get("abuse"):
+        parts += [
+            prose(
+                "(h) Eight normal visitors (a transition every 0.5 s each, each its own address) "
+                "while one client, from its own process and address, abuses one limit at a time "
+                "with four connections; the production profile, every limit at its default:"
+            ),
+            abuse_table(results["abuse"]),
+        ]
     extras = results.get("extras") or {}
     notes = []
     if extras.get("worker_push"):
@@ -558,8 +618,8 @@ def readme_section(results: dict[str, Any]) -> str:
         "HTTP/1.1 keep-alive, so the load generator leaves the cores to the server), prints a "
         "line per level as it finishes, then the tables below, and writes "
         "`var/bench/results.json`, `results.md` and `results.png`. Each part also runs alone: "
-        "`python -m bench.protocols`, `bench.fanout`, `bench.push`, `bench.scaleout`. Latest "
-        "run:"
+        "`python -m bench.protocols`, `bench.fanout`, `bench.push`, `bench.scaleout`, "
+        "`bench.limits`, `bench.abuse`. Latest run:"
     )
     plot = f"![The latest run: throughput, latency and fan-out]({KEPT}/results.png)\n\n"
     return f"{README_BEGIN}\n{intro}\n\n{plot}{markdown(results)}{README_END}"

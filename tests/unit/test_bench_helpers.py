@@ -191,11 +191,11 @@ def test_the_plot_is_a_png(tmp_path: Path) -> None:
 
 
 def test_stretches_of_one_level_add_up() -> None:
-    from bench.protocols import Tally, _result
+    from bench.protocols import Tally, merge_stretches
 
     first, second = Tally([0.010] * 30, 1, ["Failed: 500"]), Tally([0.020] * 10)
     used = {"client_cpu": 0.1, "server_cpu": 0.9, "machine_busy": 0.6}
-    merged = _result(
+    merged = merge_stretches(
         ["http://a", "http://b"],
         "rest",
         8,
@@ -222,3 +222,20 @@ def test_the_abuse_bench_puts_back_every_limit_the_others_raise() -> None:
     raised = Settings.from_env(UNREFUSING_LIMITS)
     assert raised.holds_per_client > 1000
     assert raised.rate_limits.transitions_per_session == "1000000/second"
+
+
+def test_the_report_checks_what_the_limits_cost_and_the_visitor_under_abuse() -> None:
+    results: dict[str, Any] = {
+        "limits": {
+            "memory": {"rest": {"ratio": 0.97}, "graphql": {"ratio": 0.93}},
+        },
+        "abuse": {
+            "startWorkflow flood": {"visitor": {"p99_ms": 31.0}},
+            "26 KB repeated-field document": {"visitor": {"p99_ms": 215.0}},
+        },
+    }
+    rows = {(row.part, row.measure): row.met for row in report.checks(results)}
+    assert rows[("(g)", "REST: tr/s with rates counted in memory / rates off")] is True
+    assert rows[("(g)", "GraphQL: tr/s with rates counted in memory / rates off")] is False
+    assert rows[("(h)", "visitor's transition p99 while: startWorkflow flood")] is True
+    assert rows[("(h)", "visitor's transition p99 while: 26 KB repeated-field document")] is False
