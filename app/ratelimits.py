@@ -40,7 +40,48 @@ OFF = frozenset({"", "0", "off"})
 PREFIX = "trex-rate"
 TIMEOUT_SECONDS = 0.25
 WARN_EVERY_SECONDS = 10.0
+SWEEP_SECONDS = 10.0
 T = TypeVar("T")
+
+
+class SweptMemoryStorage(MemoryStorage):
+    """The library's memory storage, with its expired keys swept at most every SWEEP_SECONDS.
+
+    Its own `incr` starts a scan of every key after each hit; with a key per session that scan
+    ran all the time under load (8% of a transition's CPU in `make bench`). An expired key is
+    dropped anyway when it is next read (`get`), so the sweep only bounds memory."""
+
+    # Its own scheme: the library keeps a registry of storages by scheme.
+    STORAGE_SCHEME = ["async+trex-swept-memory"]  # noqa: RUF012 - as the library declares it
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._swept_at = time.monotonic()
+
+    async def incr(self, key: str, expiry: float, amount: int = 1) -> int:
+        await self.get(key)  # drops the key if it expired
+        self._sweep()
+        async with self.locks[key]:
+            self.storage[key] += amount
+            if self.storage[key] == amount:
+                self.expirations[key] = time.time() + expiry
+        return self.storage.get(key, amount)
+
+    async def decr(self, key: str, amount: int = 1) -> int:
+        await self.get(key)
+        async with self.locks[key]:
+            self.storage[key] = max(self.storage[key] - amount, 0)
+        return self.storage.get(key, amount)
+
+    def _sweep(self) -> None:
+        now = time.monotonic()
+        if now - self._swept_at < SWEEP_SECONDS:
+            return
+        self._swept_at, wall = now, time.time()
+        for key in [key for key, at in self.expirations.items() if at <= wall]:
+            self.storage.pop(key, None)
+            self.expirations.pop(key, None)
+            self.locks.pop(key, None)
 
 
 class RateLimiter:
@@ -63,7 +104,7 @@ class RateLimiter:
                 connection_pool=self._pool,  # type: ignore[arg-type]
             )
         else:
-            storage = MemoryStorage()
+            storage = SweptMemoryStorage()
         self._strategy = SlidingWindowCounterRateLimiter(storage)
         self._warned_at = -math.inf
 

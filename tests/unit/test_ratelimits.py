@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from app.ratelimits import RateLimiter, parsed_rate
+from app.ratelimits import RateLimiter, SweptMemoryStorage, parsed_rate
 from app.settings import RateLimits
 
 
@@ -47,3 +49,18 @@ def test_the_defaults_are_rates() -> None:
     defaults = RateLimits()
     for name in RateLimits.__dataclass_fields__:
         assert parsed_rate(name, getattr(defaults, name))
+
+
+async def test_memory_counts_expire_and_are_swept_without_a_scan_per_hit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    storage = SweptMemoryStorage()
+    for number in range(100):
+        await storage.incr(f"session-{number}", expiry=0.01)
+    assert len(storage.storage) == 100  # no sweep yet: not once per hit
+    await asyncio.sleep(0.02)
+    assert await storage.get("session-1") == 0  # an expired key reads as nothing
+    monkeypatch.setattr("app.ratelimits.SWEEP_SECONDS", 0.0)
+    await storage.incr("fresh", expiry=60)
+    assert set(storage.storage) == {"fresh"}
+    assert set(storage.expirations) == {"fresh"}
