@@ -18,6 +18,7 @@ from pathlib import Path
 from app.bootstrap import Container, bootstrap
 from app.settings import Settings
 from bench.transition_latency import CONTACT, close, percentiles
+from tests.stack import unrefusing
 from workflows.views import Caller, Moved, ResultsData
 
 
@@ -50,12 +51,9 @@ async def one_lead(container: Container, index: int) -> float:
 async def measure(leads: int, concurrency: int) -> list[float]:
     """Seconds from submission to COMPLETED for `leads` flows, `concurrency` at a time."""
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}",
-            # Every lead has the same contact: the per-client caps must not refuse them.
-            holds_per_client=1_000_000,
-            leads_per_client_per_day=1_000_000,
-        )
+        # Every lead has the same contact: the per-client caps must not refuse them.
+        database = f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
+        settings = unrefusing(Settings(database_url=database))
         container = await bootstrap(settings)
         gate = asyncio.Semaphore(concurrency)
 

@@ -26,6 +26,7 @@ from app.services.workflow import WorkflowService
 from app.settings import Settings
 from bench.answers import CONTACT, MAKES
 from bench.harness import free_port
+from tests.stack import unrefusing
 from workflows.views import Caller, Moved
 
 __all__ = ["CONTACT", "MAKES", "percentiles"]
@@ -87,7 +88,7 @@ def http_submitter(http: httpx.AsyncClient, session_id: str, token: str) -> Subm
 
 
 async def in_process(rounds: int, folder: Path) -> list[float]:
-    settings = Settings(database_url=f"sqlite+aiosqlite:///{folder / 'inproc.db'}")
+    settings = unrefusing(Settings(database_url=f"sqlite+aiosqlite:///{folder / 'inproc.db'}"))
     container = await bootstrap(settings)
     timings: list[float] = []
     for index in range(rounds):
