@@ -448,8 +448,10 @@ def markdown(results: dict[str, Any]) -> str:
         parts += ["(f) Storage and servers:", storage_table(results["storage"])]
     if results.get("limits"):
         parts += [
-            "(g) What the rate limits cost, 32 visitors, two SQLite servers alike but for the "
-            "rates (counted but too high to refuse, or off), alternating:",
+            prose(
+                "(g) What the rate limits cost, 32 visitors, two SQLite servers alike but for "
+                "the rates (counted but too high to refuse, or off), alternating:"
+            ),
             limits_table(results["limits"]),
         ]
     if results.get("abuse"):
