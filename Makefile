@@ -36,7 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 types: $(STAMP)
-	$(BIN)/mypy app schema workflows resolvers tests bench
+	$(BIN)/mypy app schema workflows resolvers sandbox vehicles tests bench
 
 layers: $(STAMP)
 	$(BIN)/lint-imports

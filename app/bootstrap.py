@@ -13,18 +13,15 @@ import httpx
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
+from app.bus.event_bus import EventBus
 from app.db.database import Database
 from app.db.migrate import migrate
-from app.events import EventBus
 from app.integrations.clients import Clients, Endpoint, clients_for
 from app.integrations.http import ClientPolicy
-from app.integrations.services import SERVICES
-from app.pipeline.leads import LeadPipeline
 from app.pipeline.relay import Relay
+from app.pipeline.saga import LeadPipeline
 from app.pipeline.wake import Waker
 from app.ratelimits import RateLimiter
-from app.sandbox.app import create_sandbox_app
-from app.sandbox.faults import Faults
 from app.services.credit import CreditService
 from app.services.credit_jobs import CreditJobs
 from app.services.effects import EFFECT_NAMES, Effects
@@ -36,11 +33,14 @@ from app.services.lead_queries import LeadQueries
 from app.services.rates import ServiceRates
 from app.services.retention import Retention
 from app.services.session_events import SessionEvents
-from app.services.views import ViewBuilder
+from app.services.step_views import ViewBuilder
 from app.services.workflow import WorkflowService
 from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
-from app.vehicles import geo
+from sandbox.app import create_sandbox_app
+from sandbox.faults import Faults
+from sandbox.services import SERVICES
+from vehicles import geo
 from workflows import trex
 from workflows.checker import ensure_valid
 from workflows.engine import Engine

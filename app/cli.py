@@ -10,10 +10,12 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from app.erase_command import ErasureRefused, erase
 from app.services.site_origins import InvalidOrigin
 from app.settings import Settings, UnsafeSettings
+from vehicles.demo_stock import DEMO_SEED, generate_inventory
 from workflows import trex
 from workflows.checker import DefinitionError, ensure_valid
 from workflows.graph import to_mermaid
@@ -80,6 +82,14 @@ def _graph() -> None:
     sys.stdout.write(to_mermaid(workflow))
 
 
+def _demo_stock(out: Path, seed: int, vehicles: int, dealers: int) -> None:
+    inventory = generate_inventory(seed, vehicles, dealers)
+    document = {"seed": seed, **inventory.as_json()}
+    out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    counts = f"{len(inventory.vehicles)} vehicles and {len(inventory.dealers)} dealers"
+    sys.stdout.write(f"wrote {counts} to {out}\n")
+
+
 def _schema() -> None:
     from resolvers.root import build_schema
 
@@ -90,7 +100,7 @@ async def _host_site(settings: Settings, args: argparse.Namespace) -> dict[str, 
     """`create` or `origins`; then a notice on the bus, so running servers re-read the origins
     at once (without REDIS_URL they find a new origin on its first use, a removed one in 30 s)."""
     from app.bootstrap import now, prepare_database
-    from app.events import EventBus
+    from app.bus.event_bus import EventBus
     from app.services.host_sites import HostSites
     from app.services.site_origins import notify
 
@@ -149,6 +159,11 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--email")
     erase.add_argument("--phone")
     erase.add_argument("--lead", help="a lead id (its customer's data)")
+    stock = commands.add_parser("demo-stock", help="write a generated demo inventory as JSON")
+    stock.add_argument("--out", type=Path, required=True, help="the JSON file to write")
+    stock.add_argument("--seed", type=int, default=DEMO_SEED)
+    stock.add_argument("--vehicles", type=int, default=600)
+    stock.add_argument("--dealers", type=int, default=24)
     commands.add_parser("graph", help="print the workflow as a Mermaid flowchart")
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     return parser
@@ -157,7 +172,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["sandbox"]:
-        from app.sandbox.cli import main as sandbox
+        from sandbox.cli import main as sandbox
 
         sandbox(argv[1:])
         return
@@ -183,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "erase":
             erased = asyncio.run(erase(settings, args.site, args.email, args.phone, args.lead))
             sys.stdout.write(json.dumps(erased, indent=2) + "\n")
+        elif args.command == "demo-stock":
+            _demo_stock(args.out, args.seed, args.vehicles, args.dealers)
         elif args.command == "graph":
             _graph()
         else:

@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from app.integrations.services import SERVICES
+from sandbox.services import SERVICES
 
 DEFAULT_DATABASE = "sqlite+aiosqlite:///./var/trex.db"
 DEVELOPMENT, PRODUCTION = "development", "production"

@@ -19,7 +19,7 @@ from app.bootstrap import Container, bootstrap
 from app.settings import Settings
 from bench.transition_latency import CONTACT, close, percentiles
 from tests.stack import unrefusing
-from workflows.views import Caller, Moved, ResultsData
+from workflows.outcomes import Caller, Moved, ResultsData
 
 
 async def one_lead(container: Container, index: int) -> float:

@@ -27,7 +27,7 @@ from app.settings import Settings
 from bench.answers import CONTACT, MAKES
 from bench.harness import free_port
 from tests.stack import unrefusing
-from workflows.views import Caller, Moved
+from workflows.outcomes import Caller, Moved
 
 __all__ = ["CONTACT", "MAKES", "percentiles"]
 

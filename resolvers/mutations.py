@@ -9,7 +9,7 @@ from schema.erasure import EraseCustomerDataInput, EraseCustomerDataResult, eras
 from schema.errors import PublicError, limited
 from schema.inputs import BackInput, StartWorkflowInput, TransitionInput
 from schema.results import WorkflowResult, result_of
-from workflows.views import InvalidStart
+from workflows.outcomes import InvalidStart
 
 
 @strawberry.type

@@ -10,8 +10,8 @@ import strawberry
 from schema.context import Info
 from schema.errors import PublicError, RateLimitedError
 from schema.updates import LeadStatusEvent, SessionUpdate
-from workflows.views import RateLimited, UnknownLead, UnknownSession, UpdatesInterrupted
-from workflows.views import SessionUpdate as SessionUpdateData
+from workflows.outcomes import RateLimited, UnknownLead, UnknownSession, UpdatesInterrupted
+from workflows.outcomes import SessionUpdate as SessionUpdateData
 
 INTERRUPTED = "Live updates interrupted; subscribe again with afterSeq."
 KEPT = 1024

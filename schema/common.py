@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 
 from schema.json import as_json
 from workflows.model import Field, SessionStatus
-from workflows.views import DealerCard, Navigation, SessionSummary, VehicleCard
+from workflows.outcomes import DealerCard, Navigation, SessionSummary, VehicleCard
 
 SessionStatusEnum = strawberry.enum(SessionStatus, name="SessionStatus")
 

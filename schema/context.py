@@ -8,8 +8,8 @@ from typing import Any
 
 from strawberry.types import Info as StrawberryInfo
 
+from workflows.outcomes import Caller
 from workflows.ports import LeadPort, WorkflowPort
-from workflows.views import Caller
 
 
 @dataclass

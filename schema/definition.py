@@ -6,7 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from schema.json import as_json
-from workflows.views import DefinitionInfo
+from workflows.outcomes import DefinitionInfo
 
 
 @strawberry.type

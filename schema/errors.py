@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from graphql import GraphQLError
 
-from workflows.views import RateLimited
+from workflows.outcomes import RateLimited
 
 RATE_LIMITED = "RATE_LIMITED"
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 
 from schema.json import as_json
 from schema.updates import LeadStatusEvent
-from workflows.views import LeadView
+from workflows.outcomes import LeadView
 
 
 @strawberry.type

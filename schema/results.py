@@ -24,7 +24,7 @@ from schema.steps import (
     VehicleSelectionStep,
     step_of,
 )
-from workflows.views import Invalid, Moved, NotFound, Outcome, Rejected, Stale
+from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
 
 
 @strawberry.type

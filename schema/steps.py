@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 from schema.common import Dealer, FieldSpec, NavigationOptions, SessionInfo, Vehicle
 from schema.json import as_json
 from workflows.model import Component
-from workflows.views import (
+from workflows.outcomes import (
     CompletionData,
     ConfirmationData,
     ConsentData,

@@ -9,8 +9,8 @@ from strawberry.scalars import JSON
 
 from schema.json import as_json
 from schema.steps import Step, step_of
-from workflows.views import LeadStatusEvent as LeadStatusData
-from workflows.views import SessionUpdate as SessionUpdateData
+from workflows.outcomes import LeadStatusEvent as LeadStatusData
+from workflows.outcomes import SessionUpdate as SessionUpdateData
 
 
 @strawberry.type

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workflows.graph import edge_label, target_steps, to_mermaid
 from workflows.model import Step, Workflow
-from workflows.views import DefinitionInfo
+from workflows.outcomes import DefinitionInfo
 
 
 def _edges(step: Step) -> list[tuple[str, str, str]]:

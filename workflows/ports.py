@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from workflows.erasure import ErasureOutcome
-from workflows.views import (
+from workflows.outcomes import (
     ANONYMOUS,
     Caller,
     DefinitionInfo,

@@ -1,2 +1,2 @@
 """The event bus's moving parts: a fan-out of local subscribers over one broadcast backend,
-and a Redis pub/sub backend that survives Redis restarts. `app.events` is the only user."""
+and a Redis pub/sub backend that survives Redis restarts. `app.bus.event_bus` is the only user."""

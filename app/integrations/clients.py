@@ -26,7 +26,7 @@ from app.integrations.models import (
     SentMessage,
     Valuation,
 )
-from app.integrations.services import (
+from sandbox.services import (
     COMMUNICATIONS,
     CREDIT_BUREAU,
     DEALER_NETWORK,

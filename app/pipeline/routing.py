@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from app.vehicles.models import Dealer
+from vehicles.models import Dealer
 
 SELLING_DEALERS = 3
 Distance = Callable[[str, str], float | None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from app.events import EventBus
+from app.bus.event_bus import EventBus
 from app.pipeline.relay import Relay
 from app.tasks import TaskRunner
 

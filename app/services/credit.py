@@ -13,7 +13,7 @@ from typing import Protocol
 
 from app.integrations.errors import Unavailable
 from app.integrations.models import CreditApplicant, CreditDecision
-from workflows.views import CreditOutcome
+from workflows.outcomes import CreditOutcome
 
 log = logging.getLogger("trex.credit")
 

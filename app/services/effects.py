@@ -15,10 +15,10 @@ from typing import Any, Protocol
 from app.db.repositories import LeadRecord, SessionRecord
 from app.integrations.models import CreditApplicant
 from app.services.inventory import InventoryService
-from app.services.leads import contact_of, new_lead, session_leads
-from app.vehicles.vin import decode_vin
+from app.services.new_leads import contact_of, new_lead, session_leads
+from vehicles.vin import decode_vin
 from workflows.model import Step
-from workflows.views import ANONYMOUS, Caller
+from workflows.outcomes import ANONYMOUS, Caller
 
 CONSENT_VERSION = "2026-11"
 CONSENT_TEXT = (

@@ -25,9 +25,9 @@ from sqlalchemy.exc import IntegrityError
 from app.db.database import Database
 from app.db.repositories import InventoryRepository
 from app.db.tables import DealerRow, VehicleRow
-from app.vehicles import carin, catalogue
-from app.vehicles.inventory import generate_inventory
-from app.vehicles.models import (
+from vehicles import carin, catalogue
+from vehicles.demo_stock import generate_inventory
+from vehicles.models import (
     Dealer,
     RankedVehicle,
     SearchCriteria,
@@ -35,8 +35,8 @@ from app.vehicles.models import (
     Vehicle,
     page_slice,
 )
-from app.vehicles.search import search
-from workflows.views import DealerCard, Relaxation, ResultsData, VehicleCard
+from vehicles.search import search
+from workflows.outcomes import DealerCard, Relaxation, ResultsData, VehicleCard
 
 log = logging.getLogger("trex.inventory")
 PAGE_SIZE = 10

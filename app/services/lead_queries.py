@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator, Callable
 from datetime import date, datetime
 from typing import Any
 
+from app.bus.event_bus import EventBus, lead_channel, site_channel
 from app.db.database import Database
 from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
-from app.events import EventBus, lead_channel, site_channel
 from app.security import is_id
 from app.services.erasure import Eraser
 from app.services.host_sites import HostSites
@@ -20,7 +20,7 @@ from workflows.erasure import (
     NothingToErase,
     checked_request,
 )
-from workflows.views import LeadStatusEvent, LeadView, UnknownLead
+from workflows.outcomes import LeadStatusEvent, LeadView, UnknownLead
 
 
 def lead_status_event(event: StoredEvent) -> LeadStatusEvent:

@@ -23,7 +23,7 @@ import time
 from collections import OrderedDict
 
 from app.ratelimits import RateLimiter
-from workflows.views import Caller, RateLimited
+from workflows.outcomes import Caller, RateLimited
 
 FAILURES = "token_failures_per_address"
 CLEAN_FOR_SECONDS = 1.0

@@ -17,9 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import TypeVar
 
-from app.db.database import Database
-from app.db.repositories import SessionRecord, SessionRepository, StoredEvent
-from app.events import (
+from app.bus.event_bus import (
     BusUnavailable,
     EventBus,
     SubscriberTooSlow,
@@ -27,7 +25,9 @@ from app.events import (
     session_channel,
     site_channel,
 )
-from workflows.views import UpdatesInterrupted
+from app.db.database import Database
+from app.db.repositories import SessionRecord, SessionRepository, StoredEvent
+from workflows.outcomes import UpdatesInterrupted
 
 log = logging.getLogger("trex.events")
 T = TypeVar("T")

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.events import BusUnavailable, EventBus, SubscriberTooSlow
+from app.bus.event_bus import BusUnavailable, EventBus, SubscriberTooSlow
 
 log = logging.getLogger("trex.origins")
 CHANNEL = "trex.host-sites"

@@ -42,14 +42,12 @@ from app.services.rates import ServiceRates
 from app.services.session_cache import SessionCache
 from app.services.session_events import LEAD_STATUS, SessionEvents, interruptible
 from app.services.snapshots import history_context, impersonal_snapshot, replayed_record
-from app.services.views import ViewBuilder
+from app.services.step_views import ViewBuilder
 from app.tasks import TaskRunner
 from workflows.definition import definition_info
 from workflows.engine import Engine, SessionState
 from workflows.model import SessionStatus, Step
-from workflows.personal import redacted
-from workflows.rules import FieldError, validate
-from workflows.views import (
+from workflows.outcomes import (
     ANONYMOUS,
     Caller,
     DefinitionInfo,
@@ -64,6 +62,8 @@ from workflows.views import (
     Stale,
     UnknownSession,
 )
+from workflows.personal import redacted
+from workflows.rules import FieldError, validate
 
 log = logging.getLogger("trex.workflow")
 MAX_CONTEXT_BYTES = 4096

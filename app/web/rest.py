@@ -19,8 +19,7 @@ from starlette.routing import Route
 from app import jsoncodec
 from app.web.openapi import openapi_document
 from schema.context import bearer
-from workflows.ports import WorkflowPort
-from workflows.views import (
+from workflows.outcomes import (
     Caller,
     Invalid,
     InvalidStart,
@@ -32,6 +31,7 @@ from workflows.views import (
     Stale,
     StepView,
 )
+from workflows.ports import WorkflowPort
 
 WORKFLOW_TYPES = {"buying", "selling"}
 

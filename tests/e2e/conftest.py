@@ -16,10 +16,10 @@ from starlette.applications import Starlette
 
 from app.bootstrap import Container
 from app.main import create_app
-from app.sandbox.app import create_sandbox_app
-from app.sandbox.faults import Faults
 from app.settings import Settings
 from app.web.websockets import uvicorn_options
+from sandbox.app import create_sandbox_app
+from sandbox.faults import Faults
 from tests import stack
 from tests.e2e.client import Api
 

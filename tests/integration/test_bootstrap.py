@@ -15,7 +15,7 @@ from tests.e2e.answers import CONTACT
 from workflows import trex
 from workflows.checker import DefinitionError
 from workflows.model import Goto, SessionStatus
-from workflows.views import Caller, ConfirmationData, Moved
+from workflows.outcomes import Caller, ConfirmationData, Moved
 
 
 async def test_a_broken_definition_stops_start_up_naming_the_step(settings: Settings) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from app.events import EventBus, SubscriberTooSlow
+from app.bus.event_bus import EventBus, SubscriberTooSlow
 from tests.integration.redis_server import RedisServer, running_redis
 
 Pair = Callable[..., Awaitable[tuple[EventBus, EventBus]]]

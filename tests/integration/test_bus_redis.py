@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from redis.asyncio import Redis
 
-from app.events import EventBus
+from app.bus.event_bus import EventBus
 from tests.integration.redis_server import RedisServer, running_redis
 
 
@@ -68,7 +68,7 @@ async def test_a_message_from_another_process_is_delivered(
 ) -> None:
     publisher = textwrap.dedent(f"""
         import asyncio
-        from app.events import EventBus
+        from app.bus.event_bus import EventBus
 
         async def main() -> None:
             bus = EventBus({redis_server.url!r})

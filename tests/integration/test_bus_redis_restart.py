@@ -14,9 +14,9 @@ import pytest
 
 from app.bus.backoff import Backoff
 from app.bus.errors import BusUnavailable
+from app.bus.event_bus import EventBus
 from app.bus.fanout import Fanout
 from app.bus.redis_backend import RedisBackend
-from app.events import EventBus
 from tests.integration.redis_server import RedisServer
 
 RESUME_WITHIN_SECONDS = 5.0

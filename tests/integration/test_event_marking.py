@@ -10,7 +10,7 @@ from sqlalchemy import event
 from app.bootstrap import bootstrap
 from app.db.repositories import SessionRepository
 from app.settings import Settings
-from workflows.views import Caller, Moved
+from workflows.outcomes import Caller, Moved
 
 STEPS = [
     ("intent_selection", {"intent": "buying"}),

@@ -19,7 +19,7 @@ from app.integrations.models import (
     CreditDecision,
     DecodedVin,
 )
-from app.sandbox import create_sandbox_app
+from sandbox import create_sandbox_app
 
 FAST = ClientPolicy(timeout_seconds=1.0, backoff_base_seconds=0.001, backoff_max_seconds=0.005)
 VIN = "1HGCM82633A004352"  # a 2003 Honda Accord

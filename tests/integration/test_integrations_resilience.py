@@ -17,9 +17,9 @@ from app.integrations.clients import Clients, build_clients
 from app.integrations.errors import CircuitOpen, Unavailable
 from app.integrations.http import ClientPolicy, ServiceClient
 from app.integrations.models import CreditApplicant
-from app.integrations.services import SERVICES
 from app.integrations.testing import ManualClock
-from app.sandbox import create_sandbox_app
+from sandbox import create_sandbox_app
+from sandbox.services import SERVICES
 
 POLICY = ClientPolicy(timeout_seconds=0.1, backoff_base_seconds=0.001, backoff_max_seconds=0.005)
 THRESHOLD = 5

@@ -17,7 +17,7 @@ from app.db.outbox import OutboxItem, OutboxRepository
 from app.db.tables import DealerRow, LeadRow, OutboxRow, ProcessedRow, SessionEventRow
 from app.settings import Settings
 from tests.e2e.answers import CONTACT
-from workflows.views import Caller, Moved
+from workflows.outcomes import Caller, Moved
 
 
 async def _network_lead(container: Container) -> str:

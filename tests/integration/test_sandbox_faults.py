@@ -11,8 +11,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from app.integrations.services import SERVICES
-from app.sandbox import Faults, create_sandbox_app, main
+from sandbox import Faults, create_sandbox_app, main
+from sandbox.services import SERVICES
 
 SEND = {"channel": "email", "to": "ana@example.com", "template": "t", "data": {}}
 

@@ -9,7 +9,7 @@ import pytest
 
 from app.bootstrap import Container, bootstrap
 from app.settings import Settings
-from workflows.views import Caller, Invalid, Moved, Stale
+from workflows.outcomes import Caller, Invalid, Moved, Stale
 
 Pair = tuple[Container, Container]
 

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from app.sandbox.credit_bureau import Application, decide
-from app.sandbox.faults import Fault, FaultError, Faults, latency_scale_from_env
-from app.sandbox.vehicle_data import CONDITIONS, estimate
+from sandbox.credit_bureau import Application, decide
+from sandbox.faults import Fault, FaultError, Faults, latency_scale_from_env
+from sandbox.vehicle_data import CONDITIONS, estimate
 
 TODAY = date(2026, 6, 15)
 

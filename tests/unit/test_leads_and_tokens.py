@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from app.security import hash_token, new_token, token_matches
-from app.services.leads import REFERENCE_ALPHABET, new_reference
+from app.services.new_leads import REFERENCE_ALPHABET, new_reference
 from schema.context import bearer
 
 

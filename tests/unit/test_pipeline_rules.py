@@ -9,7 +9,7 @@ import pytest
 from app.pipeline.relay import MAX_BACKOFF_SECONDS, backoff
 from app.pipeline.routing import SELLING_DEALERS, route
 from app.pipeline.scoring import score_lead
-from app.vehicles.models import Dealer
+from vehicles.models import Dealer
 
 DEALERS = [
     Dealer("d-near", "Near Motors", "10001", "New York", "NY", 2),

@@ -6,9 +6,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from app.events import BusUnavailable, SubscriberTooSlow
+from app.bus.event_bus import BusUnavailable, SubscriberTooSlow
 from app.services.session_events import interruptible
-from workflows.views import UpdatesInterrupted
+from workflows.outcomes import UpdatesInterrupted
 
 
 async def _ends_with(error: Exception) -> AsyncIterator[int]:

@@ -3,9 +3,9 @@ from typing import Any
 
 import pytest
 
-from app.vehicles.carin import CarInAnswers, rank
-from app.vehicles.inventory import Inventory, generate_inventory
-from app.vehicles.models import Dealer, SearchResult, Vehicle
+from vehicles.carin import CarInAnswers, rank
+from vehicles.demo_stock import Inventory, generate_inventory
+from vehicles.models import Dealer, SearchResult, Vehicle
 
 NEAR = Dealer("dlr-001", "Midtown Motors", "10001", "New York", "NY", 10)
 FAR = Dealer("dlr-002", "Harbor Motors", "90012", "Los Angeles", "CA", 10)

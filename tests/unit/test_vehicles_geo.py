@@ -1,6 +1,6 @@
 import pytest
 
-from app.vehicles.geo import city_and_state, distance_miles, is_known_zip
+from vehicles.geo import city_and_state, distance_miles, is_known_zip
 
 
 def test_new_york_to_los_angeles_is_about_2450_miles() -> None:

@@ -3,14 +3,14 @@ from typing import Any
 
 import pytest
 
-from app.vehicles.inventory import Inventory, generate_inventory
-from app.vehicles.models import (
+from vehicles.demo_stock import Inventory, generate_inventory
+from vehicles.models import (
     Dealer,
     SearchCriteria,
     UnknownDealerError,
     Vehicle,
 )
-from app.vehicles.search import matches, relevance, search
+from vehicles.search import matches, relevance, search
 
 NEAR = Dealer("dlr-001", "Midtown Motors", "10001", "New York", "NY", 10)
 MIDDLE = Dealer("dlr-002", "Liberty Auto Group", "19103", "Philadelphia", "PA", 10)

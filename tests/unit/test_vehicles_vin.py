@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from app.vehicles.vin import UNKNOWN_MANUFACTURER, catalogue_make, decode_vin
+from vehicles.vin import UNKNOWN_MANUFACTURER, catalogue_make, decode_vin
 from workflows.checks import vin_check_digit
 
 

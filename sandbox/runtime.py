@@ -17,8 +17,8 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from app.sandbox.common import BadRequest, read_object
-from app.sandbox.faults import Fault, FaultError
+from sandbox.common import BadRequest, read_object
+from sandbox.faults import Fault, FaultError
 
 Handler = Callable[[Request], Awaitable[Response]]
 

@@ -23,8 +23,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.sandbox.common import JsonObject, obj, read_object, refusal, text
-from app.sandbox.runtime import ServiceState
+from sandbox.common import JsonObject, obj, read_object, refusal, text
+from sandbox.runtime import ServiceState
 
 LATENCY_MS = (30, 100)
 UNASSIGNED_ZIPS = range(0, 501)  # 00000-00500

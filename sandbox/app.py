@@ -16,17 +16,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Mount, Route
 
-from app.integrations.services import (
+from sandbox import communications, credit_bureau, dealer_network, lead_crm, vehicle_data
+from sandbox.common import BadRequest, bad_request
+from sandbox.faults import Faults, latency_scale_from_env
+from sandbox.runtime import ServiceState
+from sandbox.services import (
     COMMUNICATIONS,
     CREDIT_BUREAU,
     DEALER_NETWORK,
     LEAD_CRM,
     VEHICLE_DATA,
 )
-from app.sandbox import communications, credit_bureau, dealer_network, lead_crm, vehicle_data
-from app.sandbox.common import BadRequest, bad_request
-from app.sandbox.faults import Faults, latency_scale_from_env
-from app.sandbox.runtime import ServiceState
 
 
 class Service(Protocol):

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.sandbox.common import (
+from sandbox.common import (
     BadRequest,
     IdempotencyStore,
     JsonObject,
@@ -35,7 +35,7 @@ from app.sandbox.common import (
     read_object,
     text,
 )
-from app.sandbox.runtime import ServiceState
+from sandbox.runtime import ServiceState
 from workflows.checks import age_on
 
 LATENCY_MS = (300, 900)

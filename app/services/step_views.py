@@ -10,12 +10,11 @@ from app.db.database import Database
 from app.db.repositories import LeadRepository, SessionRecord
 from app.services.effects import CONSENT_TEXT, CONSENT_VERSION, session_leads_of
 from app.services.inventory import InventoryService
-from app.vehicles.geo import distance_miles
-from app.vehicles.models import RankedVehicle
+from vehicles.geo import distance_miles
+from vehicles.models import RankedVehicle
 from workflows.engine import Engine
 from workflows.model import Component, Step
-from workflows.rules import describe
-from workflows.views import (
+from workflows.outcomes import (
     CompletionData,
     ConfirmationData,
     ConsentData,
@@ -30,6 +29,7 @@ from workflows.views import (
     StepData,
     StepView,
 )
+from workflows.rules import describe
 
 NEXT_STEPS = {
     "buying": (

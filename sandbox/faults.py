@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from app.integrations.services import SERVICES
+from sandbox.services import SERVICES
 
 FAULTS_ENV = "TREX_SANDBOX_FAULTS"
 LATENCY_SCALE_ENV = "TREX_SANDBOX_LATENCY_SCALE"

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from vininfo import Vin, VininfoException
 from vininfo.common import UnsupportedBrand
 
-from app.vehicles.catalogue import makes
+from vehicles.catalogue import makes
 
 UNKNOWN_MANUFACTURER = "Unknown"
 

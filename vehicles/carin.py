@@ -25,9 +25,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from app.vehicles.catalogue import FEATURES
-from app.vehicles.geo import distance_miles
-from app.vehicles.models import (
+from vehicles.catalogue import FEATURES
+from vehicles.geo import distance_miles
+from vehicles.models import (
     Dealer,
     RankedVehicle,
     SearchResult,

@@ -4,15 +4,15 @@ import statistics
 
 import pytest
 
-from app.vehicles.catalogue import FEATURES, model_spec
-from app.vehicles.geo import city_and_state
-from app.vehicles.inventory import (
+from vehicles.catalogue import FEATURES, model_spec
+from vehicles.demo_stock import (
     FIRST_MODEL_YEAR,
     LAST_MODEL_YEAR,
     Inventory,
     generate_inventory,
 )
-from app.vehicles.vin import decode_vin
+from vehicles.geo import city_and_state
+from vehicles.vin import decode_vin
 
 
 @pytest.fixture(scope="module")

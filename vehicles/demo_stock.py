@@ -5,21 +5,18 @@ Vehicles are real catalogue models in model years they were sold, with prices de
 the base price new, mileages that fit their age, and VINs that pass the check-digit test with a
 real manufacturer prefix (WMI) and the right model-year character.
 
-Run `python -m app.vehicles.inventory --out FILE` to write one as JSON.
+`trex demo-stock --out FILE` writes one as JSON.
 """
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
-import json
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from app.vehicles.catalogue import FEATURES, MAKES, ModelSpec, model_spec
-from app.vehicles.models import Dealer, Vehicle
+from vehicles.catalogue import FEATURES, MAKES, ModelSpec, model_spec
+from vehicles.models import Dealer, Vehicle
 from workflows.checks import vin_check_digit
 
 FIRST_MODEL_YEAR = 2012
@@ -92,7 +89,10 @@ class Inventory:
         }
 
 
-def generate_inventory(seed: int = 20261126, vehicles: int = 600, dealers: int = 24) -> Inventory:
+DEMO_SEED = 20261126
+
+
+def generate_inventory(seed: int = DEMO_SEED, vehicles: int = 600, dealers: int = 24) -> Inventory:
     """`vehicles` vehicles spread over `dealers` dealers, the same for the same arguments."""
     if vehicles < 0 or dealers < 1:
         raise ValueError("need vehicles >= 0 and dealers >= 1")
@@ -210,21 +210,3 @@ def _vin(rng: random.Random, make: str, year: int, taken: set[str]) -> str:
         if vin not in taken:
             taken.add(vin)
             return vin
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="Write a generated demo inventory as JSON.")
-    parser.add_argument("--out", type=Path, required=True, help="the JSON file to write")
-    parser.add_argument("--seed", type=int, default=20261126)
-    parser.add_argument("--vehicles", type=int, default=600)
-    parser.add_argument("--dealers", type=int, default=24)
-    args = parser.parse_args(argv)
-    inventory = generate_inventory(args.seed, args.vehicles, args.dealers)
-    document = {"seed": args.seed, **inventory.as_json()}
-    args.out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    counts = f"{len(inventory.vehicles)} vehicles and {len(inventory.dealers)} dealers"
-    print(f"wrote {counts} to {args.out}")
-
-
-if __name__ == "__main__":
-    main()

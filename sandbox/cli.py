@@ -1,4 +1,4 @@
-"""`python -m app.sandbox` (and `trex sandbox`): serve the sandbox on its own with uvicorn."""
+"""`python -m sandbox` (and `trex sandbox`): serve the sandbox on its own with uvicorn."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from app.sandbox.app import create_sandbox_app
-from app.sandbox.faults import FaultError, Faults, latency_scale_from_env
+from sandbox.app import create_sandbox_app
+from sandbox.faults import FaultError, Faults, latency_scale_from_env
 
 DEFAULT_PORT = 8100
 

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.sandbox.common import (
+from sandbox.common import (
     BadRequest,
     IdempotencyStore,
     JsonObject,
@@ -33,7 +33,7 @@ from app.sandbox.common import (
     refusal,
     text,
 )
-from app.sandbox.runtime import ServiceState
+from sandbox.runtime import ServiceState
 
 LATENCY_MS = (40, 150)
 RECIPIENTS = {

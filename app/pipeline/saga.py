@@ -38,7 +38,7 @@ from app.pipeline.scoring import score_lead
 from app.services.client_keys import recipient_key
 from app.services.inventory import InventoryService
 from app.services.session_events import LEAD_STATUS, SessionEvents
-from app.vehicles.geo import distance_miles
+from vehicles.geo import distance_miles
 from workflows.model import SessionStatus
 
 log = logging.getLogger("trex.pipeline")

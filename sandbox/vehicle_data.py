@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from app.sandbox.common import BadRequest, refusal
-from app.sandbox.runtime import ServiceState
-from app.vehicles.catalogue import model_spec
-from app.vehicles.vin import decode_vin
+from sandbox.common import BadRequest, refusal
+from sandbox.runtime import ServiceState
+from vehicles.catalogue import model_spec
+from vehicles.vin import decode_vin
 
 LATENCY_MS = (20, 60)
 CONDITIONS = {"excellent": 1.08, "good": 1.0, "fair": 0.87, "poor": 0.7}

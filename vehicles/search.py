@@ -29,8 +29,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from app.vehicles.geo import distance_miles
-from app.vehicles.models import (
+from vehicles.geo import distance_miles
+from vehicles.models import (
     Dealer,
     RankedVehicle,
     Relaxation,

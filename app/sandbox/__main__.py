@@ -1,3 +1,0 @@
-from app.sandbox.cli import main
-
-main()
