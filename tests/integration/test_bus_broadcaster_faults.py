@@ -1,6 +1,7 @@
 """Why `app.bus.event_bus` does not use broadcaster's `Broadcast` and `RedisBackend` as
 published: the three faults, pinned against broadcaster 0.3.1 on a private redis-server. The
-same scenarios pass on our bus (`test_bus_contract.py`, `test_bus_redis.py`, `test_bus_redis_restart.py`).
+same scenarios pass on our bus (`test_bus_contract.py`, `test_bus_redis.py`,
+`test_bus_redis_restart.py`).
 
 If one of these starts failing after an upgrade, broadcaster has fixed that fault: reconsider
 whether our fan-out and backend are still needed.
