@@ -284,8 +284,3 @@ def models(make: str) -> list[str]:
 def model_spec(make: str, model: str) -> ModelSpec:
     """The specs of one model; KeyError when the catalogue does not have it."""
     return _SPECS[(make, model)]
-
-
-def model_specs() -> tuple[ModelSpec, ...]:
-    """Every model's specs, in catalogue order."""
-    return tuple(_SPECS.values())

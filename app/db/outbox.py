@@ -91,10 +91,6 @@ class OutboxRepository:
             )
         return len(gone)
 
-    async def pending_count(self) -> int:
-        query = select(col(OutboxRow.id)).where(col(OutboxRow.done_at).is_(None))
-        return len((await self._session.execute(query)).all())
-
     async def already_processed(self, handler: str, event_id: int) -> bool:
         return await self._session.get(ProcessedRow, (handler, event_id)) is not None
 

@@ -84,9 +84,13 @@ class SessionEvents:
             try:
                 for channel in _channels(event):
                     await self._bus.publish(channel, _message(event))
+            except BusUnavailable as error:
+                self._note_outage(error)
+                self._scan_at = 0.0  # the rest wait in the database for the next pass
+                break
             except Exception:
                 log.exception("push of event %s/%d failed", event.session_id, event.seq)
-                self._scan_at = 0.0  # the rest wait in the database for the next pass
+                self._scan_at = 0.0
                 break
             pushed.append(event)
         if pushed and self._outage:
