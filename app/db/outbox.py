@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,14 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from app.db.tables import OUTBOX, OutboxRow, ProcessedRow
-
-
-@dataclass(frozen=True, slots=True)
-class OutboxItem:
-    id: int
-    topic: str
-    payload: dict[str, Any]
-    attempts: int
+from app.services.records import OutboxItem
 
 
 class OutboxRepository:

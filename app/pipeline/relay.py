@@ -22,7 +22,8 @@ from datetime import datetime, timedelta
 
 from app.db.client_counts import release_expired_holds
 from app.db.database import Database
-from app.db.outbox import OutboxItem, OutboxRepository
+from app.db.outbox import OutboxRepository
+from app.services.records import OutboxItem
 from app.tasks import TaskRunner
 
 log = logging.getLogger("trex.relay")

@@ -26,8 +26,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.client_counts import ClientCounts
 from app.db.database import Database
-from app.db.outbox import OutboxItem, OutboxRepository
-from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
+from app.db.outbox import OutboxRepository
+from app.db.repositories import LeadRepository, SessionRepository
 from app.db.tables import LeadRow
 from app.integrations.clients import Clients
 from app.integrations.errors import Rejected, Unavailable
@@ -37,6 +37,7 @@ from app.pipeline.routing import route
 from app.pipeline.scoring import score_lead
 from app.services.client_keys import recipient_key
 from app.services.inventory import InventoryService
+from app.services.records import LeadRecord, OutboxItem, StoredEvent
 from app.services.session_events import LEAD_STATUS, SessionEvents
 from vehicles.geo import distance_miles
 from workflows.model import SessionStatus

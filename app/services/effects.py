@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from app.db.repositories import LeadRecord, SessionRecord
 from app.integrations.models import CreditApplicant
 from app.services.inventory import InventoryService
 from app.services.new_leads import contact_of, new_lead, session_leads
+from app.services.records import LeadRecord, SessionRecord
 from vehicles.vin import decode_vin
 from workflows.model import Step
 from workflows.outcomes import ANONYMOUS, Caller

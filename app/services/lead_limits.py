@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.client_counts import ClientCounts, ClientDigests
-from app.db.repositories import LeadRecord
 from app.services.effects import Rejection
+from app.services.records import LeadRecord
 from app.settings import Settings
 
 DAY = timedelta(hours=24)

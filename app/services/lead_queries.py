@@ -8,10 +8,11 @@ from typing import Any
 
 from app.bus.event_bus import EventBus, lead_channel, site_channel
 from app.db.database import Database
-from app.db.repositories import LeadRecord, LeadRepository, SessionRepository, StoredEvent
+from app.db.repositories import LeadRepository, SessionRepository
 from app.security import is_id
 from app.services.erasure import Eraser
 from app.services.host_sites import HostSites
+from app.services.records import LeadRecord, StoredEvent
 from app.services.session_events import LEAD_STATUS, interruptible
 from workflows.erasure import (
     Erased,

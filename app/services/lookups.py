@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 
-from app.db.repositories import SessionRecord
 from app.services.inventory import InventoryService
+from app.services.records import SessionRecord
 from workflows.model import Step
 
 

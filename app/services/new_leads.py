@@ -8,8 +8,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from app.db.repositories import LeadRecord, SessionRecord
 from app.services.client_keys import client_digests
+from app.services.records import LeadRecord, SessionRecord
 
 # No 0/O, 1/I/L or U: unambiguous when read aloud or typed.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"

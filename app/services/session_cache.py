@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from app.db.repositories import SessionRecord
+from app.services.records import SessionRecord
 
 KEPT = 10_000
 

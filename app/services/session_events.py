@@ -26,7 +26,8 @@ from app.bus.event_bus import (
     site_channel,
 )
 from app.db.database import Database
-from app.db.repositories import SessionRecord, SessionRepository, StoredEvent
+from app.db.repositories import SessionRepository
+from app.services.records import SessionRecord, StoredEvent
 from workflows.outcomes import UpdatesInterrupted
 
 log = logging.getLogger("trex.events")

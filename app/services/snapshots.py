@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from app.db.repositories import SessionRecord, record_from_snapshot, record_snapshot
+from app.db.repositories import record_from_snapshot, record_snapshot
+from app.services.records import SessionRecord
 from workflows.engine import SessionState
 from workflows.model import Workflow
 from workflows.personal import REDACTED, with_personal_from, without_personal

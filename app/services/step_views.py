@@ -7,9 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from app.db.database import Database
-from app.db.repositories import LeadRepository, SessionRecord
+from app.db.repositories import LeadRepository
 from app.services.effects import CONSENT_TEXT, CONSENT_VERSION, session_leads_of
 from app.services.inventory import InventoryService
+from app.services.records import SessionRecord
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
 from workflows.engine import Engine

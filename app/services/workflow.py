@@ -19,12 +19,7 @@ from typing import Any
 
 from app.db.database import Database
 from app.db.outbox import OutboxRepository
-from app.db.repositories import (
-    LeadRepository,
-    SessionRecord,
-    SessionRepository,
-    StoredEvent,
-)
+from app.db.repositories import LeadRepository, SessionRepository
 from app.security import hash_token, is_id, new_token, token_matches
 from app.services.effects import (
     VEHICLE_TAKEN,
@@ -39,6 +34,7 @@ from app.services.lead_limits import LeadLimits
 from app.services.lead_queries import lead_status_event
 from app.services.lookups import lookups_for
 from app.services.rates import ServiceRates
+from app.services.records import SessionRecord, StoredEvent
 from app.services.session_cache import SessionCache
 from app.services.session_events import LEAD_STATUS, SessionEvents, interruptible
 from app.services.snapshots import history_context, impersonal_snapshot, replayed_record

@@ -18,14 +18,9 @@ import app.db.tables  # noqa: F401  (registers the tables)
 from app.db.client_counts import release_expired_holds
 from app.db.database import Database
 from app.db.migrate import migrate
-from app.db.repositories import (
-    InventoryRepository,
-    LeadRepository,
-    SessionRecord,
-    SessionRepository,
-    StoredEvent,
-)
+from app.db.repositories import InventoryRepository, LeadRepository, SessionRepository
 from app.db.tables import VehicleRow
+from app.services.records import SessionRecord, StoredEvent
 from tests import stack
 from workflows.engine import SessionState
 from workflows.model import SessionStatus

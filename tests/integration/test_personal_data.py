@@ -15,9 +15,10 @@ from sqlalchemy import select
 from app.db.database import Database
 from app.db.migrate import migrate
 from app.db.outbox import OutboxRepository
-from app.db.repositories import LeadRecord, SessionRecord, SessionRepository, StoredEvent
+from app.db.repositories import SessionRepository
 from app.db.tables import ERASURES, HISTORY, IDEMPOTENCY, LEADS, OUTBOX, SESSION_EVENTS, SESSIONS
 from app.services.erasure import Eraser
+from app.services.records import LeadRecord, SessionRecord, StoredEvent
 from app.services.retention import Retention
 from tests import stack
 from workflows import trex

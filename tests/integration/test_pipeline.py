@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.bootstrap import Container, bootstrap
-from app.db.outbox import OutboxItem, OutboxRepository
+from app.db.outbox import OutboxRepository
 from app.db.tables import DealerRow, LeadRow, OutboxRow, ProcessedRow, SessionEventRow
+from app.services.records import OutboxItem
 from app.settings import Settings
 from tests.e2e.answers import CONTACT
 from workflows.outcomes import Caller, Moved

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from app.db.repositories import SessionRecord
+from app.services.records import SessionRecord
 from app.services.snapshots import history_context, impersonal_snapshot, replayed_record
 from schema.redaction import without_values
 from workflows import trex

@@ -1,0 +1,50 @@
+"""Storage on the database: each unit of work is one SQLAlchemy session, its stores bound to it.
+
+`SqlStorage.write()` is one transaction (committed when the block ends, rolled back if it
+raises); `read()` opens none on SQLite. The stores are built on first use, so a unit of work
+that touches only sessions builds only that one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import cached_property
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.database import Database
+from app.db.outbox import OutboxRepository
+from app.db.repositories import LeadRepository, SessionRepository
+
+
+class SqlUnitOfWork:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @cached_property
+    def sessions(self) -> SessionRepository:
+        return SessionRepository(self._session)
+
+    @cached_property
+    def leads(self) -> LeadRepository:
+        return LeadRepository(self._session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self._session)
+
+
+class SqlStorage:
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[SqlUnitOfWork]:
+        async with self.database.read() as session:
+            yield SqlUnitOfWork(session)
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[SqlUnitOfWork]:
+        async with self.database.write() as session:
+            yield SqlUnitOfWork(session)
