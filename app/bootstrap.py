@@ -21,7 +21,7 @@ from app.integrations.http import ClientPolicy
 from app.pipeline.relay import Relay
 from app.pipeline.saga import LeadPipeline
 from app.pipeline.wake import Waker
-from app.ratelimits import RateLimiter
+from app.bus.rate_limiter import RateLimiter
 from app.services.credit import CreditService
 from app.services.credit_jobs import CreditJobs
 from app.services.effects import EFFECT_NAMES, Effects
@@ -74,7 +74,7 @@ class Container:
     leads: LeadQueries
     service: WorkflowService
     sweeper: asyncio.Task[None] | None = None
-    # Rates per client address, session and host site (see app.ratelimits).
+    # Rates per client address, session and host site (see app.bus.rate_limiter).
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(RateLimits()))
 
     async def readiness(self) -> dict[str, bool]:

@@ -22,7 +22,7 @@ import asyncio
 import time
 from collections import OrderedDict
 
-from app.ratelimits import RateLimiter
+from app.bus.rate_limiter import RateLimiter
 from workflows.outcomes import Caller, RateLimited
 
 FAILURES = "token_failures_per_address"

@@ -52,10 +52,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     SubscribeMessage,
 )
 
-from app.ratelimits import RateLimiter
+from app.bus.rate_limiter import RateLimiter
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings
-from app.web.ws_slots import MemorySlots, RedisSlots, Slots
+from app.bus.socket_slots import MemorySlots, RedisSlots, Slots
 from resolvers.root import LIMITS
 from schema.context import Context
 

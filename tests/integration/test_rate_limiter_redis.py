@@ -8,7 +8,7 @@ import secrets
 
 import pytest
 
-from app.ratelimits import RateLimiter
+from app.bus.rate_limiter import RateLimiter
 from app.settings import RateLimits
 from tests.integration.redis_server import RedisServer
 

@@ -8,7 +8,7 @@ import secrets
 
 import pytest
 
-from app.web.ws_slots import MemorySlots, RedisSlots
+from app.bus.socket_slots import MemorySlots, RedisSlots
 from tests import stack
 
 needs_redis = pytest.mark.skipif(not stack.SCALEOUT, reason="the scale-out stack's Redis")

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.ratelimits import RateLimiter, SweptMemoryStorage, parsed_rate
+from app.bus.rate_limiter import RateLimiter, SweptMemoryStorage, parsed_rate
 from app.settings import RateLimits
 
 
@@ -60,7 +60,7 @@ async def test_memory_counts_expire_and_are_swept_without_a_scan_per_hit(
     assert len(storage.storage) == 100  # no sweep yet: not once per hit
     await asyncio.sleep(0.02)
     assert await storage.get("session-1") == 0  # an expired key reads as nothing
-    monkeypatch.setattr("app.ratelimits.SWEEP_SECONDS", 0.0)
+    monkeypatch.setattr("app.bus.rate_limiter.SWEEP_SECONDS", 0.0)
     await storage.incr("fresh", expiry=60)
     assert set(storage.storage) == {"fresh"}
     assert set(storage.expirations) == {"fresh"}
