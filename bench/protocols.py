@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.answers import CONTACT, MAKES
 from bench.harness import cpu_seconds, machine_jiffies, sqlite_server
 from bench.loadclient import Connection, Response
 from bench.stats import summary_ms
+from tests.support.answers import CONTACT, MAKES
 
 STEPS: list[tuple[str, dict[str, Any]]] = [
     ("intent_selection", {"intent": "buying"}),

@@ -21,12 +21,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.answers import CONTACT
 from bench.harness import scaleout
 from bench.loadclient import Connection
 from bench.protocols import PROTOCOLS, Failed, both, fmt, line, warm_up
 from bench.stats import summary_ms
 from bench.wsclient import Arrival, Subscriber, subscribe
+from tests.support.answers import CONTACT
 
 SUBSCRIBE = """subscription($s: ID!, $a: Int) { sessionUpdates(sessionId: $s, afterSeq: $a) {
   seq type at lead { status } } }"""

@@ -24,9 +24,9 @@ import httpx
 from app.bootstrap import Container, bootstrap
 from app.services.workflow import WorkflowService
 from app.settings import Settings
-from bench.answers import CONTACT, MAKES
 from bench.harness import free_port
 from tests.stack import unrefusing
+from tests.support.answers import CONTACT, MAKES
 from workflows.outcomes import Caller, Moved
 
 __all__ = ["CONTACT", "MAKES", "percentiles"]

@@ -16,6 +16,8 @@ import httpx
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Subprotocol
 
+from tests.support.waiting import eventually
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "graphql-examples"
 STEP_ERRORS = {"ValidationFailed", "StaleStep", "SessionNotFound", "TransitionRejected"}
 
@@ -135,10 +137,13 @@ class Flow:
 
     async def wait_for(self, step_id: str, seconds: float = 10) -> dict[str, Any]:
         """Poll the session (as a reloading page would) until it reaches `step_id`."""
-        async with asyncio.timeout(seconds):
-            while self.step_id != step_id:
-                await asyncio.sleep(0.05)
+
+        async def there() -> bool:
+            if self.step_id != step_id:
                 await self.reload()
+            return self.step_id == step_id
+
+        await eventually(there, f"at {step_id}", seconds, detail=lambda: f"at {self.step_id}")
         return self.step
 
     def _follow(self, result: dict[str, Any]) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -22,6 +21,8 @@ from sandbox.app import create_sandbox_app
 from sandbox.faults import Faults
 from tests import stack
 from tests.e2e.client import Api
+from tests.support.ports import free_port
+from tests.support.waiting import eventually
 
 
 def quick_settings(folder: Path, **changes: Any) -> Settings:
@@ -36,12 +37,6 @@ def quick_settings(folder: Path, **changes: Any) -> Settings:
         breaker_reset_seconds=0.5,
     )
     return replace(stack.unrefusing(settings), **changes)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @dataclass
@@ -76,11 +71,13 @@ async def serve(app: Starlette, settings: Settings | None = None) -> RunningServ
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    async with asyncio.timeout(20):
-        while not server.started:
-            if task.done():
-                task.result()
-            await asyncio.sleep(0.02)
+
+    def started() -> bool:
+        if task.done():
+            task.result()  # it failed to start: its error, at once
+        return server.started
+
+    await eventually(started, f"uvicorn listening on {port}", 20, 0.02)
     base_url, ws_url = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/graphql"
     return RunningServer(server, task, base_url, ws_url, app)
 

@@ -11,10 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.answers import APPROVED_SSN, CARIN, SEARCH, credit_applicant
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
 from tests.e2e.walk import ANSWERS, WORKFLOW, route_to, snapshot, walk_to
+from tests.support.answers import APPROVED_SSN, CARIN, SEARCH, credit_applicant
 
 Json = dict[str, Any]
 BACK_STEPS = [

@@ -15,13 +15,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.answers import (
-    CARIN,
-    CONTACT,
-    PRIVATE_BUYER,
-    VEHICLE_TO_SELL,
-    credit_applicant,
-)
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.walk import (
     ANSWERS,
@@ -33,6 +26,13 @@ from tests.e2e.walk import (
     snapshot,
     valid_answer,
     walk_to,
+)
+from tests.support.answers import (
+    CARIN,
+    CONTACT,
+    PRIVATE_BUYER,
+    VEHICLE_TO_SELL,
+    credit_applicant,
 )
 from workflows.model import Field, FieldType, Step
 

@@ -3,7 +3,6 @@ site created or changed while the server runs counts at once, without a restart.
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -15,6 +14,7 @@ from app.bootstrap import now, prepare_database
 from app.services.host_sites import HostSites
 from tests import stack
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
+from tests.support.waiting import eventually
 
 HEADERS = "authorization, content-type, x-publishable-key"
 
@@ -36,9 +36,11 @@ async def allowed(http: httpx.AsyncClient, origin: str) -> bool:
 
 async def until_allowed(http: httpx.AsyncClient, origin: str, wanted: bool = True) -> None:
     """Waits (5 s at most) until `origin` is allowed, or no longer allowed."""
-    async with asyncio.timeout(5):
-        while await allowed(http, origin) != wanted:  # noqa: ASYNC110 - the server's state
-            await asyncio.sleep(0.1)
+
+    async def settled() -> bool:
+        return await allowed(http, origin) == wanted
+
+    await eventually(settled, f"{origin} {'allowed' if wanted else 'refused'}", 5, 0.1)
 
 
 async def preflight(http: httpx.AsyncClient, origin: str) -> httpx.Response:

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow
+from tests.support import answers
 
 
 async def _buy_by_search(flow: Flow) -> None:

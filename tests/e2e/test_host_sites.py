@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from app.services.host_sites import HostSites, NewHostSite
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer
+from tests.support import answers
 
 ORIGIN = "https://cars.acme.example"
 LEAD = """query Lead($id: ID!) { lead(leadId: $id) { id reference kind status score

@@ -17,10 +17,10 @@ import httpx
 import pytest
 
 from app.db.repositories import InventoryRepository
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
 from tests.e2e.test_lead_pipeline import _lead_statuses, _messages
+from tests.support import answers
 
 Client = Callable[[str], Awaitable[Api]]
 

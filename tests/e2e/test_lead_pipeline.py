@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow, Subscription, operation
 from tests.e2e.conftest import quick_settings, start_server
+from tests.support import answers
 
 SERVICES = ("lead-crm", "dealer-network", "communications")
 POST_SUBMISSION = {"SCORED", "DEALER_ASSIGNED", "CONTACTED"}

@@ -15,10 +15,10 @@ from sqlalchemy import select
 
 from app.db.tables import LEADS, SESSIONS
 from app.services.host_sites import NewHostSite
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
 from tests.e2e.walk import walk_to
+from tests.support import answers
 
 PERSONAL = (
     "Lovelace",

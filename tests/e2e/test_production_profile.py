@@ -4,7 +4,6 @@ it refuses to start with an unsafe configuration, naming each fault."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -16,7 +15,6 @@ import pytest
 from app.main import create_app
 from app.services.host_sites import NewHostSite
 from app.settings import Settings, UnsafeSettings
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import (
     RunningServer,
@@ -25,6 +23,8 @@ from tests.e2e.conftest import (
     start_sandbox,
     start_server,
 )
+from tests.support import answers
+from tests.support.waiting import eventually
 
 ORIGIN = "https://cars.acme.example"
 INTROSPECTION = "{ __schema { queryType { name } } }"
@@ -170,12 +170,12 @@ async def test_production_sends_leads_to_its_services_urls(
     await flow.submit(answers.CONTACT)
     reference = flow.step["leadReference"]
     async with httpx.AsyncClient(base_url=production.sandbox.base_url) as sandbox:
-        async with asyncio.timeout(10):
-            while True:
-                leads = (await sandbox.get("/sandbox/lead-crm/leads")).json()
-                if any(reference in str(lead) for lead in leads.get("leads", leads)):
-                    break
-                await asyncio.sleep(0.1)
+
+        async def in_the_crm() -> bool:
+            leads = (await sandbox.get("/sandbox/lead-crm/leads")).json()
+            return any(reference in str(lead) for lead in leads.get("leads", leads))
+
+        await eventually(in_the_crm, f"lead {reference} in the sandbox CRM", 10, 0.1)
 
 
 async def test_production_serves_no_demo_pages_and_no_graphiql(http: httpx.AsyncClient) -> None:

@@ -9,9 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow
 from tests.e2e.conftest import quick_settings, start_server
+from tests.support import answers
 
 
 async def _at_confirmation(api: Api, vehicle_id: str | None = None) -> Flow:

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 
 from app.web.openapi import openapi_document
-from tests.e2e import answers
 from tests.e2e.client import Api
+from tests.support import answers
 
 COMMITTED = Path(__file__).resolve().parents[2] / "schema" / "openapi.json"
 

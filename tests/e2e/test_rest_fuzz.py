@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from tests import stack
-from tests.e2e.conftest import free_port
+from tests.support.ports import free_port
+from tests.support.waiting import eventually_sync
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +39,20 @@ def rest_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenApiSch
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, (folder / "server.log").read_text()
-            time.sleep(0.1)
+        eventually_sync(
+            lambda: _ready(base), "trex serve ready", 30, 0.1, (folder / "server.log").read_text
+        )
         yield schemathesis.openapi.from_url(f"{base}/api/openapi.json")
     finally:
         server.terminate()
         server.wait(15)
+
+
+def _ready(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/readyz", timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def test_no_input_breaks_the_rest_contract(rest_schema: OpenApiSchema) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e import answers
 from tests.e2e.client import Api, Flow, operation
+from tests.support import answers
 
 
 async def _to_credit_check(api: Api) -> Flow:

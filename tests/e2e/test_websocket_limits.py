@@ -21,6 +21,7 @@ from websockets.typing import Subprotocol
 
 from tests.e2e.client import Api, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
+from tests.support.waiting import eventually
 
 TRANSPORT = [Subprotocol("graphql-transport-ws")]
 CONNECTIONS, SUBSCRIPTIONS, SUBSCRIBES_PER_MINUTE = 3, 2, 8
@@ -159,14 +160,17 @@ async def test_open_sockets_per_address_are_capped(server: RunningServer, addres
         async with opening(server, f"{address}1") as elsewhere:  # another client is not
             await still_open(await initialised(elsewhere))
         await first[0].close()
-        async with asyncio.timeout(5):  # the server notices the close, then frees its slot
-            while True:
-                try:
-                    async with opening(server, address) as again:
-                        await still_open(await initialised(again))
-                        break
-                except InvalidStatus:
-                    await asyncio.sleep(0.05)
+
+        async def admitted() -> bool:
+            try:
+                async with opening(server, address) as again:
+                    await still_open(await initialised(again))
+            except InvalidStatus:
+                return False
+            return True
+
+        # the server notices the close, then frees its slot
+        await eventually(admitted, "a connection admitted after one closed", 5)
 
 
 async def test_subscriptions_per_session_are_capped_across_sockets(
@@ -189,14 +193,17 @@ async def test_subscriptions_per_session_are_capped_across_sockets(
 
         await two.send(json.dumps({"id": "b", "type": "complete"}))
         await still_open(two)
-        async with asyncio.timeout(5):  # "b" gives its slot back when its task ends
-            while True:
-                await subscribe(two, "d", updates, sessionId=session)
-                answer = await received_or_none(two)
-                if answer is None:  # accepted: a live subscription says nothing yet
-                    break
-                assert answer["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
-                await asyncio.sleep(0.05)
+
+        async def accepted() -> bool:
+            await subscribe(two, "d", updates, sessionId=session)
+            answer = await received_or_none(two)
+            if answer is None:  # accepted: a live subscription says nothing yet
+                return True
+            assert answer["payload"][0]["extensions"]["code"] == "TOO_MANY_SUBSCRIPTIONS"
+            return False
+
+        # "b" gives its slot back when its task ends
+        await eventually(accepted, "a subscription accepted after one completed", 5)
         await still_open(two)
 
 

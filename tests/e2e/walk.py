@@ -11,16 +11,17 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tests.e2e.answers import (
+from tests.e2e.client import Api, Flow
+from tests.support.answers import (
     APPROVED_SSN,
     CARIN,
     CONTACT,
+    DEALER_NETWORK,
     PRIVATE_BUYER,
     SEARCH,
-    VEHICLE_TO_SELL,
     credit_applicant,
+    dealer_offer,
 )
-from tests.e2e.client import Api, Flow
 from workflows import trex
 from workflows.model import Goto, Step
 
@@ -40,7 +41,7 @@ def _first_listed_vehicle(step: Json) -> Json:
 
 
 def _first_dealer(step: Json) -> Json:
-    return {"dealer_id": step["dealers"][0]["id"], "offer_amount": 9_000, **VEHICLE_TO_SELL}
+    return dealer_offer(step["dealers"][0]["id"])
 
 
 # A valid answer for each (step, next step) transition of the definition.
@@ -67,9 +68,7 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("credit_check", "credit_check_pending"): _fixed(credit_applicant(APPROVED_SSN)),
     ("selling_confirmation", "replacement_check"): _fixed(CONTACT),
     ("dealer_information", "replacement_check"): _first_dealer,
-    ("dealer_network", "credit_consent"): _fixed(
-        {**VEHICLE_TO_SELL, "asking_price": 15_000, "zip": "10001"}
-    ),
+    ("dealer_network", "credit_consent"): _fixed(DEALER_NETWORK),
     ("credit_consent", "dealer_confirmation"): _fixed({"consent": True}),
     ("dealer_confirmation", "replacement_check"): _fixed(CONTACT),
     ("replacement_check", "vehicle_knowledge"): _fixed({"wants_replacement": True}),

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.redis_server import RedisServer, running_redis
+from tests.support.processes import RedisServer, running_redis
 
 
 @pytest.fixture
 def redis_server() -> Iterator[RedisServer]:
     """A private redis-server for one test, killed after it."""
-    yield from running_redis()
+    with running_redis() as server:
+        yield server

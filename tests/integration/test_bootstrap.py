@@ -11,7 +11,7 @@ import pytest
 from app.bootstrap import UNAVAILABLE_AFTER_RESTART, bootstrap
 from app.db.repositories import SessionRepository
 from app.settings import Settings
-from tests.e2e.answers import CONTACT
+from tests.support.answers import CONTACT
 from workflows import trex
 from workflows.checker import DefinitionError
 from workflows.model import Goto, SessionStatus

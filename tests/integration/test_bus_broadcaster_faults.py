@@ -19,7 +19,7 @@ from broadcaster._backends.redis import RedisBackend as PublishedRedisBackend
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from tests.integration.redis_server import RedisServer
+from tests.support.processes import RedisServer
 
 pytestmark = pytest.mark.skipif(
     broadcaster.__version__ != "0.3.1", reason="pins the faults of broadcaster 0.3.1"

@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 
 from app.bus.event_bus import EventBus, SubscriberTooSlow
-from tests.integration.redis_server import RedisServer, running_redis
+from tests.support.processes import RedisServer, running_redis
 
 Pair = Callable[..., Awaitable[tuple[EventBus, EventBus]]]
 
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
-    yield from running_redis()
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -16,12 +16,13 @@ import pytest
 from redis.asyncio import Redis
 
 from app.bus.event_bus import EventBus
-from tests.integration.redis_server import RedisServer, running_redis
+from tests.support.processes import RedisServer, running_redis
 
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
-    yield from running_redis()
+    with running_redis() as server:
+        yield server
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -17,7 +17,8 @@ from app.bus.errors import BusUnavailable
 from app.bus.event_bus import EventBus
 from app.bus.fanout import Fanout
 from app.bus.redis_backend import RedisBackend
-from tests.integration.redis_server import RedisServer
+from tests.support.processes import RedisServer
+from tests.support.waiting import eventually
 
 RESUME_WITHIN_SECONDS = 5.0
 DOWN_FOR_SECONDS = 2.5  # long enough for the reconnect backoff to reach its cap
@@ -32,14 +33,6 @@ async def buses(redis_server: RedisServer) -> AsyncIterator[tuple[EventBus, Even
     yield publisher, subscriber
     await publisher.disconnect()
     await subscriber.disconnect()
-
-
-async def until(condition: Callable[[], bool], seconds: float) -> bool:
-    for _ in range(int(seconds / 0.01)):
-        if condition():
-            return True
-        await asyncio.sleep(0.01)
-    return condition()
 
 
 async def collect(live: AsyncIterator[dict[str, Any]], into: asyncio.Queue[int]) -> None:
@@ -71,7 +64,7 @@ async def test_a_redis_restart_is_reported_fails_fast_and_heals(
         assert await asyncio.wait_for(received.get(), timeout=5) == 0
 
         redis_server.kill()
-        assert await until(lambda: not subscriber.healthy and not publisher.healthy, 3)
+        await eventually(lambda: not (subscriber.healthy or publisher.healthy), "down", 3, 0.01)
         started = time.monotonic()
         with pytest.raises(BusUnavailable, match=r"publish to trex\.session\.restart"):
             await publisher.publish("trex.session.restart", {"seq": 1})
@@ -106,7 +99,7 @@ async def test_wait_healthy_reports_the_link_coming_back(
 ) -> None:
     _, subscriber = buses
     redis_server.kill()
-    assert await until(lambda: not subscriber.healthy, 3)
+    await eventually(lambda: not subscriber.healthy, "down", 3, 0.01)
     assert not await subscriber.wait_healthy(0.3)
     await asyncio.to_thread(redis_server.start)
     assert await subscriber.wait_healthy(RESUME_WITHIN_SECONDS)
@@ -128,7 +121,8 @@ async def test_a_frozen_redis_fails_subscribe_and_publish_in_time_and_goes_unhea
         with pytest.raises(BusUnavailable, match=r"no answer within 0\.5s"):
             await fanout.publish("trex.lead.frozen", "{}")
         assert time.monotonic() - started < 1.5  # two bounded waits, not a hang
-        assert await until(lambda: not fanout.healthy, 2)  # silence past 3 pings: link dropped
+        # silence past 3 pings: the link is dropped
+        await eventually(lambda: not fanout.healthy, "down", 2, 0.01)
         redis_server.thaw()
         assert await fanout.wait_healthy(RESUME_WITHIN_SECONDS)
     finally:

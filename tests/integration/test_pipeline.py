@@ -17,7 +17,7 @@ from app.db.outbox import OutboxRepository
 from app.db.tables import DealerRow, LeadRow, OutboxRow, ProcessedRow, SessionEventRow
 from app.services.records import OutboxItem
 from app.settings import Settings
-from tests.e2e.answers import CONTACT
+from tests.support.answers import CONTACT
 from workflows.outcomes import Caller, Moved
 
 

@@ -1,4 +1,5 @@
-"""The private redis-server helper of the bus tests (`redis_server.py`) does what they rely on."""
+"""The private redis-server of the tests (`tests/support/processes.py`) does what the bus tests
+rely on: its own port, and a restart on the same port with nothing saved."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.integration.redis_server import RedisServer, running_redis
+from tests.support.processes import RedisServer, running_redis
 
 
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
-    yield from running_redis()
+    with running_redis() as server:
+        yield server
 
 
 def test_the_private_server_answers_on_its_own_port(redis_server: RedisServer) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from app.bus.rate_limiter import RateLimiter
 from app.settings import RateLimits
-from tests.integration.redis_server import RedisServer
+from tests.support.processes import RedisServer
 
 RATES = RateLimits(sessions_per_address="2/minute")
 

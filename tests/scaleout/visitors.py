@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from tests.e2e import answers
 from tests.e2e.client import STEP_ERRORS, Api, Flow, operation
 from tests.scaleout.harness import Server, psql
+from tests.support import answers
 
 Json = dict[str, Any]
 LEAD_STEPS = ("SCORED", "DEALER_ASSIGNED", "CONTACTED")

@@ -1,4 +1,5 @@
-"""Doubles for the pure unit tests: service lookups, a fixed day, a valid answer per step."""
+"""Doubles for the pure unit tests: service lookups, a fixed day, a valid answer per step
+(tests/support/answers.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from tests.support.answers import VALID_ANSWERS
 from workflows.rules import FieldError, Lookups, validate
 from workflows.trex import build
 
@@ -16,56 +18,6 @@ MODELS: dict[str, tuple[str, ...]] = {
 }
 DEALERS = ("dlr-001",)
 LISTED = ("veh-001", "veh-002")
-
-CONTACT: dict[str, object] = {
-    "first_name": "Ana",
-    "last_name": "Silva",
-    "email": "ana@example.com",
-    "phone": "+14155550123",
-    "zip": "94103",
-    "consent_to_contact": True,
-}
-VEHICLE_TO_SELL: dict[str, object] = {
-    "make": "Toyota",
-    "model": "Corolla",
-    "year": 2018,
-    "mileage": 42_000,
-    "condition": "good",
-}
-VALID_ANSWERS: dict[str, dict[str, object]] = {
-    "intent_selection": {"intent": "buying"},
-    "vehicle_knowledge": {"knows_vehicle": True},
-    "vehicle_search": {"make": "Toyota", "model": "Corolla", "year_min": 2015, "year_max": 2020},
-    "search_results": {"vehicle_id": "veh-001"},
-    "carin_questions": {"budget_max": 20_000, "primary_use": "family", "passengers": 5},
-    "carin_results": {"vehicle_id": "veh-002"},
-    "vehicle_selection": {"confirm": True},
-    "buying_confirmation": CONTACT,
-    "has_buyer": {"has_buyer": True},
-    "buyer_type": {"buyer_type": "private"},
-    "private_buyer_details": {
-        **VEHICLE_TO_SELL,
-        "agreed_price": 15_000,
-        "buyer_name": "Bo Berg",
-        "buyer_email": "bo@example.com",
-    },
-    "financing_needs": {"needs_financing": False},
-    "credit_check": {
-        "full_name": "Ana Silva",
-        "date_of_birth": "1990-05-01",
-        "ssn": "123-45-6789",
-        "address_line": "1 Main St",
-        "zip": "94103",
-        "annual_income": 50_000,
-        "consent_to_credit_check": True,
-    },
-    "selling_confirmation": CONTACT,
-    "dealer_information": {"dealer_id": "dlr-001", "offer_amount": 9_000, **VEHICLE_TO_SELL},
-    "dealer_network": {**VEHICLE_TO_SELL, "zip": "94103"},
-    "credit_consent": {"consent": True},
-    "dealer_confirmation": CONTACT,
-    "replacement_check": {"wants_replacement": False},
-}
 
 
 class FakeLookups:
