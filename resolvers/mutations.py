@@ -9,6 +9,7 @@ from schema.erasure import EraseCustomerDataInput, EraseCustomerDataResult, eras
 from schema.errors import PublicError, limited
 from schema.inputs import BackInput, StartWorkflowInput, TransitionInput
 from schema.results import WorkflowResult, result_of
+from workflows.commands import Back, StartWorkflow, Transition
 from workflows.outcomes import InvalidStart
 
 
@@ -17,41 +18,31 @@ class Mutation:
     @strawberry.mutation(description="Start a session; the answer carries its token, once.")
     async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value
+        command = StartWorkflow(kind, input.context, info.context.caller)  # type: ignore[arg-type]
         try:
-            outcome = await limited(
-                info.context.service.start(
-                    kind,
-                    input.context,  # type: ignore[arg-type]
-                    info.context.caller,
-                )
-            )
+            outcome = await limited(info.context.service.start(command))
         except InvalidStart as error:
             raise PublicError(str(error)) from None
         return result_of(outcome)
 
     @strawberry.mutation(description="Submit the current step's answers.")
     async def transition(self, info: Info, input: TransitionInput) -> WorkflowResult:
-        outcome = await limited(
-            info.context.service.transition(
-                str(input.session_id),
-                info.context.token,
-                input.current_step,
-                input.data,
-                input.idempotency_key,
-                info.context.caller,
-            )
+        context = info.context
+        command = Transition(
+            str(input.session_id),
+            context.token,
+            input.current_step,
+            input.data,
+            input.idempotency_key,
+            context.caller,
         )
-        return result_of(outcome)
+        return result_of(await limited(context.service.transition(command)))
 
     @strawberry.mutation(description="Return to the previous step, with its answers.")
     async def back(self, info: Info, input: BackInput) -> WorkflowResult:
         context = info.context
-        outcome = await limited(
-            context.service.back(
-                str(input.session_id), context.token, input.current_step, context.caller
-            )
-        )
-        return result_of(outcome)
+        command = Back(str(input.session_id), context.token, input.current_step, context.caller)
+        return result_of(await limited(context.service.back(command)))
 
     @strawberry.mutation(
         description="Erase a customer's personal data (Authorization: Bearer sk_…); your "

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+from workflows.commands import Back, StartWorkflow, Transition
 from workflows.erasure import ErasureOutcome
 from workflows.outcomes import (
     ANONYMOUS,
     Caller,
     DefinitionInfo,
-    JsonObject,
     LeadStatusEvent,
     LeadView,
     Outcome,
@@ -19,23 +19,9 @@ from workflows.outcomes import (
 
 
 class WorkflowPort(Protocol):
-    async def start(
-        self, workflow_type: str | None, context: JsonObject | None, caller: Caller
-    ) -> Outcome: ...
-
-    async def transition(
-        self,
-        session_id: str,
-        token: str | None,
-        current_step: str,
-        data: object,
-        idempotency_key: str | None,
-        caller: Caller = ANONYMOUS,
-    ) -> Outcome: ...
-
-    async def back(
-        self, session_id: str, token: str | None, current_step: str, caller: Caller = ANONYMOUS
-    ) -> Outcome: ...
+    async def start(self, command: StartWorkflow) -> Outcome: ...
+    async def transition(self, command: Transition) -> Outcome: ...
+    async def back(self, command: Back) -> Outcome: ...
 
     async def current(
         self, session_id: str, token: str | None, caller: Caller = ANONYMOUS

@@ -8,7 +8,6 @@ SQLite needs none: its writes are serialized (a lock per process, the file's acr
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -27,28 +26,18 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.tables import LEADS, VEHICLES
+from app.services.records import ClientDigests
 
 
-@dataclass(frozen=True, slots=True)
-class ClientDigests:
-    """A client by each of the values it is counted by (None: the lead has no such value)."""
-
-    session_id: str
-    address: str | None = None
-    email: str | None = None
-    phone: str | None = None
-
-    def conditions(self) -> list[ColumnElement[bool]]:
-        columns = (
-            (LEADS.c.address_hash, self.address),
-            (LEADS.c.email_hash, self.email),
-            (LEADS.c.phone_hash, self.phone),
-        )
-        found = [column == value for column, value in columns if value is not None]
-        return [LEADS.c.session_id == self.session_id, *found]
-
-    def digests(self) -> list[str]:
-        return [d for d in (self.address, self.email, self.phone) if d is not None]
+def _conditions(client: ClientDigests) -> list[ColumnElement[bool]]:
+    """One condition per value the client is counted by: its session, address and contact."""
+    columns = (
+        (LEADS.c.address_hash, client.address),
+        (LEADS.c.email_hash, client.email),
+        (LEADS.c.phone_hash, client.phone),
+    )
+    found = [column == value for column, value in columns if value is not None]
+    return [LEADS.c.session_id == client.session_id, *found]
 
 
 class ClientCounts:
@@ -65,13 +54,13 @@ class ClientCounts:
     async def most_holds(self, client: ClientDigests, now: datetime) -> int:
         """The most vehicles on hold now for one of the client's session, address or contact."""
         held = LEADS.join(VEHICLES, VEHICLES.c.held_by_lead == LEADS.c.id)
-        query = _per_condition(client.conditions()).select_from(held)
+        query = _per_condition(_conditions(client)).select_from(held)
         query = query.where(VEHICLES.c.status == "held").where(VEHICLES.c.held_until > now)
         return _most((await self._session.execute(query)).one())
 
     async def most_leads(self, client: ClientDigests, since: datetime) -> int:
         """The most leads since `since` of one of the client's session, address or contact."""
-        query = _per_condition(client.conditions()).select_from(LEADS)
+        query = _per_condition(_conditions(client)).select_from(LEADS)
         query = query.where(LEADS.c.created_at >= since)
         return _most((await self._session.execute(query)).one())
 

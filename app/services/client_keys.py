@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
-from app.db.client_counts import ClientDigests
+from app.services.records import ClientDigests
 
 
 def _digest(kind: str, value: str) -> str:

@@ -11,11 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db.client_counts import ClientCounts, ClientDigests
 from app.services.effects import Rejection
-from app.services.records import LeadRecord
+from app.services.ports import UnitOfWork
+from app.services.records import ClientDigests, LeadRecord
 from app.settings import Settings
 
 DAY = timedelta(hours=24)
@@ -37,10 +35,10 @@ class LeadLimits:
         return now + timedelta(hours=self.hold_hours)
 
     async def refusal(
-        self, session: AsyncSession, leads: Sequence[LeadRecord], held: bool, now: datetime
+        self, uow: UnitOfWork, leads: Sequence[LeadRecord], held: bool, now: datetime
     ) -> Rejection | None:
         """Why these new leads (already added, their holds taken) exceed a cap, if they do."""
-        counts = ClientCounts(session)
+        counts = uow.client_counts
         for lead in leads:
             client = ClientDigests(
                 lead.session_id, lead.address_hash, lead.email_hash, lead.phone_hash

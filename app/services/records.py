@@ -5,11 +5,13 @@ Plain frozen dataclasses; no table row ever leaves `app/db`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from workflows.engine import SessionState
+from workflows.model import SessionStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,56 @@ class SessionRecord:
     row_version: int = 1
     last_seq: int = 0
     host_site_id: str = "demo"
+
+
+def session_columns(record: SessionRecord) -> dict[str, Any]:
+    """The session as named plain values (the sessions table's columns, a snapshot's keys)."""
+    return {
+        "id": record.id,
+        "token_hash": record.token_hash,
+        "workflow": record.workflow,
+        "definition_version": record.definition_version,
+        "row_version": record.row_version,
+        "host_site_id": record.host_site_id,
+        "created_at": record.created_at,
+        **state_columns(record),
+    }
+
+
+def state_columns(record: SessionRecord) -> dict[str, Any]:
+    """What a move changes: the state, the context, the event count and the time."""
+    return {
+        "current_step": record.state.current_step,
+        "status": record.state.status.value,
+        "answers": {step: dict(values) for step, values in record.state.answers.items()},
+        "path": list(record.state.path),
+        "context": record.context,
+        "last_seq": record.last_seq,
+        "updated_at": record.updated_at,
+    }
+
+
+def session_record(columns: Mapping[str, Any]) -> SessionRecord:
+    """The inverse of `session_columns`: the one mapping from named values to a session."""
+    state = SessionState(
+        current_step=columns["current_step"],
+        status=SessionStatus(columns["status"]),
+        answers=columns["answers"],
+        path=tuple(columns["path"]),
+    )
+    return SessionRecord(
+        id=columns["id"],
+        token_hash=columns["token_hash"],
+        workflow=columns["workflow"],
+        definition_version=columns["definition_version"],
+        state=state,
+        context=dict(columns["context"]),
+        created_at=columns["created_at"],
+        updated_at=columns["updated_at"],
+        row_version=columns["row_version"],
+        last_seq=columns["last_seq"],
+        host_site_id=columns["host_site_id"],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +116,52 @@ class OutboxItem:
     topic: str
     payload: dict[str, Any]
     attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDigests:
+    """A client by each of the values it is counted by (None: the lead has no such value)."""
+
+    session_id: str
+    address: str | None = None
+    email: str | None = None
+    phone: str | None = None
+
+    def digests(self) -> list[str]:
+        return [d for d in (self.address, self.email, self.phone) if d is not None]
+
+
+# --- Host sites, inventory, the lead pipeline and personal data ---
+
+
+@dataclass(frozen=True, slots=True)
+class HostSite:
+    id: str
+    name: str
+    origins: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class HostSiteKeys:
+    """Digests of a site's keys (`app.security.hash_token`): the keys themselves are shown once."""
+
+    publishable_hash: str
+    secret_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class SessionCopy:
+    """A session's answers, read to confirm that they name a customer being erased."""
+
+    id: str
+    answers: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class LeadCopy:
+    """What erasure needs of a lead: whose it is and its contact."""
+
+    id: str
+    session_id: str
+    host_site_id: str
+    contact: dict[str, Any]

@@ -15,7 +15,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from app.bus.event_bus import (
     BusUnavailable,
@@ -25,8 +25,7 @@ from app.bus.event_bus import (
     session_channel,
     site_channel,
 )
-from app.db.database import Database
-from app.db.repositories import SessionRepository
+from app.services.ports import Storage, UnitOfWork
 from app.services.records import SessionRecord, StoredEvent
 from workflows.outcomes import UpdatesInterrupted
 
@@ -39,9 +38,42 @@ BATCH = 500
 MARK_EVERY_S = 0.1
 
 
+async def write_event(
+    uow: UnitOfWork,
+    session_id: str,
+    type_: str,
+    payload: dict[str, Any],
+    at: datetime,
+    *,
+    seq: int | None = None,
+) -> StoredEvent | None:
+    """Add an event of the session to the open unit of work: the one way events are written.
+
+    `seq`: the number the session's save already took for it (a move); None numbers one more
+    event without touching the session's state (lead progress). None if there is no such
+    session (erased meanwhile)."""
+    if seq is None:
+        seq = await uow.sessions.next_seq(session_id)
+        if seq is None:
+            return None
+    event = StoredEvent(session_id, seq, type_, payload, at)
+    await uow.events.add(event)
+    return event
+
+
+async def step_changed(uow: UnitOfWork, record: SessionRecord, source: str) -> StoredEvent:
+    """The STEP_CHANGED event of a saved move, numbered `record.last_seq`."""
+    payload = {"step": record.state.current_step, "source": source}
+    event = await write_event(
+        uow, record.id, STEP_CHANGED, payload, record.updated_at, seq=record.last_seq
+    )
+    assert event is not None  # numbered already: written as it is
+    return event
+
+
 class SessionEvents:
-    def __init__(self, db: Database, bus: EventBus, clock: Callable[[], datetime]) -> None:
-        self._db = db
+    def __init__(self, storage: Storage, bus: EventBus, clock: Callable[[], datetime]) -> None:
+        self._storage = storage
         self._bus = bus
         self._clock = clock
         self._listeners: list[Callable[[bool], None]] = []
@@ -51,15 +83,6 @@ class SessionEvents:
         self._scanned: set[tuple[str, int]] = set()
         self._unmarked: list[StoredEvent] = []
         self._mark_at = 0.0
-
-    async def record(
-        self, repo: SessionRepository, record: SessionRecord, source: str
-    ) -> StoredEvent:
-        """Add the STEP_CHANGED event numbered `record.last_seq` to the open transaction."""
-        payload = {"step": record.state.current_step, "source": source}
-        event = StoredEvent(record.id, record.last_seq, STEP_CHANGED, payload, record.updated_at)
-        await repo.add_event(event)
-        return event
 
     def when_committed(self, listener: Callable[[bool], None]) -> None:
         """`listener(work)` runs after each commit that wrote events, and work when `work`."""
@@ -107,8 +130,8 @@ class SessionEvents:
             return
         marking, self._unmarked = self._unmarked, []
         self._mark_at = time.monotonic() + MARK_EVERY_S
-        async with self._db.write() as session:
-            await SessionRepository(session).mark_published(marking, self._clock())
+        async with self._storage.write() as uow:
+            await uow.events.mark_published(marking, self._clock())
 
     async def _pending(self) -> tuple[list[StoredEvent], bool]:
         """This process's fresh events, or every unpushed one when a scan is due (True)."""
@@ -119,8 +142,8 @@ class SessionEvents:
             return pending, False
         await self._mark_pushed(now=True)  # so that the scan does not find them again
         self._scan_at = time.monotonic() + SCAN_EVERY_S
-        async with self._db.read() as session:
-            pending = await SessionRepository(session).unpublished_events(limit=BATCH)
+        async with self._storage.read() as uow:
+            pending = await uow.events.unpublished(limit=BATCH)
         if len(pending) == BATCH:
             self._scan_at = 0.0  # more are waiting
         # Events committed while this read ran may be in it and in the next fresh batch too.
@@ -151,8 +174,8 @@ class SessionEvents:
                         yield event
 
     async def _stored(self, session_id: str, after_seq: int) -> list[StoredEvent]:
-        async with self._db.read() as session:
-            return await SessionRepository(session).events_after(session_id, after_seq)
+        async with self._storage.read() as uow:
+            return await uow.events.after(session_id, after_seq)
 
 
 async def interruptible(events: AsyncIterator[T]) -> AsyncIterator[T]:

@@ -6,10 +6,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from app.db.database import Database
-from app.db.repositories import LeadRepository
 from app.services.effects import CONSENT_TEXT, CONSENT_VERSION, session_leads_of
 from app.services.inventory import InventoryService
+from app.services.ports import Storage
 from app.services.records import SessionRecord
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
@@ -48,12 +47,12 @@ class ViewBuilder:
         self,
         engine: Engine,
         inventory: InventoryService,
-        db: Database,
+        storage: Storage,
         today: Callable[[], date],
     ) -> None:
         self._engine = engine
         self._inventory = inventory
-        self._db = db
+        self._storage = storage
         self._today = today
         self._rules: dict[tuple[str, date], Mapping[str, object]] = {}
         self._search_form = SearchFormData(inventory.makes, inventory.models)
@@ -149,8 +148,8 @@ class ViewBuilder:
         if not leads:
             return None
         latest = leads[-1]
-        async with self._db.read() as session:
-            lead = await LeadRepository(session).get(latest["id"])
+        async with self._storage.read() as uow:
+            lead = await uow.leads.get(latest["id"])
         status = lead.status if lead else "SUBMITTED"
         details: dict[str, Any] = lead.details if lead else {}
         return CompletionData(

@@ -19,6 +19,7 @@ from starlette.routing import Route
 from app import jsoncodec
 from app.web.openapi import openapi_document
 from schema.context import bearer
+from workflows.commands import Back, StartWorkflow, Transition
 from workflows.outcomes import (
     Caller,
     Invalid,
@@ -138,7 +139,8 @@ async def start(request: Request) -> Response:
     if kind is not None and kind not in WORKFLOW_TYPES:
         raise BadRequest("workflowType", "workflowType must be buying, selling or absent.")
     try:
-        outcome = await _service(request).start(kind, body.get("context"), _caller(request))
+        command = StartWorkflow(kind, body.get("context"), _caller(request))
+        outcome = await _service(request).start(command)
     except InvalidStart as error:
         raise BadRequest(error.field, str(error)) from None
     return outcome_response(outcome)
@@ -151,18 +153,16 @@ async def transition(request: Request) -> Response:
     if "data" not in body:
         raise BadRequest("data", "data is required (the step's answers, a JSON object).")
     token = bearer(request.headers.get("authorization"))
-    outcome = await _service(request).transition(
-        str(session_id), token, str(step), body["data"], key, _caller(request)
-    )
-    return outcome_response(outcome)
+    command = Transition(str(session_id), token, str(step), body["data"], key, _caller(request))
+    return outcome_response(await _service(request).transition(command))
 
 
 async def back(request: Request) -> Response:
     body = await _body(request)
     session_id, step = _text(body, "sessionId"), _text(body, "currentStep")
     token = bearer(request.headers.get("authorization"))
-    service = _service(request)
-    return outcome_response(await service.back(str(session_id), token, str(step), _caller(request)))
+    command = Back(str(session_id), token, str(step), _caller(request))
+    return outcome_response(await _service(request).back(command))
 
 
 def _guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[..., Any]:

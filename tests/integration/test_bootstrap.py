@@ -9,11 +9,12 @@ from datetime import timedelta
 import pytest
 
 from app.bootstrap import UNAVAILABLE_AFTER_RESTART, bootstrap
-from app.db.repositories import SessionRepository
+from app.db.sessions import SessionRepository
 from app.settings import Settings
 from tests.support.answers import CONTACT
 from workflows import trex
 from workflows.checker import DefinitionError
+from workflows.commands import StartWorkflow, Transition
 from workflows.model import Goto, SessionStatus
 from workflows.outcomes import Caller, ConfirmationData, Moved
 
@@ -30,7 +31,7 @@ async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Se
     """Past twice the credit deadline (plus 5 s) no live process can still be asking."""
     container = await bootstrap(settings)
     service = container.service
-    started = await service.start("selling", None, Caller())
+    started = await service.start(StartWorkflow("selling", None, Caller()))
     assert isinstance(started, Moved)
     session_id, token = started.view.session.id, started.view.session.token
     for step, data in [
@@ -51,7 +52,7 @@ async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Se
         ),
         ("financing_needs", {"needs_financing": True}),
     ]:
-        moved = await service.transition(session_id, token, step, data, None)
+        moved = await service.transition(Transition(session_id, token, step, data, None))
         assert isinstance(moved, Moved), moved
     # A crash: the session waits for a credit result that the stopped process will never get,
     # and has waited longer than any live process would.
@@ -92,15 +93,17 @@ async def test_shutdown_returns_when_a_commit_wakes_the_relay_as_it_is_stopped(
     for attempt in range(12):
         container = await bootstrap(settings)
         service = container.service
-        started = await service.start("buying", None, Caller())
+        started = await service.start(StartWorkflow("buying", None, Caller()))
         assert isinstance(started, Moved)
         session_id, token = started.view.session.id, started.view.session.token
         make = ("Toyota", "Honda", "Ford")[attempt % 3]
         knows = await service.transition(
-            session_id, token, "vehicle_knowledge", {"knows_vehicle": True}, None
+            Transition(session_id, token, "vehicle_knowledge", {"knows_vehicle": True}, None)
         )
         assert isinstance(knows, Moved), knows
-        moved = await service.transition(session_id, token, "vehicle_search", {"make": make}, None)
+        moved = await service.transition(
+            Transition(session_id, token, "vehicle_search", {"make": make}, None)
+        )
         assert isinstance(moved, Moved), moved
         vehicles = getattr(moved.view.data, "vehicles", ())
         for step, data in [
@@ -108,6 +111,8 @@ async def test_shutdown_returns_when_a_commit_wakes_the_relay_as_it_is_stopped(
             ("vehicle_selection", {"confirm": True}),
             ("buying_confirmation", CONTACT),
         ]:
-            assert isinstance(await service.transition(session_id, token, step, data, None), Moved)
+            assert isinstance(
+                await service.transition(Transition(session_id, token, step, data, None)), Moved
+            )
         async with asyncio.timeout(10):
             await container.aclose()

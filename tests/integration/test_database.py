@@ -11,15 +11,17 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlmodel import SQLModel
 
 import app.db.tables  # noqa: F401  (registers the tables)
-from app.db.client_counts import release_expired_holds
 from app.db.database import Database
+from app.db.inventory import InventoryRepository
+from app.db.leads import LeadRepository
 from app.db.migrate import migrate
-from app.db.repositories import InventoryRepository, LeadRepository, SessionRepository
-from app.db.tables import VehicleRow
+from app.db.session_events import EventRepository
+from app.db.sessions import SessionRepository
+from app.db.tables import VEHICLES, VehicleRow
 from app.services.records import SessionRecord, StoredEvent
 from tests import stack
 from workflows.engine import SessionState
@@ -114,7 +116,9 @@ async def test_concurrent_writers_do_not_meet_a_locked_database(tmp_path: Path) 
         async with db.write() as session:
             repo = SessionRepository(session)
             await repo.add(_session(f"s-{index}"))
-            await repo.add_event(StoredEvent(f"s-{index}", 1, "STEP_CHANGED", {}, NOW))
+            await EventRepository(session).add(
+                StoredEvent(f"s-{index}", 1, "STEP_CHANGED", {}, NOW)
+            )
 
     await asyncio.gather(*(write(index) for index in range(50)))
     async with db.read() as session:
@@ -194,11 +198,10 @@ async def test_the_housekeeping_releases_only_holds_that_ran_out(tmp_path: Path)
         await leads.hold_vehicle("veh-1", "lead-a", NOW, NOW + timedelta(hours=1))
         await leads.hold_vehicle("veh-2", "lead-b", NOW, NOW + timedelta(hours=3))
     async with db.write() as session:
-        released = await release_expired_holds(session, NOW + timedelta(hours=2))
+        released = await LeadRepository(session).release_expired_holds(NOW + timedelta(hours=2))
     async with db.read() as session:
-        statuses = {
-            v.id: (v.status, v.held_by_lead) for v in await InventoryRepository(session).vehicles()
-        }
+        query = select(VEHICLES.c.id, VEHICLES.c.status, VEHICLES.c.held_by_lead)
+        statuses = {v.id: (v.status, v.held_by_lead) for v in await session.execute(query)}
     await db.dispose()
     assert released == 1
     assert statuses == {"veh-1": ("available", None), "veh-2": ("held", "lead-b")}
@@ -207,11 +210,11 @@ async def test_the_housekeeping_releases_only_holds_that_ran_out(tmp_path: Path)
 async def test_events_replay_in_order_after_a_sequence_number(tmp_path: Path) -> None:
     db = await _migrated(tmp_path)
     async with db.write() as session:
-        repo = SessionRepository(session)
+        events = EventRepository(session)
         for seq in (3, 1, 2):
-            await repo.add_event(StoredEvent("s-1", seq, "STEP_CHANGED", {"seq": seq}, NOW))
+            await events.add(StoredEvent("s-1", seq, "STEP_CHANGED", {"seq": seq}, NOW))
     async with db.read() as session:
-        after_one = await SessionRepository(session).events_after("s-1", 1)
+        after_one = await EventRepository(session).after("s-1", 1)
     await db.dispose()
     assert [event.seq for event in after_one] == [2, 3]
 

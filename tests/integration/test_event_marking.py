@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import event
 
 from app.bootstrap import bootstrap
-from app.db.repositories import SessionRepository
+from app.db.session_events import EventRepository
 from app.settings import Settings
+from workflows.commands import StartWorkflow, Transition
 from workflows.outcomes import Caller, Moved
 
 STEPS = [
@@ -33,20 +34,20 @@ async def test_a_burst_of_events_is_marked_pushed_in_few_writes_and_none_is_left
     try:
         sessions = 0
         for _ in range(10):
-            started = await container.service.start(None, None, Caller())
+            started = await container.service.start(StartWorkflow(None, None, Caller()))
             assert isinstance(started, Moved)
             session = started.view.session
             sessions += 1
             for step, data in STEPS:
                 moved = await container.service.transition(
-                    session.id, session.token, step, data, None
+                    Transition(session.id, session.token, step, data, None)
                 )
                 assert isinstance(moved, Moved), moved
         events = sessions * (1 + len(STEPS))
         async with asyncio.timeout(5):
             while True:
                 async with container.db.read() as db:
-                    left = await SessionRepository(db).unpublished_events(limit=500)
+                    left = await EventRepository(db).unpublished(limit=500)
                 if not left:
                     break
                 await asyncio.sleep(0.05)

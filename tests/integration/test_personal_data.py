@@ -13,10 +13,13 @@ import pytest
 from sqlalchemy import select
 
 from app.db.database import Database
+from app.db.leads import LeadRepository
 from app.db.migrate import migrate
 from app.db.outbox import OutboxRepository
-from app.db.repositories import SessionRepository
+from app.db.session_events import EventRepository
+from app.db.sessions import SessionRepository
 from app.db.tables import ERASURES, HISTORY, IDEMPOTENCY, LEADS, OUTBOX, SESSION_EVENTS, SESSIONS
+from app.db.unit_of_work import SqlStorage
 from app.services.erasure import Eraser
 from app.services.records import LeadRecord, SessionRecord, StoredEvent
 from app.services.retention import Retention
@@ -76,7 +79,7 @@ async def _seed(
         await repo.add_history(session_id, "transition", "a", "b", at, contact or {}, {})
         await repo.add_history(session_id, "resume", "p", "q", at, {}, context)
         payload = {"step": "b", "detail": {"buyer": contact or {}}}
-        await repo.add_event(StoredEvent(session_id, 1, "LEAD_STATUS", payload, at))
+        await EventRepository(session).add(StoredEvent(session_id, 1, "LEAD_STATUS", payload, at))
         snapshot = {"record": {"answers": answers, "context": context}}
         await repo.remember_outcome(session_id, "key-1", snapshot, at)
         if contact is not None and lead_id is not None:
@@ -87,8 +90,6 @@ async def _seed(
 async def _lead(
     session: Any, lead_id: str, session_id: str, contact: dict[str, Any], site: str, at: datetime
 ) -> None:
-    from app.db.repositories import LeadRepository
-
     details = {"vehicle": {"make": "Kia"}, "financing": {"amount": 34_000}, "buyer": contact}
     lead = LeadRecord(
         lead_id, f"TRX-{lead_id[-6:]}", session_id, "buying", "COMPLETED", at,
@@ -123,7 +124,7 @@ async def test_an_erasure_removes_the_customer_everywhere_and_nobody_else(db: Da
     await _seed(db, ada, _contact(ADA, "+14155550123"), site="demo")
     await _seed(db, grace, _contact(GRACE, "+14155550199"), site="demo")
     await _seed(db, elsewhere, _contact(ADA, "+14155550123"), site="other")
-    eraser = Eraser(db, WORKFLOW, lambda: NOW)
+    eraser = Eraser(SqlStorage(db), WORKFLOW, lambda: NOW)
 
     counts = await eraser.erase_customer("demo", ErasureRequest(email="ADA@example.com"), "test")
 
@@ -156,7 +157,7 @@ async def test_a_customer_is_found_by_phone_in_any_format_or_by_lead(db: Databas
     first, second = _sid(11), _sid(12)
     lead = await _seed(db, first, _contact(ADA, "+14155550123"))
     await _seed(db, second, _contact(GRACE, "+14155550199"))
-    eraser = Eraser(db, WORKFLOW, lambda: NOW)
+    eraser = Eraser(SqlStorage(db), WORKFLOW, lambda: NOW)
     by_phone = await eraser.erase_customer("demo", ErasureRequest(phone="+14155550123"), "t")
     assert (by_phone.sessions, by_phone.leads) == (1, 1)
     assert "+14155550123" not in await _everything_about(db, first)
@@ -178,8 +179,9 @@ async def test_retention_deletes_idle_sessions_and_erases_old_leads_in_batches(
     await _seed(db, active, None, at=NOW - 29 * days)
     await _seed(db, old_lead, _contact(ADA, "+14155550123"), at=NOW - 366 * days)
     await _seed(db, new_lead, _contact(GRACE, "+14155550199"), at=NOW - 364 * days)
-    eraser = Eraser(db, WORKFLOW, lambda: NOW)
-    retention = Retention(db, eraser, lambda: NOW, session_days=30, lead_days=365, batch=1)
+    storage = SqlStorage(db)
+    eraser = Eraser(storage, WORKFLOW, lambda: NOW)
+    retention = Retention(storage, eraser, lambda: NOW, session_days=30, lead_days=365, batch=1)
 
     swept = await retention.sweep()
 
@@ -202,7 +204,7 @@ async def test_trex_erase_erases_like_the_mutation_and_refuses_clearly(tmp_path:
     settings = Settings(database_url=stack.database_url(tmp_path))
     db = Database(settings.database_url)
     await migrate(db)
-    await HostSites(db, lambda: NOW).ensure_demo()  # as every server's start does
+    await HostSites(SqlStorage(db), lambda: NOW).ensure_demo()  # as every server's start does
     await _seed(db, _sid(31), _contact(ADA, "+14155550123"))
     await db.dispose()
     with pytest.raises(ErasureRefused, match="No host site 'nope'"):

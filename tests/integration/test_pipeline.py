@@ -18,13 +18,14 @@ from app.db.tables import DealerRow, LeadRow, OutboxRow, ProcessedRow, SessionEv
 from app.services.records import OutboxItem
 from app.settings import Settings
 from tests.support.answers import CONTACT
+from workflows.commands import StartWorkflow, Transition
 from workflows.outcomes import Caller, Moved
 
 
 async def _network_lead(container: Container) -> str:
     """Walk a dealer-network sale with consent to its end; returns the session id."""
     service = container.service
-    started = await service.start("selling", None, Caller())
+    started = await service.start(StartWorkflow("selling", None, Caller()))
     assert isinstance(started, Moved)
     session_id, token = started.view.session.id, started.view.session.token
     steps: list[tuple[str, dict[str, Any]]] = [
@@ -45,7 +46,7 @@ async def _network_lead(container: Container) -> str:
         ("replacement_check", {"wants_replacement": False}),
     ]
     for step, data in steps:
-        moved = await service.transition(session_id, token, step, data, None)
+        moved = await service.transition(Transition(session_id, token, step, data, None))
         assert isinstance(moved, Moved), moved
     return session_id
 

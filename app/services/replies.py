@@ -1,0 +1,56 @@
+"""The answers that are not a move: stale, invalid, rejected, the replay of a first answer, and
+what a request that lost a write conflict sees."""
+
+from __future__ import annotations
+
+from app.services.ports import Storage
+from app.services.records import SessionRecord
+from app.services.session_loader import SessionLoader
+from app.services.snapshots import replayed_record
+from app.services.step_views import ViewBuilder
+from workflows.model import Workflow
+from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
+from workflows.rules import FieldError
+
+
+class Replies:
+    def __init__(
+        self, storage: Storage, loader: SessionLoader, views: ViewBuilder, workflow: Workflow
+    ) -> None:
+        self._storage = storage
+        self._loader = loader
+        self._views = views
+        self._workflow = workflow
+
+    async def invalid(self, record: SessionRecord, errors: list[FieldError]) -> Outcome:
+        return Invalid(tuple(errors), await self._views.build(record))
+
+    async def rejected(self, record: SessionRecord, code: str, reason: str) -> Outcome:
+        return Rejected(reason, code, await self._views.build(record))
+
+    async def stale(self, record: SessionRecord) -> Outcome:
+        return Stale(record.state.current_step, await self._views.build(record))
+
+    async def after_conflict(self, session_id: str, key: str | None) -> Outcome:
+        """Another request moved the session first: its first answer if it was this one's
+        (same key), else the session as it is now, stale."""
+        self._loader.forget(session_id)
+        record = await self._loader.stored(session_id)
+        if record is None:
+            return NotFound(session_id)
+        if key is not None:
+            replayed = await self.replay(record, key)
+            if replayed is not None:
+                return replayed
+        return await self.stale(record)
+
+    async def replay(self, record: SessionRecord, key: str) -> Outcome | None:
+        """The first answer given under this key, rendered from the session as it was then."""
+        async with self._storage.read() as uow:
+            stored = await uow.sessions.idempotent_outcome(record.id, key)
+        if stored is None:
+            return None
+        view = await self._views.build(replayed_record(self._workflow, stored["record"], record))
+        if stored["kind"] == "rejected":
+            return Rejected(str(stored["reason"]), str(stored["code"]), view)
+        return Moved(view)

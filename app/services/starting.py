@@ -1,0 +1,107 @@
+"""Starting a session: the host site named by its publishable key and origin, a new token
+(answered once, stored as its hash), the first step, its history entry and event."""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from app.security import hash_token, new_token
+from app.services.host_sites import HostSites
+from app.services.ports import Storage
+from app.services.rates import ServiceRates
+from app.services.records import SessionRecord
+from app.services.session_events import SessionEvents, step_changed
+from app.services.session_loader import SessionLoader
+from app.services.step_views import ViewBuilder
+from workflows.commands import StartWorkflow
+from workflows.engine import Engine
+from workflows.outcomes import InvalidStart, JsonObject, Moved, Outcome
+
+log = logging.getLogger("trex.workflow")
+MAX_CONTEXT_BYTES = 4096
+
+
+class Starting:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        storage: Storage,
+        events: SessionEvents,
+        loader: SessionLoader,
+        views: ViewBuilder,
+        sites: HostSites,
+        rates: ServiceRates,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._engine = engine
+        self._storage = storage
+        self._events = events
+        self._loader = loader
+        self._views = views
+        self._sites = sites
+        self._rates = rates
+        self._clock = clock
+
+    async def start(self, command: StartWorkflow) -> Outcome:
+        host_context = _checked_context(command.context)
+        caller = command.caller
+        await self._rates.starting(caller)
+        site_id = await self._sites.site_for_start(caller.publishable_key, caller.origin)
+        if site_id is None:
+            refused = "This publishable key is not valid from this origin."
+            if caller.publishable_key is None:
+                refused = "A publishable key (the X-Publishable-Key header) is required."
+            raise InvalidStart(refused, "publishableKey")
+        await self._rates.started_for(site_id)
+        token = new_token()
+        record = self._new_record(command.workflow_type, token, host_context, site_id)
+        async with self._storage.write() as uow:
+            await uow.sessions.add(record)
+            await uow.sessions.add_history(
+                record.id,
+                "start",
+                None,
+                record.state.current_step,
+                record.created_at,
+                {"workflowType": command.workflow_type},
+            )
+            event = await step_changed(uow, record, "start")
+        self._events.committed(event)
+        self._loader.keep(record)
+        log.info("session %s started at %s", record.id, record.state.current_step)
+        return Moved(await self._views.build(record, token=token))
+
+    def _new_record(
+        self,
+        workflow_type: str | None,
+        token: str,
+        host_context: dict[str, Any] | None,
+        site_id: str,
+    ) -> SessionRecord:
+        workflow, now = self._engine.workflow, self._clock()
+        return SessionRecord(
+            id=str(uuid.uuid4()),
+            token_hash=hash_token(token),
+            workflow=workflow.name,
+            definition_version=workflow.version,
+            state=self._engine.start(workflow_type),
+            context={"host": host_context} if host_context else {},
+            created_at=now,
+            updated_at=now,
+            last_seq=1,
+            host_site_id=site_id,
+        )
+
+
+def _checked_context(context: JsonObject | None) -> dict[str, Any] | None:
+    if context is None:
+        return None
+    if not isinstance(context, dict) or len(json.dumps(context)) > MAX_CONTEXT_BYTES:
+        raise InvalidStart(f"context must be a JSON object of at most {MAX_CONTEXT_BYTES} bytes.")
+    return context

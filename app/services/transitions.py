@@ -1,0 +1,146 @@
+"""A transition: load the session (from the cache first), check the token and that
+`currentStep` is current, validate every field at once, run the step's effects, then commit the
+move (`session_writes.py`) and answer with the new step.
+
+Expected failures come back as outcome values, never as exceptions. Any answer other than a
+move (stale, invalid, rejected, a conflict) given from the cached copy is checked against
+storage by running the transition once more from there."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from app.services.effects import VEHICLE_TAKEN, EffectContext, EffectResult, Handler, Rejection
+from app.services.inventory import InventoryService
+from app.services.lookups import lookups_for
+from app.services.records import SessionRecord
+from app.services.replies import Replies
+from app.services.session_loader import SessionLoader
+from app.services.session_writes import Conflict, OverCap, SessionWriter, VehicleTaken
+from app.services.step_views import ViewBuilder
+from app.tasks import TaskRunner
+from workflows.commands import Transition
+from workflows.engine import Engine
+from workflows.model import Step
+from workflows.outcomes import Moved, NotFound, Outcome, Rejected
+from workflows.rules import validate
+
+log = logging.getLogger("trex.workflow")
+
+
+class Transitions:
+    def __init__(
+        self,
+        *,
+        engine: Engine,
+        loader: SessionLoader,
+        writer: SessionWriter,
+        replies: Replies,
+        views: ViewBuilder,
+        inventory: InventoryService,
+        effects: dict[str, Handler],
+        tasks: TaskRunner,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._engine = engine
+        self._loader = loader
+        self._writer = writer
+        self._replies = replies
+        self._views = views
+        self._inventory = inventory
+        self._effects = effects
+        self._tasks = tasks
+        self._clock = clock
+
+    async def transition(self, command: Transition, *, cached: bool = True) -> Outcome:
+        """Move the session on from `command.current_step` with `command.data`; `cached`:
+        start from this process's latest copy of the session."""
+        session_id, key = command.session_id, command.idempotency_key
+        record, recent = await self._loader.opened(
+            session_id, command.token, cached, command.caller
+        )
+        if record is None:
+            return NotFound(session_id)
+
+        def again() -> Awaitable[Outcome]:
+            return self.transition(command, cached=False)
+
+        if key is not None:
+            replayed = await self._replies.replay(record, key)
+            if replayed is not None:
+                return replayed
+        if record.state.current_step != command.current_step:
+            return await (again() if recent else self._replies.stale(record))
+        step = self._engine.workflow.step(command.current_step)
+        if step.awaits is not None or step.terminal:
+            if recent:
+                return await again()
+            return await self._replies.rejected(record, "no_input", _no_input_reason(step))
+        lookups = await lookups_for(self._inventory, record, step)
+        values, errors = validate(step, command.data, lookups=lookups, today=self._clock().date())
+        if errors:
+            return await (again() if recent else self._replies.invalid(record, errors))
+        try:
+            return await self._advance(record, step, values, command)
+        except Conflict:
+            self._loader.forget(session_id)
+            if recent:
+                return await again()
+            return await self._replies.after_conflict(session_id, key)
+
+    async def _advance(
+        self, record: SessionRecord, step: Step, values: dict[str, Any], command: Transition
+    ) -> Outcome:
+        now, key = self._clock(), command.idempotency_key
+        result = EffectResult()
+        effect_context = EffectContext(record, step, values, now, command.caller)
+        for name in step.effects:
+            await self._effects[name](effect_context, result)
+        if result.rejection is not None:
+            return await self._reject_into(record, step, result.rejection, key)
+        target = self._engine.resolve(self._engine.choose(step, values), record.state.path)
+        context = {k: v for k, v in {**record.context, **result.context}.items() if k != "notice"}
+        state = self._engine.advance(record.state, values, target)
+        moved = replace(record, state=state, context=context, updated_at=now)
+        try:
+            saved = await self._writer.commit_transition(record, moved, step, values, result, key)
+        except VehicleTaken:
+            self._inventory.availability_changed()
+            return await self._reject_into(record, step, VEHICLE_TAKEN, key)
+        except OverCap as over:
+            log.info("session %s: %s refused (%s)", record.id, step.id, over.rejection.code)
+            return await self._replies.rejected(record, over.rejection.code, over.rejection.reason)
+        if result.holds:
+            self._inventory.availability_changed()
+        for job in result.after_commit:
+            self._tasks.spawn(job(), name=f"{step.id}:{record.id}")
+        log.info("session %s: %s -> %s", record.id, step.id, target)
+        return Moved(await self._views.build(saved))
+
+    async def _reject_into(
+        self, record: SessionRecord, step: Step, rejection: Rejection, key: str | None
+    ) -> Outcome:
+        """A business rejection: send the visitor where the step says, with the reason shown."""
+        if step.on_reject is None:
+            return await self._replies.rejected(record, rejection.code, rejection.reason)
+        target = self._engine.resolve(step.on_reject, record.state.path)
+        state = self._engine.move(record.state, target)
+        notice = {"notice": {"step": target, "text": rejection.reason, "code": rejection.code}}
+        outcome = {"kind": "rejected", "code": rejection.code, "reason": rejection.reason}
+        remember = None if key is None else (key, outcome)
+        try:
+            saved = await self._writer.save_move(record, state, "rejected", notice, remember)
+        except Conflict:
+            return await self._replies.after_conflict(record.id, key)
+        log.info("session %s: %s rejected (%s)", record.id, step.id, rejection.code)
+        return Rejected(rejection.reason, rejection.code, await self._views.build(saved))
+
+
+def _no_input_reason(step: Step) -> str:
+    if step.terminal:
+        return "This workflow is complete; there is nothing more to submit."
+    return "This step is waiting for a result; it will move on by itself."
