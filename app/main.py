@@ -30,7 +30,8 @@ from app.web.limits import BodySizeLimit
 from app.web.rest import rest_routes
 from app.web.sandbox_route import SandboxRoute
 from app.web.websockets import WebSocketGate, WebSocketLimits, graphql_options
-from resolvers.root import LIMITS, build_schema
+from resolvers.execution.limits import LIMITS
+from resolvers.root import build_schema
 
 log = logging.getLogger("trex")
 
@@ -112,9 +113,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         max_selections=settings.max_selections,
     )
     graphiql = settings.graphiql and development
+    # The schema holds the app's execution caches (resolvers.execution): one per app.
+    schema = build_schema(limits)
     graphql = TRexGraphQL(
-        build_schema(limits),
-        limits,
+        schema,
         graphql_ide="graphiql" if graphiql else None,
         allow_queries_via_get=False,
         max_subscriptions_per_connection=10,
@@ -138,7 +140,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await origins.aclose()
             await container.aclose()
 
-    return TRexApp(
+    app = TRexApp(
         WebSocketGate(graphql, websocket_limits),
         routes=[
             Route("/", home),
@@ -158,3 +160,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.state.schema = schema
+    return app

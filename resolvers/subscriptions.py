@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import AsyncGenerator
 
 import strawberry
 
+from resolvers.execution.schema import shared_events
 from schema.context import Info
 from schema.errors import PublicError, RateLimitedError
 from schema.updates import LeadStatusEvent, SessionUpdate
 from workflows.outcomes import RateLimited, UnknownLead, UnknownSession, UpdatesInterrupted
-from workflows.outcomes import SessionUpdate as SessionUpdateData
 
 INTERRUPTED = "Live updates interrupted; subscribe again with afterSeq."
-KEPT = 1024
-_conversions: OrderedDict[int, tuple[SessionUpdateData, SessionUpdate]] = OrderedDict()
-
-
-def _converted(update: SessionUpdateData) -> SessionUpdate:
-    """One GraphQL object per service update: subscribers of a session share the update, so
-    they share its conversion too (and so its execution, see resolvers.shared_events)."""
-    known = _conversions.get(id(update))
-    if known is not None and known[0] is update:
-        return known[1]
-    converted = SessionUpdate.of(update)
-    _conversions[id(update)] = (update, converted)
-    if len(_conversions) > KEPT:
-        _conversions.popitem(last=False)
-    return converted
 
 
 @strawberry.type
@@ -41,9 +25,11 @@ class Subscription:
     ) -> AsyncGenerator[SessionUpdate, None]:
         context = info.context
         updates = context.service.updates(str(session_id), context.token, after_seq, context.caller)
+        # Subscribers of a session share each update, and so its conversion and its execution.
+        shared = shared_events(info)
         try:
             async for update in updates:
-                yield _converted(update)
+                yield shared.converted(update, SessionUpdate.of)
         except UnknownSession:
             raise PublicError(f"Session {session_id} not found.") from None
         except RateLimited as refused:

@@ -1,7 +1,7 @@
 """Live fan-out of session events between the code that commits them and the subscribers.
 
 `EventBus(url)` picks the transport by URL: `memory://` (the embedded default, one process) uses
-broadcaster's in-memory backend; `redis://` (the scale-out, many processes) uses our
+`app.bus.memory_backend.MemoryBackend`; `redis://` (the scale-out, many processes) uses our
 `app.bus.redis_backend.RedisBackend`. Either way our `app.bus.fanout.Fanout` holds the local
 subscribers. Live push is best effort by design: events are stored first, and a subscriber that
 misses one replays it from the database by sequence number.
@@ -36,10 +36,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from broadcaster._backends.memory import MemoryBackend
-
 from app.bus.errors import BusUnavailable, SubscriberTooSlow
 from app.bus.fanout import DEFAULT_QUEUE_LIMIT, Backend, Fanout, Subscription
+from app.bus.memory_backend import MemoryBackend
 from app.bus.redis_backend import RedisBackend
 
 __all__ = [
@@ -75,6 +74,7 @@ class EventBus:
         """`queue_limit`: messages a subscriber may fall behind before it is dropped;
         `timeout`: the longest a publish or subscribe waits for Redis before failing."""
         self._fanout = Fanout(_backend(url, timeout), queue_limit=queue_limit)
+        self._decoded = LastDecoded()
 
     @property
     def healthy(self) -> bool:
@@ -101,31 +101,33 @@ class EventBus:
         `BusUnavailable` while Redis is unreachable; the iterator raises `SubscriberTooSlow`
         if the subscriber falls `queue_limit` messages behind."""
         async with self._fanout.subscribe(channel) as subscription:
-            yield _messages(subscription)
+            yield _messages(subscription, self._decoded)
 
 
-async def _messages(subscription: Subscription) -> AsyncIterator[dict[str, Any]]:
-    """Decoded messages. The fan-out hands one and the same string to every subscriber of a
-    channel, so it is decoded once for all of them (and must not be changed by any)."""
+async def _messages(
+    subscription: Subscription, decoded: LastDecoded
+) -> AsyncIterator[dict[str, Any]]:
     async for message in subscription:
-        yield _decoded(message)
+        yield decoded(message)
 
 
-_last: tuple[str, dict[str, Any]] = ("", {})
+class LastDecoded:
+    """The fan-out hands one and the same string to every subscriber of a channel, so a bus
+    decodes it once for all of them (and the decoded message must not be changed by any)."""
 
+    def __init__(self) -> None:
+        self._last: tuple[str, dict[str, Any]] = ("", {})
 
-def _decoded(message: str) -> dict[str, Any]:
-    global _last
-    if _last[0] is not message:
-        _last = (message, json.loads(message))
-    return _last[1]
+    def __call__(self, message: str) -> dict[str, Any]:
+        if self._last[0] is not message:
+            self._last = (message, json.loads(message))
+        return self._last[1]
 
 
 def _backend(url: str, timeout: float) -> Backend:
     scheme = urlsplit(url).scheme
     if scheme == "memory":
-        backend: Backend = MemoryBackend(url)
-        return backend
+        return MemoryBackend()
     if scheme in ("redis", "rediss"):
         return RedisBackend(url, timeout=timeout)
     raise ValueError(f"unsupported event bus URL {scheme}://…: use memory:// or redis://")

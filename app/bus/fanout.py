@@ -1,7 +1,7 @@
 """One process's subscribers, fanned out from one subscription per channel on a backend.
 
 This replaces broadcaster's `Broadcast` class and keeps its backend interface (`connect`,
-`disconnect`, `subscribe`, `unsubscribe`, `publish`, `next_published`), so broadcaster's
+`disconnect`, `subscribe`, `unsubscribe`, `publish`, `next_published`), so our
 in-memory backend and our Redis backend both plug in. What it does that `Broadcast` 0.3.1 does
 not:
 

@@ -1,16 +1,15 @@
 """The GraphQL endpoint: Strawberry's ASGI view with our context, body checks, GraphiQL and
-prepared operations (documents seen before run straight on graphql-core)."""
+the schema's prepared operations (documents seen before run straight on graphql-core)."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -19,10 +18,10 @@ from strawberry.types import ExecutionResult
 from app import jsoncodec
 from app.services.rates import REFUSAL_DELAY_SECONDS
 from app.web.graphiql import graphiql_page
-from app.web.prepared import PreparedOperations
+from app.web.prepared import is_json_post, prepared_response, replayed
 from app.web.refusals import as_refusal
 from app.web.websockets import LimitedTransportWS
-from resolvers.root import LIMITS, Limits
+from resolvers.execution.schema import PolicedSchema
 from schema.context import Context
 from schema.errors import RATE_LIMITED
 
@@ -30,43 +29,25 @@ from schema.errors import RATE_LIMITED
 class TRexGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = LimitedTransportWS
 
-    def __init__(self, schema: strawberry.Schema, limits: Limits = LIMITS, **options: Any):
+    def __init__(self, schema: PolicedSchema, **options: Any):
         super().__init__(schema, **options)
-        self._prepared = PreparedOperations(schema, limits)
+        self._prepared = schema.prepared
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """A JSON POST of a prepared operation is answered here, in a few steps; everything
-        else (and a request this cannot answer) goes to Strawberry with its body replayed."""
-        if scope["type"] == "http" and scope["method"] == "POST" and _is_json(scope):
+        """A JSON POST of a prepared operation is answered before Strawberry's view
+        (app.web.prepared); everything else (and a request that cannot be answered there)
+        goes to Strawberry with its body replayed."""
+        if is_json_post(scope):
             request = Request(scope, receive)
             body = await request.body()
-            response = await self._prepared_response(request, body)
+            response = await prepared_response(
+                self._prepared, body, lambda: self.get_context(request, None)
+            )
             if response is not None:
                 await response(scope, receive, send)
                 return
-            receive = _replayed(body, receive)
+            receive = replayed(body, receive)
         await super().__call__(scope, receive, send)
-
-    async def _prepared_response(self, request: Request, body: bytes) -> Response | None:
-        try:
-            payload = jsoncodec.loads(body)
-        except ValueError:
-            return None
-        if not isinstance(payload, dict) or payload.keys() - REQUEST_KEYS:
-            return None
-        query, variables = payload.get("query"), payload.get("variables")
-        if not isinstance(query, str) or not isinstance(variables, dict | None):
-            return None
-        prepared = self._prepared.get(query, payload.get("operationName"))
-        if prepared is None:
-            return None
-        context = await self.get_context(request, None)
-        result = await self._prepared.run(prepared, context, variables)
-        answer: dict[str, object] = {"data": result.data}
-        if result.errors:
-            answer["errors"] = [error.formatted for error in result.errors]
-        response = Response(jsoncodec.dumps(answer), media_type="application/json")
-        return as_refusal(response, answer)
 
     async def execute_single(
         self,
@@ -131,27 +112,7 @@ class TRexGraphQL(GraphQL[Context, None]):
         return parsed
 
 
-REQUEST_KEYS = frozenset({"query", "variables", "operationName"})
-
-
 def _rate_limited(result: ExecutionResult) -> bool:
     return any(
         (error.extensions or {}).get("code") == RATE_LIMITED for error in result.errors or ()
     )
-
-
-def _is_json(scope: Scope) -> bool:
-    for name, value in scope["headers"]:
-        if name == b"content-type":
-            return bool(value.split(b";")[0].strip().lower() == b"application/json")
-    return False
-
-
-def _replayed(body: bytes, receive: Receive) -> Receive:
-    """`receive` as if the body had not been read yet."""
-    pending = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def replay() -> Message:
-        return pending.pop() if pending else await receive()
-
-    return replay

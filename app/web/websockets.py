@@ -56,7 +56,7 @@ from app.bus.rate_limiter import RateLimiter
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings
 from app.bus.socket_slots import MemorySlots, RedisSlots, Slots
-from resolvers.root import LIMITS
+from resolvers.execution.limits import LIMITS
 from schema.context import Context
 
 log = logging.getLogger("trex.websockets")

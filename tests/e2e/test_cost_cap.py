@@ -14,8 +14,9 @@ from graphql import OverlappingFieldsCanBeMergedRule
 from graphql.language import ast
 
 from app.settings import Settings
-from resolvers.cost import QUERY_TOO_COMPLEX, cost_cap
+from resolvers.execution.cost import QUERY_TOO_COMPLEX
 from tests.e2e.client import Api, operation
+from tests.e2e.conftest import RunningServer
 
 LIMIT = Settings().max_selections
 REPEATED = " ".join(["__typename"] * 1980)  # 21.8 KB, 1,982 tokens
@@ -47,7 +48,7 @@ def _assert_too_complex(errors: list[dict[str, Any]]) -> None:
 
 
 async def test_the_repeated_field_query_is_refused_before_validation_and_again_from_memory(
-    api: Api, validations: list[object]
+    api: Api, running: RunningServer, validations: list[object]
 ) -> None:
     query = _fresh(f"query {{ {REPEATED} }}")
     for _ in range(3):
@@ -57,7 +58,8 @@ async def test_the_repeated_field_query_is_refused_before_validation_and_again_f
         assert body["data"] is None
         _assert_too_complex(body["errors"])
     assert validations == []  # neither Strawberry's path nor the prepared operations validated
-    assert cost_cap(LIMIT).refused(query) is not None  # refused again without a parse
+    # refused again without a parse, from the memory of the server's schema
+    assert running.app.state.schema.policy.cap.refused(query) is not None
 
 
 async def test_within_the_cap_the_document_is_validated_and_answered(

@@ -4,14 +4,10 @@ faults masked as before."""
 
 from __future__ import annotations
 
-from functools import _lru_cache_wrapper
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from strawberry.extensions.validation_cache import _get_validate_cache
 
-from app.web import prepared
-from resolvers.root import Limits
 from tests.e2e.client import Api, operation
 from tests.e2e.conftest import RunningServer
 
@@ -27,26 +23,21 @@ def _fresh(query: str, tag: str) -> str:
     return f"# {tag}\n{query}"
 
 
-async def test_a_repeated_operation_is_validated_once(
-    api: Api, monkeypatch: pytest.MonkeyPatch
+async def test_a_repeated_operation_is_parsed_and_validated_once(
+    api: Api, running: RunningServer
 ) -> None:
-    cache = cast("_lru_cache_wrapper[object]", _get_validate_cache(Limits().cache_size))
-    validations: list[object] = []
-    real_validate = prepared.validate  # type: ignore[attr-defined]
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        validations.append(args)
-        return real_validate(*args, **kwargs)
-
-    monkeypatch.setattr(prepared, "validate", counted)
+    """Once on Strawberry's path; preparing it finds both in the policy's caches; from then on
+    it runs prepared, without either."""
+    policy = running.app.state.schema.policy
+    parses, validations = policy.cached_parse.cache_info(), policy.validate.cache_info()
     query = _fresh(operation("workflow_definition"), "validated once")
     first = await api.execute(query, {"name": "trex"})
-    before = cache.cache_info()
-    assert len(validations) == 1  # learnt as a prepared operation
+    assert running.app.state.schema.prepared.get(query, None) is not None
+    learnt = policy.cached_parse.cache_info(), policy.validate.cache_info()
+    assert [info.misses for info in learnt] == [parses.misses + 1, validations.misses + 1]
+    assert [info.hits for info in learnt] == [parses.hits + 1, validations.hits + 1]
     repeats = [await api.execute(query, {"name": "trex"}) for _ in range(5)]
-    after = cache.cache_info()
-    assert after.misses == before.misses
-    assert len(validations) == 1
+    assert (policy.cached_parse.cache_info(), policy.validate.cache_info()) == learnt
     assert all(repeat == first for repeat in repeats)
     assert first["workflowDefinition"]["name"] == "trex"
 

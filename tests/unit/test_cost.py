@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from graphql import GraphQLError, OperationDefinitionNode, OperationType, parse
 
-from resolvers.cost import QUERY_TOO_COMPLEX, CostCap, selections
+from resolvers.execution.cost import QUERY_TOO_COMPLEX, CostCap, selections
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "graphql-examples"
 

@@ -9,16 +9,16 @@ what it counts and stops at the cap. The document is counted as written: spreadi
 again costs validation little (it compares each fragment's fields once per selection set, by
 name) and execution merges what a fragment repeats.
 
-A refusal is remembered by the document's digest (a bounded LRU shared by every request of
-both execution paths), so the same document sent again costs a hash and a dictionary lookup
-(parsing the 22 KB query alone takes 18 ms).
+A refusal is remembered by the document's digest (a bounded LRU of the schema's execution
+policy, shared by every request of both execution paths), so the same document sent again
+costs a hash and a dictionary lookup (parsing the 22 KB query alone takes 18 ms).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from graphql import (
     DocumentNode,
@@ -33,6 +33,7 @@ from graphql import (
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
 REMEMBERED = 1024
+STAND_INS = 64
 
 
 class CostCap:
@@ -41,6 +42,7 @@ class CostCap:
         self._remembered = remembered
         # What the refused documents asked for: their operations' types and names.
         self._refused: OrderedDict[bytes, str] = OrderedDict()
+        self._stand_in = lru_cache(maxsize=STAND_INS)(_stand_in)
 
     def refused(self, query: str) -> tuple[DocumentNode, GraphQLError] | None:
         """For a document refused before, without parsing it: a stand-in with the same
@@ -48,7 +50,7 @@ class CostCap:
         operations = self._refused.get(_digest(query))
         if operations is None:
             return None
-        return _stand_in(operations), self._refusal()
+        return self._stand_in(operations), self._refusal()
 
     def check(self, query: str, document: DocumentNode) -> GraphQLError | None:
         """The refusal of `document` (the parse of `query`) when it is over the cap."""
@@ -73,17 +75,9 @@ class CostCap:
         )
 
 
-@lru_cache(maxsize=64)
 def _stand_in(operations: str) -> DocumentNode:
     """Never validated nor executed: the refusal is the request's only answer."""
     return parse(operations or "{ __typename }", no_location=True)
-
-
-@cache
-def cost_cap(max_selections: int) -> CostCap:
-    """One cap, and so one memory of refusals, per limit: shared by the Strawberry path and
-    the prepared operations."""
-    return CostCap(max_selections)
 
 
 def selections(document: DocumentNode, limit: int) -> int:

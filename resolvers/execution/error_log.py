@@ -12,9 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-import strawberry
 from graphql import GraphQLError
-from strawberry.types import ExecutionContext
 
 from schema.errors import should_mask
 from schema.redaction import scrub
@@ -25,13 +23,10 @@ log = logging.getLogger("trex.graphql")
 _CONTACT_LIKE = re.compile(r"[^\s@'\"]+@[^\s@'\"]+|\+\d{7,}|(?<![\w-])\d{7,}(?![\w-])")
 
 
-class QuietSchema(strawberry.Schema):
-    def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
-    ) -> None:
-        scrub(errors)
-        for error in errors:
-            log_error(error)
+def log_errors(errors: list[GraphQLError]) -> None:
+    scrub(errors)
+    for error in errors:
+        log_error(error)
 
 
 def log_error(error: GraphQLError) -> None:

@@ -1,0 +1,58 @@
+"""A Strawberry schema built with its execution policy, and holding what that builds: the
+policy's caches, the shared subscription execution and the prepared operations.
+
+Everything that outlives a request belongs to this object (no module-level state), so two
+schemas (two apps, or a test's own) share nothing; the HTTP view reaches the prepared
+operations through its schema, the subscription resolvers the shared events through
+`info.schema`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+from strawberry.types.info import Info
+
+from resolvers.execution.error_log import log_errors
+from resolvers.execution.limits import Limits
+from resolvers.execution.policy import ExecutionPolicy, PolicyExtension
+from resolvers.execution.prepared import PreparedOperations
+from resolvers.execution.shared_events import SharedEvents
+
+
+class PolicedSchema(strawberry.Schema):
+    def __init__(self, query: type, mutation: type, subscription: type, limits: Limits) -> None:
+        self.policy = ExecutionPolicy(limits)
+        self.shared_events = SharedEvents()
+        policy = self.policy
+        # A factory: a fresh extension per request (it holds the request's execution context).
+        extensions: list[Callable[[], SchemaExtension]] = [lambda: PolicyExtension(policy)]
+        super().__init__(
+            query=query,
+            mutation=mutation,
+            subscription=subscription,
+            extensions=extensions,
+            execution_context_class=self.shared_events.execution_class,
+            config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
+        )
+        self.prepared = PreparedOperations(self, self.policy)
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Logged our way (resolvers.execution.error_log), not Strawberry's."""
+        log_errors(errors)
+
+
+def shared_events(info: Info[Any, Any]) -> SharedEvents:
+    """The shared events of the schema `info` comes from."""
+    schema = info.schema
+    if not isinstance(schema, PolicedSchema):
+        raise TypeError(f"{type(schema).__name__} is not built with an execution policy")
+    return schema.shared_events
