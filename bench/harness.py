@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import uuid
@@ -18,21 +17,13 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.loadclient import wait_ready
-from tests.stack import UNREFUSING_LIMITS
+from bench.loadclient import ready
+from tests.stack import POSTGRES, UNREFUSING_LIMITS, postgres_url
+from tests.support.ports import accepts, free_port
+from tests.support.processes import psql, running_redis
+from tests.support.waiting import eventually
 
-POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def psql(sql: str) -> None:
-    subprocess.run(["psql", POSTGRES, "-q", "-c", sql], check=True, capture_output=True)
 
 
 def rss_kib(pid: int) -> int:
@@ -96,11 +87,15 @@ class Processes:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
     async def ready(self, urls: list[str], names: list[str], seconds: float = 90) -> None:
-        try:
-            await wait_ready(urls, seconds)
-        except TimeoutError:
-            tails = "\n".join(f"--- {name}:\n{self.log_tail(name)}" for name in names)
-            raise TimeoutError(f"{', '.join(urls)} not ready in {seconds:.0f} s\n{tails}") from None
+        """Every server at `urls` answers `/readyz` with 200; else the tails of their logs."""
+
+        async def all_ready() -> bool:
+            return all([await ready(url) for url in urls])
+
+        def tails() -> str:
+            return "\n".join(f"--- {name}:\n{self.log_tail(name)}" for name in names)
+
+        await eventually(all_ready, f"{', '.join(urls)} ready", seconds, 0.2, tails)
 
     async def stop(self) -> None:
         for _, process in reversed(self.started):
@@ -168,17 +163,8 @@ async def sandbox(folder: Path, port: int | None = None) -> AsyncIterator[str]:
             *trex("sandbox", "--port", str(port), "--log-level", "warning"),
             env=base_env(),
         )
-        url = f"http://127.0.0.1:{port}"
-        async with asyncio.timeout(30):
-            while True:
-                try:
-                    _, writer = await asyncio.open_connection("127.0.0.1", port)
-                except OSError:
-                    await asyncio.sleep(0.1)
-                    continue
-                writer.close()
-                break
-        yield url
+        await eventually(lambda: accepts(port), f"the sandbox listening on {port}", 30, 0.1)
+        yield f"http://127.0.0.1:{port}"
     finally:
         await children.stop()
 
@@ -191,29 +177,16 @@ async def scaleout(
     one), one worker and `servers` servers without in-process handlers."""
     os.makedirs(folder, exist_ok=True)
     database = f"trex_bench_{uuid.uuid4().hex[:8]}"
-    psql(f"CREATE DATABASE {database}")
-    redis_port = free_port()
+    psql(POSTGRES, f"CREATE DATABASE {database}")
     children = Processes(folder)
     async with AsyncExitStack() as stack:
         try:
-            redis_pid = await children.spawn(
-                f"redis-{redis_port}",
-                "redis-server",
-                "--port",
-                str(redis_port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                env=base_env(),
-            )
+            redis = stack.enter_context(running_redis())
             if sandbox_url is None:
                 sandbox_url = await stack.enter_async_context(sandbox(folder))
             env = base_env(
-                DATABASE_URL=f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}",
-                REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+                DATABASE_URL=postgres_url(database),
+                REDIS_URL=redis.url,
                 TREX_SANDBOX_URL=sandbox_url,
                 TREX_INPROCESS_WORKERS="0",
             )
@@ -226,7 +199,7 @@ async def scaleout(
             ]
             urls = [f"http://127.0.0.1:{port}" for port in ports]
             await children.ready(urls, names)
-            yield Stack(urls, pids, [*pids, worker, redis_pid])
+            yield Stack(urls, pids, [*pids, worker, redis.pid])
         finally:
             await children.stop()
-            psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+            psql(POSTGRES, f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")

@@ -17,29 +17,43 @@ from pathlib import Path
 
 from app.bootstrap import Container, bootstrap
 from app.settings import Settings
-from bench.transition_latency import CONTACT, close, percentiles
+from bench.transition_latency import close, percentiles
 from tests.stack import unrefusing
+from tests.support.answers import CONTACT
+from workflows.commands import StartWorkflow, Transition
 from workflows.outcomes import Caller, Moved, ResultsData
 
 
 async def one_lead(container: Container, index: int) -> float:
     service = container.service
-    started = await service.start("buying", None, Caller())
+    started = await service.start(StartWorkflow("buying", None, Caller()))
     assert isinstance(started, Moved)
     session_id, token = started.view.session.id, started.view.session.token
-    await service.transition(session_id, token, "vehicle_knowledge", {"knows_vehicle": True}, None)
-    found = await service.transition(session_id, token, "vehicle_search", {"make": "Toyota"}, None)
+    await service.transition(
+        Transition(session_id, token, "vehicle_knowledge", {"knows_vehicle": True}, None)
+    )
+    found = await service.transition(
+        Transition(session_id, token, "vehicle_search", {"make": "Toyota"}, None)
+    )
     assert isinstance(found, Moved)
     assert isinstance(found.view.data, ResultsData)
     vehicle = found.view.data.vehicles[index % len(found.view.data.vehicles)].id
-    await service.transition(session_id, token, "search_results", {"page": 1 + index // 10}, None)
-    await service.transition(session_id, token, "search_results", {"vehicle_id": vehicle}, None)
-    await service.transition(session_id, token, "vehicle_selection", {"confirm": True}, None)
+    await service.transition(
+        Transition(session_id, token, "search_results", {"page": 1 + index // 10}, None)
+    )
+    await service.transition(
+        Transition(session_id, token, "search_results", {"vehicle_id": vehicle}, None)
+    )
+    await service.transition(
+        Transition(session_id, token, "vehicle_selection", {"confirm": True}, None)
+    )
     before = await service.current(session_id, token)
     assert isinstance(before, Moved)
     updates = service.updates(session_id, token, before.view.session.seq)
     submitted = time.perf_counter()
-    done = await service.transition(session_id, token, "buying_confirmation", CONTACT, None)
+    done = await service.transition(
+        Transition(session_id, token, "buying_confirmation", CONTACT, None)
+    )
     assert isinstance(done, Moved), done
     async with asyncio.timeout(30):
         async for update in updates:

@@ -17,34 +17,17 @@ import asyncio
 import json
 import sys
 import tempfile
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 from bench import protocols
-from bench.harness import Processes, free_port, sqlite_server
+from bench.harness import sqlite_server
 from bench.protocols import PROTOCOLS, Tally, Used, load_stretch, merge_stretches
 from tests.stack import UNREFUSING_LIMITS
+from tests.support.processes import running_redis
 
 RATES_OFF = {name: "off" for name in UNREFUSING_LIMITS if name.startswith("TREX_RATE_")}
-
-
-@asynccontextmanager
-async def private_redis(folder: Path) -> AsyncIterator[str]:
-    port = free_port()
-    children = Processes(folder)
-    try:
-        await children.spawn(
-            f"redis-{port}",
-            "redis-server",
-            *("--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
-            env={},
-        )
-        await asyncio.sleep(0.3)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        await children.stop()
 
 
 async def compare(
@@ -54,7 +37,7 @@ async def compare(
     async with AsyncExitStack() as stack:
         env: dict[str, str] = {}
         if redis:
-            env["REDIS_URL"] = await stack.enter_async_context(private_redis(folder))
+            env["REDIS_URL"] = stack.enter_context(running_redis()).url
         counted = await stack.enter_async_context(sqlite_server(folder, "counted", None, **env))
         rates_off = {**env, **RATES_OFF}
         off = await stack.enter_async_context(sqlite_server(folder, "off", None, **rates_off))

@@ -42,11 +42,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench.harness import free_port, sandbox, scaleout, sqlite_server
+from bench.harness import sandbox, scaleout, sqlite_server
 from bench.loadclient import Connection, parse_head
 from bench.protocols import Failed
 from bench.stats import summary_ms
 from bench.wsclient import Arrival, Subscriber, subscribe
+from tests.support.ports import free_port
 
 CREDIT_PATH = b"/credit-bureau/checks"
 START = """mutation { startWorkflow(input: {workflowType: SELLING}) {

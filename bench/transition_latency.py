@@ -24,12 +24,12 @@ import httpx
 from app.bootstrap import Container, bootstrap
 from app.services.workflow import WorkflowService
 from app.settings import Settings
-from bench.harness import free_port
 from tests.stack import unrefusing
 from tests.support.answers import CONTACT, MAKES
+from tests.support.ports import free_port
+from tests.support.waiting import eventually
+from workflows.commands import StartWorkflow, Transition
 from workflows.outcomes import Caller, Moved
-
-__all__ = ["CONTACT", "MAKES", "percentiles"]
 
 Submit = Callable[[str, dict[str, Any]], Awaitable[dict[str, Any]]]
 
@@ -64,7 +64,7 @@ async def walk(submit: Submit, index: int, timings: list[float]) -> None:
 
 def service_submitter(service: WorkflowService, session_id: str, token: str | None) -> Submit:
     async def submit(step: str, data: dict[str, Any]) -> dict[str, Any]:
-        outcome = await service.transition(session_id, token, step, data, None)
+        outcome = await service.transition(Transition(session_id, token, step, data, None))
         assert isinstance(outcome, Moved), outcome
         found = getattr(outcome.view.data, "vehicles", ())
         return {"vehicles": [card.id for card in found]}
@@ -92,7 +92,7 @@ async def in_process(rounds: int, folder: Path) -> list[float]:
     container = await bootstrap(settings)
     timings: list[float] = []
     for index in range(rounds):
-        started = await container.service.start(None, None, Caller())
+        started = await container.service.start(StartWorkflow(None, None, Caller()))
         assert isinstance(started, Moved)
         session = started.view.session
         await walk(service_submitter(container.service, session.id, session.token), index, timings)
@@ -128,7 +128,7 @@ async def over_http(rounds: int, folder: Path) -> list[float]:
     timings: list[float] = []
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
-            await _wait_ready(http)
+            await eventually(lambda: _healthy(http), "trex serve healthy", 30, 0.1)
             for index in range(rounds):
                 session = (await http.post("/graphql", json={"query": START})).json()
                 info = session["data"]["startWorkflow"]["session"]
@@ -139,14 +139,11 @@ async def over_http(rounds: int, folder: Path) -> list[float]:
     return timings
 
 
-async def _wait_ready(http: httpx.AsyncClient) -> None:
-    async with asyncio.timeout(30):
-        while True:
-            try:
-                if (await http.get("/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
+async def _healthy(http: httpx.AsyncClient) -> bool:
+    try:
+        return (await http.get("/healthz")).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 async def main(rounds: int) -> None:

@@ -5,12 +5,12 @@ TREX_TEST_STACK=scaleout. `make test` runs the suite on both."""
 from __future__ import annotations
 
 import os
-import subprocess
 import uuid
 from dataclasses import replace
 from pathlib import Path
 
 from app.settings import RateLimits, Settings
+from tests.support.processes import psql
 
 SCALEOUT = os.environ.get("TREX_TEST_STACK") == "scaleout"
 # The tests (and the benchmarks) speak from one loopback address with one contact, hundreds of
@@ -43,13 +43,10 @@ REDIS = os.environ.get("TREX_TEST_REDIS", "redis://127.0.0.1:6379/0")
 _created: list[str] = []
 
 
-def _psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", POSTGRES, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
-        check=True,
-        capture_output=True,
-        timeout=30,
-    )
+def postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
+    """The URL of database `name` on the cluster of POSTGRES (`driver` "postgresql" for psql)."""
+    cluster = POSTGRES.rsplit("/", 1)[0].split("://", 1)[1]
+    return f"{driver}://{cluster}/{name}"
 
 
 def database_url(folder: Path) -> str:
@@ -57,9 +54,9 @@ def database_url(folder: Path) -> str:
     if not SCALEOUT:
         return f"sqlite+aiosqlite:///{folder / 'trex.db'}"
     name = f"trex_test_{uuid.uuid4().hex[:12]}"
-    _psql(f"CREATE DATABASE {name}")
+    psql(POSTGRES, f"CREATE DATABASE {name}")
     _created.append(name)
-    return POSTGRES.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://") + f"/{name}"
+    return postgres_url(name)
 
 
 def redis_url() -> str | None:
@@ -68,4 +65,4 @@ def redis_url() -> str | None:
 
 def drop_databases() -> None:
     while _created:
-        _psql(f"DROP DATABASE IF EXISTS {_created.pop()} WITH (FORCE)")
+        psql(POSTGRES, f"DROP DATABASE IF EXISTS {_created.pop()} WITH (FORCE)")

@@ -14,8 +14,9 @@ from tests.browser.conftest import FrontendServer, PageErrors
 from tests.browser.journeys import UI, walk_to
 from tests.browser.sockets import Switchboard
 from tests.browser.test_validation import transitions
-from tests.browser.widget import Widget, until
+from tests.browser.widget import Widget
 from tests.e2e.client import operation
+from tests.support.waiting import eventually
 
 NETWORK_ERRORS = r"Failed to load resource|ERR_"
 
@@ -159,7 +160,7 @@ async def test_the_pending_credit_check_resolves_by_push(widget: Widget) -> None
     await widget.wait_for("credit_check_pending")
     await expect(widget.element.locator(".spinner")).to_be_visible()
     await widget.shot()
-    await until(lambda: "selling_confirmation" in sockets.held_text())
+    await eventually(lambda: "selling_confirmation" in sockets.held_text(), "the push held")
     sockets.release()
 
     await widget.wait_for("selling_confirmation")

@@ -7,7 +7,8 @@ import pytest
 from playwright.async_api import WebSocket, expect
 
 from app.web.frontend import SINGLE_SPA
-from tests.browser.widget import Widget, until
+from tests.browser.widget import Widget
+from tests.support.waiting import eventually
 
 
 async def test_mount_unmount_and_mount_again(widget: Widget) -> None:
@@ -33,7 +34,9 @@ async def test_mount_unmount_and_mount_again(widget: Widget) -> None:
     await expect(status).to_have_text("NOT_MOUNTED")
     await expect(page.locator("trex-workflow")).to_have_count(0)
     assert sockets
-    await until(lambda: all(socket.is_closed() for socket in sockets))  # subscription let go
+    await eventually(  # the subscription let go
+        lambda: all(socket.is_closed() for socket in sockets), "every socket closed"
+    )
     await widget.shot("unmounted", whole_page=True)
 
     await page.get_by_role("link", name="Buy or sell with T-Rex").click()

@@ -15,9 +15,10 @@ from websockets.typing import Subprotocol
 
 from tests.browser.journeys import UI, walk_to
 from tests.browser.sockets import Switchboard
-from tests.browser.widget import Widget, until
+from tests.browser.widget import Widget
 from tests.e2e.client import operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
+from tests.support.waiting import eventually
 
 TRANSPORT = [Subprotocol("graphql-transport-ws")]
 
@@ -64,9 +65,12 @@ async def test_a_subscribe_refused_for_a_limit_is_tried_again(
             await asyncio.sleep(0.05)
         subscribed = len(sockets.subscriptions)
         sockets.refuse = False
-        await until(lambda: any("TOO_MANY_SUBSCRIPTIONS" in f for f in frames))
+        await eventually(
+            lambda: any("TOO_MANY_SUBSCRIPTIONS" in f for f in frames), "a subscription refused"
+        )
         await other.send(json.dumps({"id": "x", "type": "complete"}))
 
-    await until(lambda: len(sockets.subscriptions) >= subscribed + 2)  # refused, then again
+    # refused, then again
+    await eventually(lambda: len(sockets.subscriptions) >= subscribed + 2, "two more subscribes")
     await UI[("credit_check", "credit_check_pending")](widget)
     await widget.wait_for("selling_confirmation")

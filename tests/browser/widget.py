@@ -4,10 +4,8 @@ press, and wait for the step the server sends next. Playwright's locators pierce
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,10 +158,3 @@ class Widget:
             }"""
         )
         return str(description)
-
-
-async def until(condition: Callable[[], bool], seconds: float = 10) -> None:
-    """Waits for a condition that Playwright's callbacks (websocket routes, events) make true."""
-    async with asyncio.timeout(seconds):
-        while not condition():  # noqa: ASYNC110 - set by callbacks, not by a task to await
-            await asyncio.sleep(0.05)

@@ -16,12 +16,11 @@ import contextlib
 import ctypes
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +33,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from tests import stack
 from tests.e2e.client import Api
+from tests.support.ports import free_port
+from tests.support.processes import answers_ping_async, psql_async, redis_argv, redis_url, run
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -60,28 +62,9 @@ def measured(name: str, value: float, unit: str = "s") -> None:
     METRICS.append((name, f"{value:.3f} {unit}" if unit == "s" else f"{value:g} {unit}"))
 
 
-async def eventually(
-    check: Callable[[], Awaitable[bool]], what: str, seconds: float, interval: float = 0.05
-) -> float:
-    """Poll `check` until it holds; the seconds it took. Fails, saying `what`, after `seconds`."""
-    began = time.monotonic()
-    while True:
-        if await check():
-            return time.monotonic() - began
-        if time.monotonic() - began > seconds:
-            raise AssertionError(f"not {what} after {seconds:g}s")
-        await asyncio.sleep(interval)
-
-
 def noted(name: str, what: str) -> None:
     """Something the run observed, printed with the measured numbers."""
     METRICS.append((name, what))
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _stamp() -> str:
@@ -161,18 +144,21 @@ class Process:
 
     async def wait_ready(self, seconds: float = STARTUP_SECONDS) -> float:
         """Wait until the process answers its readiness probe; returns the seconds it took."""
-        began = time.monotonic()
-        while True:
+
+        async def ready() -> bool:
             if not self.running:
                 code = None if self.popen is None else self.popen.returncode
                 raise ProcessFailed(
                     f"{self.name} exited ({code}) before it was ready\n{self.tail()}"
                 )
-            if await self.probe():
-                return time.monotonic() - began
-            if time.monotonic() - began > seconds:
-                raise ProcessFailed(f"{self.name} not ready after {seconds:.0f}s\n{self.tail()}")
-            await asyncio.sleep(0.05)
+            return await self.probe()
+
+        try:
+            return await eventually(ready, f"{self.name} ready", seconds, detail=self.tail)
+        except ProcessFailed:
+            raise
+        except AssertionError as late:
+            raise ProcessFailed(str(late)) from None
 
     async def probe(self) -> bool:
         """Ready? Subclasses ask the process; a bare process is ready once it runs."""
@@ -324,68 +310,25 @@ class Worker(Process):
 
 
 class Redis(Process):
-    """A private redis-server (no persistence): killed and restarted by the tests at will."""
+    """A private redis-server (no persistence), its output logged: killed and restarted by the
+    tests at will."""
 
     def __init__(self, log: Path, port: int) -> None:
-        argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
-        argv += ["--appendonly", "no", "--loglevel", "warning"]
-        super().__init__("redis", argv, dict(os.environ), log)
+        super().__init__("redis", redis_argv(port), dict(os.environ), log)
         self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
+        self.url = redis_url(port)
 
     async def probe(self) -> bool:
-        return self.running and await self.pong()
-
-    async def pong(self) -> bool:
-        try:
-            async with asyncio.timeout(1):
-                reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
-                try:
-                    writer.write(b"PING\r\n")
-                    await writer.drain()
-                    return await reader.readline() == b"+PONG\r\n"
-                finally:
-                    writer.close()
-                    with contextlib.suppress(OSError):
-                        await writer.wait_closed()
-        except (OSError, TimeoutError):
-            return False
+        return self.running and await answers_ping_async(self.port)
 
 
 # PostgreSQL: the machine's cluster; a fresh database per module.
 
 
-def _maintenance_url() -> str:
-    return stack.POSTGRES
-
-
-def database_url(name: str, driver: str = "postgresql+asyncpg") -> str:
-    base = _maintenance_url().rsplit("/", 1)[0].split("://", 1)[1]
-    return f"{driver}://{base}/{name}"
-
-
-async def _run(argv: Sequence[str], seconds: float = 60) -> tuple[int, str]:
-    """Run a command; its exit code and its output (stdout and stderr together)."""
-    process = await asyncio.create_subprocess_exec(
-        *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-    )
-    try:
-        async with asyncio.timeout(seconds):
-            output, _ = await process.communicate()
-    except TimeoutError:
-        process.kill()
-        await process.wait()
-        raise
-    return process.returncode or 0, output.decode(errors="replace")
-
-
 async def psql(sql: str, database: str | None = None) -> list[list[str]]:
-    """Rows of `sql` (unaligned, tab-separated), on `database` or the maintenance database."""
-    url = _maintenance_url() if database is None else database_url(database, "postgresql")
-    argv = ["psql", url, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql]
-    code, output = await _run(argv, 30)
-    assert code == 0, f"psql failed ({code}): {output}"
-    return [line.split("\t") for line in output.splitlines() if line]
+    """Rows of `sql` on `database` of the cluster, or on its maintenance database."""
+    url = stack.POSTGRES if database is None else stack.postgres_url(database, "postgresql")
+    return await psql_async(url, sql)
 
 
 async def create_database() -> str:
@@ -400,14 +343,14 @@ async def drop_database(name: str) -> None:
 
 
 async def postgres_ready() -> bool:
-    code, _ = await _run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-t", "1"], 10)
+    code, _ = await run(["pg_isready", "-h", "127.0.0.1", "-p", "5432", "-t", "1"], 10)
     return code == 0
 
 
 async def pg_ctl(action: str) -> float:
     """`pg_ctlcluster … main <action>`; returns the seconds it took."""
     began = time.monotonic()
-    code, output = await _run([*PG_CTL, action], 90)
+    code, output = await run([*PG_CTL, action], 90)
     assert code == 0, f"pg_ctlcluster {action} failed ({code}): {output}"
     return time.monotonic() - began
 
@@ -415,7 +358,7 @@ async def pg_ctl(action: str) -> float:
 async def ensure_postgres_up(seconds: float = 60) -> None:
     """The cluster accepts connections again (started if it is down), within `seconds`."""
     if not await postgres_ready():
-        await _run([*PG_CTL, "start"], seconds)
+        await run([*PG_CTL, "start"], seconds)
     await eventually(postgres_ready, "accepting connections", seconds, 0.2)
 
 
@@ -424,7 +367,7 @@ class TableLocks:
     point of its work), and the lock requests of other sessions that wait on them."""
 
     def __init__(self, database: str) -> None:
-        self._engine = create_async_engine(database_url(database))
+        self._engine = create_async_engine(stack.postgres_url(database))
         self._holder: AsyncConnection | None = None
 
     async def hold(self, tables: Sequence[str], mode: str) -> None:
@@ -484,7 +427,7 @@ class Cluster:
 
     @property
     def database_url(self) -> str:
-        return database_url(self.database)
+        return stack.postgres_url(self.database)
 
     def env(self) -> dict[str, str]:
         """What every `trex serve` and `trex worker` of the cluster runs with."""

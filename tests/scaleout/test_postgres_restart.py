@@ -28,7 +28,6 @@ from tests.scaleout.harness import (
     Cluster,
     Server,
     ensure_postgres_up,
-    eventually,
     measured,
     noted,
     pg_ctl,
@@ -45,6 +44,7 @@ from tests.scaleout.visitors import (
     submit_lead,
     walk,
 )
+from tests.support.waiting import eventually
 
 INTERNALS = re.compile(
     r"traceback|asyncpg|sqlalchemy|psycopg|postgres|File \"|\.py\b|errno|sqlstate", re.IGNORECASE

@@ -18,7 +18,6 @@ from tests.e2e.client import Flow
 from tests.scaleout.harness import (
     Cluster,
     Server,
-    eventually,
     measured,
     noted,
     running_cluster,
@@ -35,6 +34,7 @@ from tests.scaleout.visitors import (
     submit_lead,
     walk,
 )
+from tests.support.waiting import eventually
 
 VISITORS = 3
 DOWN_AT_LEAST_S = 3.0

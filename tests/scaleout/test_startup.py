@@ -22,10 +22,10 @@ from tests.scaleout.harness import (
     Cluster,
     ProcessFailed,
     bare_cluster,
-    eventually,
     measured,
     table_locks,
 )
+from tests.support.waiting import eventually
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from tests.e2e.client import Flow
-from tests.scaleout.harness import Cluster, eventually, measured, running_cluster
+from tests.scaleout.harness import Cluster, measured, running_cluster
 from tests.scaleout.visitors import (
     TO_CREDIT_CHECK_PENDING,
     TO_SELLING_CONFIRMATION,
@@ -30,6 +30,7 @@ from tests.scaleout.visitors import (
     submit_lead,
     walk,
 )
+from tests.support.waiting import eventually
 
 VISITORS = 6
 

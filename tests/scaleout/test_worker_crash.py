@@ -24,7 +24,6 @@ from tests.e2e.client import Flow
 from tests.scaleout.harness import (
     Cluster,
     Sandbox,
-    eventually,
     measured,
     running_cluster,
     table_locks,
@@ -43,6 +42,7 @@ from tests.scaleout.visitors import (
     submit_lead,
     walk,
 )
+from tests.support.waiting import eventually
 
 SERVICES = ("lead-crm", "dealer-network", "communications")
 HOLD_MS = 800  # under TREX_SERVICE_TIMEOUT_S=1: the call is in flight, not timed out
