@@ -7,15 +7,15 @@ import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
 
 import httpx
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 
 from app.bus.event_bus import EventBus
 from app.db.database import Database
 from app.db.migrate import migrate
+from app.db.unit_of_work import SqlStorage
+from app.db.urls import ensure_sqlite_folder
 from app.integrations.clients import Clients, Endpoint, clients_for
 from app.integrations.http import ClientPolicy
 from app.pipeline.relay import Relay
@@ -102,12 +102,6 @@ class Container:
         await self.db.dispose()
 
 
-def _ensure_sqlite_folder(url: str) -> None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
-
-
 def _external_services(settings: Settings) -> tuple[Clients, Starlette | None]:
     """The clients speak HTTP: each to its service's URL when one is set (TREX_<SERVICE>_URL or
     the sandbox's own process at TREX_SANDBOX_URL), else to the sandbox in this process, through
@@ -128,7 +122,7 @@ def _external_services(settings: Settings) -> tuple[Clients, Starlette | None]:
 
 async def prepare_database(settings: Settings) -> Database:
     """The database, migrated to the head revision (once, however many processes start)."""
-    _ensure_sqlite_folder(settings.database_url)
+    ensure_sqlite_folder(settings.database_url)
     db = Database(settings.database_url)
     await migrate(db)
     return db
@@ -146,9 +140,10 @@ async def bootstrap(
     engine = Engine(workflow or trex.build())
     ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
     db = await prepare_database(settings)
+    storage = SqlStorage(db)
     geo.load()
-    inventory = await InventoryService.load(db)
-    sites = HostSites(db, now, keyless_starts=not settings.production)
+    inventory = await InventoryService.load(storage)
+    sites = HostSites(storage, now, keyless_starts=not settings.production)
     await sites.ensure_demo()
     bus = EventBus(settings.redis_url or "memory://")
     await bus.connect()
@@ -172,18 +167,18 @@ async def bootstrap(
         limits=LeadLimits.from_settings(settings),
         rates=ServiceRates(limiter),
     )
-    pipeline = LeadPipeline(db, clients, inventory, events, now)
+    pipeline = LeadPipeline(storage, clients, inventory, events, now)
     runs_workers = role is Role.WORKER or settings.inprocess_workers
-    eraser = Eraser(db, engine.workflow, now)
+    eraser = Eraser(storage, engine.workflow, now)
     relay = Relay(
-        db,
+        storage,
         pipeline.handlers() if runs_workers else None,
         events.publish_pending,
         now,
         poll_seconds=settings.relay_poll_seconds,
         lease_seconds=settings.relay_lease_seconds,
         retention_hours=settings.outbox_retention_hours,
-        housekeeping=[_retention(settings, db, eraser).sweep],
+        housekeeping=[_retention(settings, storage, eraser).sweep],
     )
     waker = Waker(bus, relay, tasks, remote=not runs_workers)
     events.when_committed(waker.committed)
@@ -194,7 +189,7 @@ async def bootstrap(
     if runs_workers:
         grace = timedelta(seconds=2 * settings.credit_deadline_seconds + 5)
         sweeper = asyncio.create_task(_sweep_orphaned_waits(service, grace), name="sweep-waits")
-    leads = LeadQueries(db, sites, bus, eraser, lambda: now().date())
+    leads = LeadQueries(storage, sites, bus, eraser, lambda: now().date())
     return Container(
         settings,
         db,
@@ -213,9 +208,9 @@ async def bootstrap(
     )
 
 
-def _retention(settings: Settings, db: Database, eraser: Eraser) -> Retention:
+def _retention(settings: Settings, storage: SqlStorage, eraser: Eraser) -> Retention:
     return Retention(
-        db,
+        storage,
         eraser,
         now,
         session_days=settings.session_retention_days,

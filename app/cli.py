@@ -58,9 +58,8 @@ async def _work(settings: Settings) -> None:
     """A worker process: the relay and its handlers, no HTTP. SIGTERM stops it gracefully."""
     import signal
 
-    from sqlalchemy.engine import make_url
-
     from app.bootstrap import Role, bootstrap
+    from app.db.urls import printable_url
 
     if faults := settings.production_faults():
         raise UnsafeSettings(faults)
@@ -69,7 +68,7 @@ async def _work(settings: Settings) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    where = make_url(settings.database_url).render_as_string(hide_password=True)
+    where = printable_url(settings.database_url)
     logging.getLogger("trex").info("worker ready on %s", where)
     await stop.wait()
     logging.getLogger("trex").info("worker stopping: finishing or giving back its work")
@@ -101,12 +100,13 @@ async def _host_site(settings: Settings, args: argparse.Namespace) -> dict[str, 
     at once (without REDIS_URL they find a new origin on its first use, a removed one in 30 s)."""
     from app.bootstrap import now, prepare_database
     from app.bus.event_bus import EventBus
+    from app.db.unit_of_work import SqlStorage
     from app.services.host_sites import HostSites
     from app.services.site_origins import notify
 
     db = await prepare_database(settings)
     try:
-        sites = HostSites(db, now)
+        sites = HostSites(SqlStorage(db), now)
         keys: dict[str, str] = {}
         if args.action == "create":
             created = await sites.create(args.name, args.origin)

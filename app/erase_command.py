@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from app.db.tables import HostSiteRow
 from app.settings import Settings
 from workflows import trex
 from workflows.erasure import checked_request
@@ -20,17 +19,20 @@ async def erase(
     settings: Settings, site_id: str, email: str | None, phone: str | None, lead_id: str | None
 ) -> dict[str, object]:
     from app.bootstrap import now, prepare_database
+    from app.db.unit_of_work import SqlStorage
     from app.services.erasure import Eraser
 
     request, errors = checked_request(email, phone, lead_id, date.today())
     if request is None:
         raise ErasureRefused("\n".join(f"--{e.field}: {e.message}" for e in errors))
     db = await prepare_database(settings)
+    storage = SqlStorage(db)
     try:
-        async with db.read() as session:
-            if await session.get(HostSiteRow, site_id) is None:
+        async with storage.read() as uow:
+            if await uow.sites.get(site_id) is None:
                 raise ErasureRefused(f"No host site {site_id!r}.")
-        counts = await Eraser(db, trex.build(), now).erase_customer(site_id, request, by="cli")
+        eraser = Eraser(storage, trex.build(), now)
+        counts = await eraser.erase_customer(site_id, request, by="cli")
     finally:
         await db.dispose()
     return {"site": site_id, "erased": asdict(counts)}

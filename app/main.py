@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -18,6 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.bootstrap import bootstrap
+from app.db.urls import printable_url
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings, UnsafeSettings
 from app.web.body_guard import BodyGuard
@@ -74,7 +74,7 @@ def what_is_served(settings: Settings, sandbox_here: bool) -> str:
     rules = "key-less sessions go to the demo site"
     if production:
         rules = "introspection, suggestions, GraphiQL, demo, sandbox off; publishable key required"
-    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    database = printable_url(settings.database_url)
     return f"T-Rex {settings.env} on {database}: {', '.join(on)}; {rules}"
 
 

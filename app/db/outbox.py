@@ -1,16 +1,50 @@
-"""The outbox of asynchronous work, and the record of what each handler already applied."""
+"""The outbox of asynchronous work, and the record of what each handler already applied.
+
+The relay claims, finishes and retries items all the time: those statements are built once."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from app.db.tables import OUTBOX, OutboxRow, ProcessedRow
+from app.db.tables import OUTBOX, PROCESSED
 from app.services.records import OutboxItem
+
+_ADD = insert(OUTBOX)
+_DUE = (
+    select(OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.payload, OUTBOX.c.attempts)
+    .where(OUTBOX.c.done_at.is_(None))
+    .where(OUTBOX.c.available_at <= bindparam("_now"))
+    .where(or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < bindparam("_now")))
+    .order_by(OUTBOX.c.id)
+    .limit(bindparam("_limit"))
+    .with_for_update(skip_locked=True)  # PostgreSQL: workers never claim the same row
+)
+_LEASE = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(bindparam("_ids", expanding=True)))
+    .values(claimed_until=bindparam("_until"))
+)
+_DONE = update(OUTBOX).where(OUTBOX.c.id == bindparam("_id")).values(done_at=bindparam("_at"))
+_RETRY = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("_id"))
+    .values(
+        available_at=bindparam("_at"),
+        claimed_until=None,
+        attempts=OUTBOX.c.attempts + 1,
+        last_error=bindparam("_error"),
+    )
+)
+_PROCESSED = (
+    select(PROCESSED.c.event_id)
+    .where(PROCESSED.c.handler == bindparam("_handler"))
+    .where(PROCESSED.c.event_id == bindparam("_event"))
+)
+_MARK_PROCESSED = insert(PROCESSED)
 
 
 class OutboxRepository:
@@ -19,51 +53,29 @@ class OutboxRepository:
 
     async def add(self, topic: str, payload: dict[str, Any], now: datetime) -> None:
         """Record work in the caller's transaction; the relay delivers it once that commits."""
-        await self._session.execute(
-            insert(OUTBOX).values(
-                topic=topic, payload=payload, created_at=now, available_at=now, attempts=0
-            )
-        )
+        values = {"created_at": now, "available_at": now, "attempts": 0}
+        await self._session.execute(_ADD, {"topic": topic, "payload": payload, **values})
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxItem]:
         """Due items nobody holds, leased to the caller (a crashed holder's lease runs out)."""
-        query = (
-            select(OutboxRow)
-            .where(col(OutboxRow.done_at).is_(None))
-            .where(col(OutboxRow.available_at) <= now)
-            .where(or_(col(OutboxRow.claimed_until).is_(None), col(OutboxRow.claimed_until) < now))
-            .order_by(col(OutboxRow.id))
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # PostgreSQL: workers never claim the same row
-        )
-        rows = (await self._session.execute(query)).scalars().all()
-        for row in rows:
-            row.claimed_until = now + lease
-        return [OutboxItem(row.id or 0, row.topic, row.payload, row.attempts) for row in rows]
+        rows = (await self._session.execute(_DUE, {"_now": now, "_limit": limit})).all()
+        if rows:
+            ids = [row.id for row in rows]
+            await self._session.execute(_LEASE, {"_ids": ids, "_until": now + lease})
+        return [OutboxItem(row.id, row.topic, row.payload, row.attempts) for row in rows]
 
     async def done(self, item_id: int, now: datetime) -> None:
-        await self._session.execute(
-            update(OutboxRow).where(col(OutboxRow.id) == item_id).values(done_at=now)
-        )
+        await self._session.execute(_DONE, {"_id": item_id, "_at": now})
 
     async def retry_later(self, item_id: int, at: datetime, error: str) -> None:
-        await self._session.execute(
-            update(OutboxRow)
-            .where(col(OutboxRow.id) == item_id)
-            .values(
-                available_at=at,
-                claimed_until=None,
-                attempts=col(OutboxRow.attempts) + 1,
-                last_error=error[:500],
-            )
-        )
+        await self._session.execute(_RETRY, {"_id": item_id, "_at": at, "_error": error[:500]})
 
     async def release(self, item_ids: list[int]) -> None:
         """Give back items a stopping worker could not finish: due again at once."""
         await self._session.execute(
-            update(OutboxRow)
-            .where(col(OutboxRow.id).in_(item_ids))
-            .where(col(OutboxRow.done_at).is_(None))
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(item_ids))
+            .where(OUTBOX.c.done_at.is_(None))
             .values(claimed_until=None)
         )
 
@@ -71,20 +83,20 @@ class OutboxRepository:
         """Forget work finished before `done_before`, and the marks of who processed it (the
         outbox's equivalent of trimming a stream). Returns how many items went."""
         result = await self._session.execute(
-            delete(OutboxRow)
-            .where(col(OutboxRow.done_at).is_not(None))
-            .where(col(OutboxRow.done_at) < done_before)
-            .returning(col(OutboxRow.id))
+            delete(OUTBOX)
+            .where(OUTBOX.c.done_at.is_not(None))
+            .where(OUTBOX.c.done_at < done_before)
+            .returning(OUTBOX.c.id)
         )
         gone = list(result.scalars().all())
         if gone:
-            await self._session.execute(
-                delete(ProcessedRow).where(col(ProcessedRow.event_id).in_(gone))
-            )
+            await self._session.execute(delete(PROCESSED).where(PROCESSED.c.event_id.in_(gone)))
         return len(gone)
 
     async def already_processed(self, handler: str, event_id: int) -> bool:
-        return await self._session.get(ProcessedRow, (handler, event_id)) is not None
+        found = await self._session.execute(_PROCESSED, {"_handler": handler, "_event": event_id})
+        return found.first() is not None
 
-    def mark_processed(self, handler: str, event_id: int, now: datetime) -> None:
-        self._session.add(ProcessedRow(handler=handler, event_id=event_id, at=now))
+    async def mark_processed(self, handler: str, event_id: int, now: datetime) -> None:
+        values = {"handler": handler, "event_id": event_id, "at": now}
+        await self._session.execute(_MARK_PROCESSED, values)

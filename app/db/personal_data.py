@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -17,24 +16,12 @@ from sqlalchemy import ColumnElement, String, cast, delete, exists, false, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.tables import ERASURES, HISTORY, IDEMPOTENCY, LEADS, OUTBOX, SESSION_EVENTS, SESSIONS
+from app.services.records import LeadCopy, SessionCopy
 from workflows.personal import REDACTED, scrubbed
 
 # Digests of a lead's contact (the per-client caps): pseudonymous, erased with it.
 _LEAD_DIGESTS = ("address_hash", "email_hash", "phone_hash", "confirmed_to_hash")
-
-
-@dataclass(frozen=True, slots=True)
-class SessionCopy:
-    id: str
-    answers: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class LeadCopy:
-    id: str
-    session_id: str
-    host_site_id: str
-    contact: dict[str, Any]
+_LEAD_COLUMNS = select(LEADS.c.id, LEADS.c.session_id, LEADS.c.host_site_id, LEADS.c.contact)
 
 
 def mentions(column: Any, values: Sequence[str]) -> ColumnElement[bool]:
@@ -43,7 +30,7 @@ def mentions(column: Any, values: Sequence[str]) -> ColumnElement[bool]:
     return or_(false(), *(cast(column, String).icontains(n, autoescape=True) for n in needles))
 
 
-class PersonalData:
+class PersonalDataRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
@@ -75,8 +62,7 @@ class PersonalData:
 
     async def leads_due(self, created_before: datetime, limit: int) -> list[LeadCopy]:
         query = (
-            _lead_columns()
-            .where(LEADS.c.erased_at.is_(None))
+            _LEAD_COLUMNS.where(LEADS.c.erased_at.is_(None))
             .where(LEADS.c.created_at < created_before)
             .order_by(LEADS.c.created_at)
             .limit(limit)
@@ -90,11 +76,11 @@ class PersonalData:
         match = (
             LEADS.c.id == lead_id if lead_id is not None else mentions(LEADS.c.contact, contacts)
         )
-        query = _lead_columns().where(LEADS.c.host_site_id == site_id).where(match)
+        query = _LEAD_COLUMNS.where(LEADS.c.host_site_id == site_id).where(match)
         return [LeadCopy(*row) for row in (await self._session.execute(query)).all()]
 
     async def leads_of_sessions(self, session_ids: Sequence[str]) -> list[LeadCopy]:
-        query = _lead_columns().where(LEADS.c.session_id.in_(session_ids))
+        query = _LEAD_COLUMNS.where(LEADS.c.session_id.in_(session_ids))
         return [LeadCopy(*row) for row in (await self._session.execute(query)).all()]
 
     async def sessions_of_site(
@@ -226,10 +212,6 @@ class PersonalData:
                 by=by,
             )
         )
-
-
-def _lead_columns() -> Any:
-    return select(LEADS.c.id, LEADS.c.session_id, LEADS.c.host_site_id, LEADS.c.contact)
 
 
 def _redacted(value: Any, names: frozenset[str]) -> Any:

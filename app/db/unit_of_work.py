@@ -14,8 +14,12 @@ from functools import cached_property
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.database import Database
+from app.db.host_sites import HostSiteRepository
+from app.db.inventory import InventoryRepository
+from app.db.leads import LeadRepository
 from app.db.outbox import OutboxRepository
-from app.db.repositories import LeadRepository, SessionRepository
+from app.db.personal_data import PersonalDataRepository
+from app.db.repositories import SessionRepository
 
 
 class SqlUnitOfWork:
@@ -33,6 +37,18 @@ class SqlUnitOfWork:
     @cached_property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self._session)
+
+    @cached_property
+    def sites(self) -> HostSiteRepository:
+        return HostSiteRepository(self._session)
+
+    @cached_property
+    def inventory(self) -> InventoryRepository:
+        return InventoryRepository(self._session)
+
+    @cached_property
+    def personal(self) -> PersonalDataRepository:
+        return PersonalDataRepository(self._session)
 
 
 class SqlStorage:

@@ -20,9 +20,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from app.db.client_counts import release_expired_holds
-from app.db.database import Database
-from app.db.outbox import OutboxRepository
+from app.services.ports import Storage
 from app.services.records import OutboxItem
 from app.tasks import TaskRunner
 
@@ -44,7 +42,7 @@ def backoff(attempts: int, rng: random.Random) -> float:
 class Relay:
     def __init__(
         self,
-        db: Database,
+        storage: Storage,
         handlers: Mapping[str, Handler] | None,
         publish_pending: Callable[[], Awaitable[int]],
         clock: Callable[[], datetime],
@@ -56,7 +54,7 @@ class Relay:
         housekeeping: Sequence[Callable[[], Awaitable[object]]] = (),
     ) -> None:
         """`handlers` None: this process only pushes events (a server with external workers)."""
-        self._db = db
+        self._storage = storage
         self._handlers = handlers
         self._publish_pending = publish_pending
         self._clock = clock
@@ -94,8 +92,8 @@ class Relay:
             await asyncio.gather(self._loop, return_exceptions=True)
         await self._tasks.drain(seconds)
         if self._in_flight:
-            async with self._db.write() as session:
-                await OutboxRepository(session).release(sorted(self._in_flight))
+            async with self._storage.write() as uow:
+                await uow.outbox.release(sorted(self._in_flight))
             log.info("gave back %d unfinished outbox items", len(self._in_flight))
             self._in_flight.clear()
 
@@ -127,10 +125,8 @@ class Relay:
         if self._handlers is None or not claim:
             return 0
         await self._prune_now_and_then()
-        async with self._db.write() as session:
-            claimed = await OutboxRepository(session).claim_due(
-                self._clock(), self._lease, CLAIM_BATCH
-            )
+        async with self._storage.write() as uow:
+            claimed = await uow.outbox.claim_due(self._clock(), self._lease, CLAIM_BATCH)
         for item in claimed:
             self._in_flight.add(item.id)
             self._tasks.spawn(self._deliver(item), name=f"relay:{item.topic}:{item.id}")
@@ -143,9 +139,9 @@ class Relay:
         if now < self._next_prune:
             return
         self._next_prune = now + timedelta(minutes=1)
-        async with self._db.write() as session:
-            pruned = await OutboxRepository(session).prune(now - self._retention)
-            released = await release_expired_holds(session, now)
+        async with self._storage.write() as uow:
+            pruned = await uow.outbox.prune(now - self._retention)
+            released = await uow.leads.release_expired_holds(now)
         if pruned:
             log.info("pruned %d outbox items done before %s", pruned, now - self._retention)
         if released:
@@ -166,8 +162,8 @@ class Relay:
             except Exception as error:  # noqa: BLE001 - every failure is retried, logged
                 await self._retry(item, error)
                 return
-        async with self._db.write() as session:
-            await OutboxRepository(session).done(item.id, self._clock())
+        async with self._storage.write() as uow:
+            await uow.outbox.done(item.id, self._clock())
         self._in_flight.discard(item.id)
 
     async def _retry(self, item: OutboxItem, error: Exception) -> None:
@@ -183,8 +179,8 @@ class Relay:
             exc_info=level == logging.ERROR,
         )
         at = self._clock() + timedelta(seconds=delay)
-        async with self._db.write() as session:
-            await OutboxRepository(session).retry_later(item.id, at, repr(error))
+        async with self._storage.write() as uow:
+            await uow.outbox.retry_later(item.id, at, repr(error))
         self._in_flight.discard(item.id)
         self._tasks.spawn(self._wake_at(delay), name="relay:wake")
 

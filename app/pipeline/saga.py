@@ -19,16 +19,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.db.client_counts import ClientCounts
-from app.db.database import Database
-from app.db.outbox import OutboxRepository
-from app.db.repositories import LeadRepository, SessionRepository
-from app.db.tables import LeadRow
 from app.integrations.clients import Clients
 from app.integrations.errors import Rejected, Unavailable
 from app.integrations.models import Channel, CreditApplicant
@@ -36,11 +30,12 @@ from app.pipeline.relay import Handler, RetryLater
 from app.pipeline.routing import route
 from app.pipeline.scoring import score_lead
 from app.services.client_keys import recipient_key
+from app.services.completion import COMPLETED, complete_session_if_done
 from app.services.inventory import InventoryService
-from app.services.records import LeadRecord, OutboxItem, StoredEvent
-from app.services.session_events import LEAD_STATUS, SessionEvents
+from app.services.ports import Storage, UnitOfWork
+from app.services.records import LeadRecord, OutboxItem
+from app.services.session_events import LEAD_STATUS, SessionEvents, write_event
 from vehicles.geo import distance_miles
-from workflows.model import SessionStatus
 
 log = logging.getLogger("trex.pipeline")
 STEPS = {"scored": "SCORED", "routed": "DEALER_ASSIGNED", "contacted": "CONTACTED"}
@@ -51,13 +46,13 @@ DAY = timedelta(hours=24)
 class LeadPipeline:
     def __init__(
         self,
-        db: Database,
+        storage: Storage,
         clients: Clients,
         inventory: InventoryService,
         events: SessionEvents,
         clock: Callable[[], datetime],
     ) -> None:
-        self._db = db
+        self._storage = storage
         self._clients = clients
         self._inventory = inventory
         self._events = events
@@ -87,14 +82,14 @@ class LeadPipeline:
             return
         except Unavailable as error:
             raise RetryLater(str(error)) from error
-        async with self._db.write() as session:
-            row = await self._claim(session, item, "register")
+        async with self._storage.write() as uow:
+            row = await self._claim(uow, item, "register")
             if row is None or row.status != "RECEIVED":
                 return
-            row.status, row.crm_id = "SUBMITTED", receipt.crm_id
-            await self._status_event(session, row, "SUBMITTED", {"crm_id": receipt.crm_id})
+            await self._save(uow, replace(row, status="SUBMITTED", crm_id=receipt.crm_id))
+            await self._status_event(uow, row, "SUBMITTED", {"crm_id": receipt.crm_id})
             for topic in FOLLOW_UPS:
-                await OutboxRepository(session).add(topic, {"lead_id": row.id}, self._clock())
+                await uow.outbox.add(topic, {"lead_id": row.id}, self._clock())
         self._events.committed()
 
     async def _compensate(
@@ -109,17 +104,16 @@ class LeadPipeline:
     ) -> None:
         """A business refusal (the CRM's, a dealer's): the lead is REJECTED, its vehicle hold
         released at once and any dealer capacity it reserved given back."""
-        async with self._db.write() as session:
-            row = await self._claim(session, item, handler)
-            if row is None or row.status in ("REJECTED", "COMPLETED"):
+        async with self._storage.write() as uow:
+            row = await self._claim(uow, item, handler)
+            if row is None or row.status in ("REJECTED", COMPLETED):
                 return
-            leads = LeadRepository(session)
-            await leads.release_hold(row.id)
-            await leads.give_back_capacity(capacity)
+            await uow.leads.release_hold(row.id)
+            await uow.leads.give_back_capacity(capacity)
             detail = {"code": refused.code, "reason": refused.reason, "by": by}
-            row.status = "REJECTED"
-            row.outcomes = {**row.outcomes, "rejected": detail}
-            await self._status_event(session, row, "REJECTED", detail)
+            outcomes = {**row.outcomes, "rejected": detail}
+            await self._save(uow, replace(row, status="REJECTED", outcomes=outcomes))
+            await self._status_event(uow, row, "REJECTED", detail)
         log.warning(
             "lead %s refused by the %s (%s): hold released", lead.reference, by, refused.code
         )
@@ -160,8 +154,8 @@ class LeadPipeline:
         await self._record(item, "routed", {"dealers": dealer_ids})
 
     async def _reserve_dealers(self, lead: LeadRecord) -> list[str]:
-        async with self._db.write() as session:
-            leads = LeadRepository(session)
+        async with self._storage.write() as uow:
+            leads = uow.leads
             chosen = route(
                 lead.kind,
                 vehicle_dealer_id=lead.dealer_id if lead.kind == "buying" else None,
@@ -174,7 +168,8 @@ class LeadPipeline:
             taken = [d for d in chosen if lead.kind == "buying" or await leads.take_capacity(d)]
             row = await leads.locked(lead.id)
             if row is not None:
-                row.outcomes = {**row.outcomes, "routing": {"dealers": taken}}
+                outcomes = {**row.outcomes, "routing": {"dealers": taken}}
+                await self._save(uow, replace(row, outcomes=outcomes))
         return taken
 
     async def _notify_dealer(self, lead: LeadRecord, dealer_id: str) -> None:
@@ -219,9 +214,8 @@ class LeadPipeline:
         if recipient is None:
             return True
         now = self._clock()
-        async with self._db.write() as session:
-            counts = ClientCounts(session)
-            return await counts.reserve_confirmation(lead.id, recipient, now, now - DAY)
+        async with self._storage.write() as uow:
+            return await uow.client_counts.reserve_confirmation(lead.id, recipient, now, now - DAY)
 
     async def soft_credit(self, item: OutboxItem) -> None:
         """The dealer network's soft check (name and address, no SSN): its outcome joins the
@@ -245,64 +239,57 @@ class LeadPipeline:
             outcome: dict[str, Any] = {"status": "unavailable"}
         else:
             outcome = {"status": decision.status, "reason": decision.reason}
-        async with self._db.write() as session:
-            row = await self._claim(session, item, "soft_credit")
+        async with self._storage.write() as uow:
+            row = await self._claim(uow, item, "soft_credit")
             if row is not None:
-                row.outcomes = {**row.outcomes, "soft_credit_check": outcome}
+                outcomes = {**row.outcomes, "soft_credit_check": outcome}
+                await self._save(uow, replace(row, outcomes=outcomes))
 
     async def _record(self, item: OutboxItem, outcome: str, detail: dict[str, Any]) -> None:
-        """Record one post-submission outcome, its status event, and completion when all are in."""
-        async with self._db.write() as session:
-            row = await self._claim(session, item, outcome)
+        """Record one post-submission outcome, its status event, and completion when all are in
+        (the lead's, then the session's by the one rule of app/services/completion.py)."""
+        async with self._storage.write() as uow:
+            row = await self._claim(uow, item, outcome)
             if row is None or outcome in row.outcomes or row.status == "REJECTED":
                 return
-            row.outcomes = {**row.outcomes, outcome: detail}
-            row.updated_at = self._clock()
-            await self._status_event(session, row, STEPS[outcome], detail)
-            if all(step in row.outcomes for step in STEPS) and row.status != "COMPLETED":
-                row.status = "COMPLETED"
-                await self._status_event(session, row, "COMPLETED", {})
-                await self._complete_session(session, row.session_id)
+            lead = replace(row, outcomes={**row.outcomes, outcome: detail})
+            await self._status_event(uow, lead, STEPS[outcome], detail)
+            done = all(step in lead.outcomes for step in STEPS) and lead.status != COMPLETED
+            if done:
+                lead = replace(lead, status=COMPLETED)
+            await self._save(uow, lead)
+            if done:
+                await self._status_event(uow, lead, COMPLETED, {})
+                await complete_session_if_done(uow, lead.session_id)
         self._events.committed()
 
-    async def _complete_session(self, session: AsyncSession, session_id: str) -> None:
-        sessions = SessionRepository(session)
-        record = await sessions.get(session_id)
-        statuses = await LeadRepository(session).statuses_of_session(session_id)
-        at_end = record is not None and record.state.status is SessionStatus.SUBMITTED
-        if at_end and all(status == "COMPLETED" for status in statuses):
-            await sessions.set_status(session_id, SessionStatus.COMPLETED)
-
-    async def _claim(self, session: AsyncSession, item: OutboxItem, handler: str) -> LeadRow | None:
-        """The lead's locked row, unless this handler already processed this item."""
-        outbox = OutboxRepository(session)
-        if await outbox.already_processed(handler, item.id):
+    async def _claim(self, uow: UnitOfWork, item: OutboxItem, handler: str) -> LeadRecord | None:
+        """The lead, locked, unless this handler already processed this item."""
+        if await uow.outbox.already_processed(handler, item.id):
             return None
-        outbox.mark_processed(handler, item.id, self._clock())
-        return await LeadRepository(session).locked(str(item.payload["lead_id"]))
+        await uow.outbox.mark_processed(handler, item.id, self._clock())
+        return await uow.leads.locked(str(item.payload["lead_id"]))
+
+    async def _save(self, uow: UnitOfWork, lead: LeadRecord) -> None:
+        await uow.leads.update(lead, self._clock())
 
     async def _status_event(
-        self, session: AsyncSession, row: LeadRow, status: str, detail: dict[str, Any]
+        self, uow: UnitOfWork, lead: LeadRecord, status: str, detail: dict[str, Any]
     ) -> None:
-        sessions = SessionRepository(session)
-        seq = await sessions.next_seq(row.session_id)
-        if seq is None:
-            return
+        """The lead's progress, as an event of its session (LEAD_STATUS)."""
         payload = {
-            "lead_id": row.id,
-            "reference": row.reference,
+            "lead_id": lead.id,
+            "reference": lead.reference,
             "status": status,
             "detail": detail,
-            "site": row.host_site_id,
+            "site": lead.host_site_id,
         }
-        await sessions.add_event(
-            StoredEvent(row.session_id, seq, LEAD_STATUS, payload, self._clock())
-        )
-        log.info("lead %s: %s", row.reference, status)
+        if await write_event(uow, lead.session_id, LEAD_STATUS, payload, self._clock()):
+            log.info("lead %s: %s", lead.reference, status)
 
     async def _lead(self, item: OutboxItem) -> LeadRecord | None:
-        async with self._db.read() as session:
-            return await LeadRepository(session).get(str(item.payload["lead_id"]))
+        async with self._storage.read() as uow:
+            return await uow.leads.get(str(item.payload["lead_id"]))
 
 
 def _summary(lead: LeadRecord) -> dict[str, Any]:

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from app.db.database import Database
-from app.db.personal_data import LeadCopy, PersonalData
+from app.services.ports import PersonalDataStore, Storage
+from app.services.records import LeadCopy
 from app.services.snapshots import PERSONAL_CONTEXT
 from workflows.erasure import ErasureCounts, ErasureRequest
 from workflows.model import Workflow
@@ -37,16 +37,16 @@ def subject_digest(site_id: str, request: ErasureRequest) -> str:
 
 
 class Eraser:
-    def __init__(self, db: Database, workflow: Workflow, clock: Callable[[], datetime]) -> None:
-        self._db = db
+    def __init__(self, storage: Storage, workflow: Workflow, clock: Callable[[], datetime]) -> None:
+        self._storage = storage
         self._clock = clock
         self._names = personal_names(workflow) | frozenset(LEAD_PERSONAL_DETAILS)
 
     async def erase_customer(self, site_id: str, request: ErasureRequest, by: str) -> ErasureCounts:
         """Everything of the customer `request` names among `site_id`'s data; recorded."""
         now = self._clock()
-        async with self._db.write() as session:
-            data = PersonalData(session)
+        async with self._storage.write() as uow:
+            data = uow.personal
             leads, session_ids = await self._subject(data, site_id, request)
             counts = await self.erase(data, session_ids, leads, now)
             digest = subject_digest(site_id, request)
@@ -61,7 +61,7 @@ class Eraser:
         return counts
 
     async def _subject(
-        self, data: PersonalData, site_id: str, request: ErasureRequest
+        self, data: PersonalDataStore, site_id: str, request: ErasureRequest
     ) -> tuple[list[LeadCopy], list[str]]:
         """The customer's leads and sessions: those naming the contact, the lead asked for, and
         every lead and session linked to those (a seller's replacement purchase)."""
@@ -83,7 +83,7 @@ class Eraser:
 
     async def erase(
         self,
-        data: PersonalData,
+        data: PersonalDataStore,
         session_ids: Sequence[str],
         leads: Sequence[LeadCopy],
         now: datetime,

@@ -17,14 +17,9 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
-from dataclasses import asdict
 from datetime import UTC, datetime
 
-from sqlalchemy.exc import IntegrityError
-
-from app.db.database import Database
-from app.db.repositories import InventoryRepository
-from app.db.tables import DealerRow, VehicleRow
+from app.services.ports import Storage
 from vehicles import carin, catalogue
 from vehicles.demo_stock import generate_inventory
 from vehicles.models import (
@@ -46,8 +41,10 @@ RANKINGS_KEPT = 256
 
 
 class InventoryService:
-    def __init__(self, db: Database, vehicles: Collection[Vehicle], dealers: Collection[Dealer]):
-        self._db = db
+    def __init__(
+        self, storage: Storage, vehicles: Collection[Vehicle], dealers: Collection[Dealer]
+    ) -> None:
+        self._storage = storage
         self._vehicles = {vehicle.id: vehicle for vehicle in vehicles}
         self._dealers = {dealer.id: dealer for dealer in dealers}
         self.dealer_cards = tuple(_dealer_card(dealer) for dealer in dealers)
@@ -59,30 +56,20 @@ class InventoryService:
         self._available_list = list(self._vehicles.values())
 
     @classmethod
-    async def load(cls, db: Database) -> InventoryService:
-        """Load the inventory, seeding it from the generator on first start."""
-        try:
-            async with db.write() as session:
-                repo = InventoryRepository(session)
-                if await repo.count_vehicles() == 0:
-                    seeded = generate_inventory()
-                    repo.add_all([DealerRow(**asdict(d)) for d in seeded.dealers])
-                    repo.add_all([_vehicle_row(v) for v in seeded.vehicles])
-                    log.info(
-                        "seeded %d vehicles at %d dealers",
-                        len(seeded.vehicles),
-                        len(seeded.dealers),
-                    )
-        except IntegrityError:
-            log.info("another process seeded the inventory first")
-        async with db.read() as session:
-            repo = InventoryRepository(session)
-            vehicles = [_vehicle(row) for row in await repo.vehicles()]
-            dealers = [
-                Dealer(r.id, r.name, r.zip, r.city, r.state, r.capacity)
-                for r in await repo.dealers()
-            ]
-        return cls(db, vehicles, dealers)
+    async def load(cls, storage: Storage) -> InventoryService:
+        """Load the inventory, seeding it from the generator on first start (a process that
+        starts at the same moment as another seeds the same rows, written once)."""
+        async with storage.write() as uow:
+            if await uow.inventory.count_vehicles() == 0:
+                seeded = generate_inventory()
+                await uow.inventory.add_stock(seeded.dealers, seeded.vehicles)
+                log.info(
+                    "seeded %d vehicles at %d dealers", len(seeded.vehicles), len(seeded.dealers)
+                )
+        async with storage.read() as uow:
+            vehicles = await uow.inventory.vehicles()
+            dealers = await uow.inventory.dealers()
+        return cls(storage, vehicles, dealers)
 
     def vehicle(self, vehicle_id: str) -> Vehicle | None:
         return self._vehicles.get(vehicle_id)
@@ -186,9 +173,8 @@ class InventoryService:
             if not fresh and self._availability is not None and self._availability is not cached:
                 return self._availability[1]  # refreshed while this call waited
             read_at = time.monotonic()
-            async with self._db.read() as session:
-                repo = InventoryRepository(session)
-                unavailable = frozenset(await repo.unavailable_ids(datetime.now(UTC)))
+            async with self._storage.read() as uow:
+                unavailable = frozenset(await uow.inventory.unavailable_ids(datetime.now(UTC)))
             if cached is None or unavailable != cached[1]:
                 self._rankings.clear()
                 self._available_list = [
@@ -214,29 +200,3 @@ def _whole_numbers(answers: Mapping[str, object]) -> dict[str, object]:
 
 def _dealer_card(dealer: Dealer) -> DealerCard:
     return DealerCard(dealer.id, dealer.name, dealer.city, dealer.state, dealer.zip)
-
-
-def _vehicle_row(vehicle: Vehicle) -> VehicleRow:
-    fields = asdict(vehicle)
-    fields["features"] = list(vehicle.features)
-    return VehicleRow(**fields)
-
-
-def _vehicle(row: VehicleRow) -> Vehicle:
-    return Vehicle(
-        id=row.id,
-        vin=row.vin,
-        make=row.make,
-        model=row.model,
-        year=row.year,
-        price=row.price,
-        mileage=row.mileage,
-        fuel_type=row.fuel_type,
-        body_type=row.body_type,
-        seats=row.seats,
-        transmission=row.transmission,
-        drivetrain=row.drivetrain,
-        features=tuple(row.features),
-        color=row.color,
-        dealer_id=row.dealer_id,
-    )

@@ -7,11 +7,10 @@ from datetime import date, datetime
 from typing import Any
 
 from app.bus.event_bus import EventBus, lead_channel, site_channel
-from app.db.database import Database
-from app.db.repositories import LeadRepository, SessionRepository
 from app.security import is_id
 from app.services.erasure import Eraser
 from app.services.host_sites import HostSites
+from app.services.ports import Storage
 from app.services.records import LeadRecord, StoredEvent
 from app.services.session_events import LEAD_STATUS, interruptible
 from workflows.erasure import (
@@ -39,13 +38,13 @@ def lead_status_event(event: StoredEvent) -> LeadStatusEvent:
 class LeadQueries:
     def __init__(
         self,
-        db: Database,
+        storage: Storage,
         sites: HostSites,
         bus: EventBus,
         eraser: Eraser,
         today: Callable[[], date],
     ) -> None:
-        self._db = db
+        self._storage = storage
         self._sites = sites
         self._bus = bus
         self._eraser = eraser
@@ -55,8 +54,8 @@ class LeadQueries:
         lead = await self._own_lead(lead_id, secret_key)
         if lead is None:
             return None
-        async with self._db.read() as session:
-            events = await SessionRepository(session).events_after(lead.session_id, 0)
+        async with self._storage.read() as uow:
+            events = await uow.events.after(lead.session_id, 0)
         history = [
             lead_status_event(e)
             for e in events
@@ -101,8 +100,8 @@ class LeadQueries:
         site = await self._sites.by_secret_key(secret_key)
         if site is None or not is_id(lead_id):
             return None
-        async with self._db.read() as session:
-            lead = await LeadRepository(session).get(lead_id)
+        async with self._storage.read() as uow:
+            lead = await uow.leads.get(lead_id)
         return lead if lead is not None and lead.host_site_id == site.id else None
 
 

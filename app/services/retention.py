@@ -17,9 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.db.database import Database
-from app.db.personal_data import PersonalData
 from app.services.erasure import Eraser
+from app.services.ports import Storage
 
 log = logging.getLogger("trex.retention")
 BATCH = 200
@@ -35,7 +34,7 @@ class Swept:
 class Retention:
     def __init__(
         self,
-        db: Database,
+        storage: Storage,
         eraser: Eraser,
         clock: Callable[[], datetime],
         *,
@@ -43,7 +42,7 @@ class Retention:
         lead_days: float,
         batch: int = BATCH,
     ) -> None:
-        self._db = db
+        self._storage = storage
         self._eraser = eraser
         self._clock = clock
         self._sessions = timedelta(days=session_days)
@@ -69,19 +68,17 @@ class Retention:
         return Swept(deleted, erased)
 
     async def _delete_idle_sessions(self, before: datetime) -> int:
-        async with self._db.write() as session:
-            data = PersonalData(session)
-            ids = await data.idle_sessions_without_lead(before, self._batch)
+        async with self._storage.write() as uow:
+            ids = await uow.personal.idle_sessions_without_lead(before, self._batch)
             if not ids:
                 return 0
-            await data.delete_sessions(ids, before)
+            await uow.personal.delete_sessions(ids, before)
         return len(ids)
 
     async def _erase_old_leads(self, before: datetime, now: datetime) -> int:
-        async with self._db.write() as session:
-            data = PersonalData(session)
-            leads = await data.leads_due(before, self._batch)
+        async with self._storage.write() as uow:
+            leads = await uow.personal.leads_due(before, self._batch)
             if leads:
                 sessions = sorted({lead.session_id for lead in leads})
-                await self._eraser.erase(data, sessions, leads, now)
+                await self._eraser.erase(uow.personal, sessions, leads, now)
         return len(leads)

@@ -24,9 +24,8 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from app.bus.event_bus import BusUnavailable, EventBus, SubscriberTooSlow
+from app.services.ports import StorageUnavailable
 
 log = logging.getLogger("trex.origins")
 CHANNEL = "trex.host-sites"
@@ -135,8 +134,8 @@ class RegisteredOrigins:
         async with self._lock:
             try:
                 self._known = await self._sites.registered_origins()
-            except (SQLAlchemyError, OSError) as error:  # a database hiccup: keep what was known
-                log.warning("re-reading the host sites' origins failed: %s", type(error).__name__)
+            except (StorageUnavailable, OSError) as error:  # a database hiccup: keep what was known
+                log.warning("re-reading the host sites' origins failed: %s", error)
             self._read_at = time.monotonic()
 
     async def site_changed(self) -> None:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from app.bootstrap import now, prepare_database
+from app.db.unit_of_work import SqlStorage
 from app.services.host_sites import HostSites
 from tests import stack
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
@@ -130,7 +131,7 @@ async def test_a_site_another_process_created_is_allowed_without_restart(
     origin = an_origin()
     db = await prepare_database(running.container.settings)
     try:
-        await HostSites(db, now).create("Elsewhere", [origin])
+        await HostSites(SqlStorage(db), now).create("Elsewhere", [origin])
     finally:
         await db.dispose()
 

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
-from app.db.repositories import InventoryRepository
+from app.db.unit_of_work import SqlStorage
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
 from tests.e2e.test_lead_pipeline import _lead_statuses, _messages
@@ -82,8 +82,8 @@ async def at_selling_confirmation(api: Api) -> Flow:
 
 
 async def held_vehicle_ids(server: RunningServer) -> set[str]:
-    async with server.container.db.read() as session:
-        return await InventoryRepository(session).unavailable_ids(datetime.now(UTC))
+    async with SqlStorage(server.container.db).read() as uow:
+        return await uow.inventory.unavailable_ids(datetime.now(UTC))
 
 
 def assert_refused(result: dict[str, Any], code: str, flow: Flow, step: str) -> None:
