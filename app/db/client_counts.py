@@ -15,7 +15,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
-    bindparam,
     case,
     exists,
     func,
@@ -86,20 +85,6 @@ class ClientCounts:
             .values(confirmed_to_hash=recipient, confirmed_at=now)
         )
         return True
-
-
-_RELEASE_EXPIRED = (
-    update(VEHICLES)
-    .where(VEHICLES.c.status == "held")
-    .where(VEHICLES.c.held_until <= bindparam("_now"))
-    .values(status="available", held_by_lead=None, held_until=None)
-)
-
-
-async def release_expired_holds(session: AsyncSession, now: datetime) -> int:
-    """Vehicles whose hold ran out are available again (the relay's housekeeping)."""
-    result = await session.execute(_RELEASE_EXPIRED, {"_now": now})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _per_condition(conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:

@@ -1,7 +1,7 @@
-"""Database tables (SQLModel). Rows are not domain objects: repositories map between them.
+"""Database tables (SQLModel): the schema the migrations and tests compare against.
 
-The hot paths (every transition) use the plain tables at the end with SQLAlchemy Core: no ORM
-unit of work, no row objects, a fraction of the CPU."""
+The stores (app/db/*.py) use only the plain tables at the end, with SQLAlchemy Core: no ORM unit
+of work, no row objects (a fraction of the CPU), and records (app/services/records.py) out."""
 
 from __future__ import annotations
 
