@@ -17,6 +17,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.directive import DirectiveLocation
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension
+from strawberry.types.execution import PreExecutionError
 
 import resolvers.execution
 from resolvers.execution.limits import LIMITS, Limits
@@ -57,10 +58,22 @@ class Mutation:
 
 
 @strawberry.type
+class Tick:
+    seq: int
+
+    @strawberry.field
+    def fault(self) -> str | None:
+        raise RuntimeError("secret detail of a fault")
+
+
+TICK = Tick(seq=1)  # one payload for every subscriber, as the service hands them one update
+
+
+@strawberry.type
 class Subscription:
     @strawberry.subscription
-    async def ticks(self) -> AsyncGenerator[int, None]:
-        yield 1
+    async def ticks(self) -> AsyncGenerator[Tick, None]:
+        yield TICK
 
 
 @strawberry.directive(locations=[DirectiveLocation.FIELD])
@@ -153,6 +166,26 @@ def test_shared_events_convert_each_update_once_and_forget_the_oldest() -> None:
     shared.converted(second, lambda update: [update])
     shared.converted(third, lambda update: [update])
     assert shared.converted(first, lambda update: [update]) is not converted
+
+
+async def _first(schema: PolicedSchema, query: str) -> Any:
+    results = await schema.subscribe(query)
+    assert not isinstance(results, PreExecutionError)
+    async for result in results:
+        await results.aclose()
+        return result
+    raise AssertionError("no result")
+
+
+async def test_subscribers_of_one_schema_share_an_event_s_execution_and_no_other() -> None:
+    one, other = _schema(), _schema()
+    query = "subscription { ticks { seq fault } }"
+    first, second, elsewhere = [await _first(s, query) for s in (one, one, other)]
+    assert first.data == {"ticks": {"seq": 1, "fault": None}}
+    assert second.data is first.data  # executed once for both
+    assert elsewhere.data == first.data
+    assert elsewhere.data is not first.data
+    assert [error.message for error in first.errors] == [MASKED]
 
 
 def _modules() -> list[ModuleType]:
