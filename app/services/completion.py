@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.services.ports import UnitOfWork
+from app.services.ports import SessionUnitOfWork
 from app.services.records import SessionRecord
 from workflows.model import SessionStatus
 
 COMPLETED = "COMPLETED"
 
 
-async def completed_if_done(uow: UnitOfWork, record: SessionRecord) -> SessionRecord:
+async def completed_if_done(uow: SessionUnitOfWork, record: SessionRecord) -> SessionRecord:
     """`record`, COMPLETED (and so one row version on) if this makes it done."""
     if record.state.status is not SessionStatus.SUBMITTED:
         return record
@@ -27,7 +27,7 @@ async def completed_if_done(uow: UnitOfWork, record: SessionRecord) -> SessionRe
     return replace(record, state=completed, row_version=record.row_version + 1)
 
 
-async def complete_session_if_done(uow: UnitOfWork, session_id: str) -> None:
+async def complete_session_if_done(uow: SessionUnitOfWork, session_id: str) -> None:
     """The rule for a session known by its id (the lead pipeline, after a lead's outcome)."""
     record = await uow.sessions.get(session_id)
     if record is not None:

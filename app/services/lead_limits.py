@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.services.effects import Rejection
-from app.services.ports import UnitOfWork
+from app.services.ports import SessionUnitOfWork
 from app.services.records import ClientDigests, LeadRecord
 from app.settings import Settings
 
@@ -35,7 +35,7 @@ class LeadLimits:
         return now + timedelta(hours=self.hold_hours)
 
     async def refusal(
-        self, uow: UnitOfWork, leads: Sequence[LeadRecord], held: bool, now: datetime
+        self, uow: SessionUnitOfWork, leads: Sequence[LeadRecord], held: bool, now: datetime
     ) -> Rejection | None:
         """Why these new leads (already added, their holds taken) exceed a cap, if they do."""
         counts = uow.client_counts

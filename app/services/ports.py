@@ -107,8 +107,10 @@ class OutboxStore(Protocol):
     async def mark_processed(self, handler: str, event_id: int, now: datetime) -> None: ...
 
 
-class UnitOfWork(Protocol):
-    """The stores of one transaction (or one read)."""
+class SessionUnitOfWork(Protocol):
+    """The stores of a session's transaction (or read): the session and its events, and what
+    a transition writes with them (leads, vehicle holds, outbox work) or counts (the caps).
+    All the workflow service needs: its fake (tests/support/memory_storage.py) is this."""
 
     @property
     def sessions(self) -> SessionStore: ...
@@ -120,6 +122,18 @@ class UnitOfWork(Protocol):
     def outbox(self) -> OutboxStore: ...
     @property
     def client_counts(self) -> ClientCountStore: ...
+
+
+class SessionStorage(Protocol):
+    """What the workflow service opens its units of work on; every `Storage` is one."""
+
+    def read(self) -> AbstractAsyncContextManager[SessionUnitOfWork]: ...
+    def write(self) -> AbstractAsyncContextManager[SessionUnitOfWork]: ...
+
+
+class UnitOfWork(SessionUnitOfWork, Protocol):
+    """The stores of one transaction (or one read)."""
+
     @property
     def sites(self) -> HostSiteStore: ...
     @property

@@ -3,7 +3,7 @@ what a request that lost a write conflict sees."""
 
 from __future__ import annotations
 
-from app.services.ports import Storage
+from app.services.ports import SessionStorage
 from app.services.records import SessionRecord
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import replayed_record
@@ -15,7 +15,7 @@ from workflows.rules import FieldError
 
 class Replies:
     def __init__(
-        self, storage: Storage, loader: SessionLoader, views: ViewBuilder, workflow: Workflow
+        self, storage: SessionStorage, loader: SessionLoader, views: ViewBuilder, workflow: Workflow
     ) -> None:
         self._storage = storage
         self._loader = loader

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.services.ports import Storage
+from app.services.ports import SessionStorage
 from app.services.session_loader import SessionLoader
 from app.services.session_writes import Conflict, SessionWriter
 from workflows.engine import Engine
@@ -22,7 +22,7 @@ class Resumption:
         self,
         *,
         engine: Engine,
-        storage: Storage,
+        storage: SessionStorage,
         loader: SessionLoader,
         writer: SessionWriter,
         clock: Callable[[], datetime],

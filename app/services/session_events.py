@@ -25,7 +25,7 @@ from app.bus.event_bus import (
     session_channel,
     site_channel,
 )
-from app.services.ports import Storage, UnitOfWork
+from app.services.ports import SessionStorage, SessionUnitOfWork
 from app.services.records import SessionRecord, StoredEvent
 from workflows.outcomes import UpdatesInterrupted
 
@@ -39,7 +39,7 @@ MARK_EVERY_S = 0.1
 
 
 async def write_event(
-    uow: UnitOfWork,
+    uow: SessionUnitOfWork,
     session_id: str,
     type_: str,
     payload: dict[str, Any],
@@ -61,7 +61,7 @@ async def write_event(
     return event
 
 
-async def step_changed(uow: UnitOfWork, record: SessionRecord, source: str) -> StoredEvent:
+async def step_changed(uow: SessionUnitOfWork, record: SessionRecord, source: str) -> StoredEvent:
     """The STEP_CHANGED event of a saved move, numbered `record.last_seq`."""
     payload = {"step": record.state.current_step, "source": source}
     event = await write_event(
@@ -72,7 +72,9 @@ async def step_changed(uow: UnitOfWork, record: SessionRecord, source: str) -> S
 
 
 class SessionEvents:
-    def __init__(self, storage: Storage, bus: EventBus, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, storage: SessionStorage, bus: EventBus, clock: Callable[[], datetime]
+    ) -> None:
         self._storage = storage
         self._bus = bus
         self._clock = clock

@@ -4,7 +4,7 @@ anyway, else from storage; a wrong token reads exactly like an unknown session."
 from __future__ import annotations
 
 from app.security import is_id, token_matches
-from app.services.ports import Storage
+from app.services.ports import SessionStorage
 from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_cache import SessionCache
@@ -12,7 +12,7 @@ from workflows.outcomes import Caller
 
 
 class SessionLoader:
-    def __init__(self, storage: Storage, cache: SessionCache, rates: ServiceRates) -> None:
+    def __init__(self, storage: SessionStorage, cache: SessionCache, rates: ServiceRates) -> None:
         self._storage = storage
         self._cache = cache
         self._rates = rates

@@ -16,7 +16,7 @@ from typing import Any
 from app.services.completion import completed_if_done
 from app.services.effects import EffectResult, Rejection
 from app.services.lead_limits import LeadLimits
-from app.services.ports import Storage, UnitOfWork
+from app.services.ports import SessionStorage, SessionUnitOfWork
 from app.services.records import SessionRecord
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader
@@ -46,7 +46,7 @@ class SessionWriter:
     def __init__(
         self,
         *,
-        storage: Storage,
+        storage: SessionStorage,
         events: SessionEvents,
         loader: SessionLoader,
         workflow: Workflow,
@@ -90,7 +90,7 @@ class SessionWriter:
         self._loader.keep(saved)
         return saved
 
-    async def _apply(self, uow: UnitOfWork, result: EffectResult, now: datetime) -> None:
+    async def _apply(self, uow: SessionUnitOfWork, result: EffectResult, now: datetime) -> None:
         """The effects' leads, holds and work; the caps counted once the leads are in."""
         for lead in result.leads:
             await uow.leads.add(lead)
@@ -140,7 +140,7 @@ class SessionWriter:
         return saved
 
 
-async def _saved(uow: UnitOfWork, record: SessionRecord) -> SessionRecord:
+async def _saved(uow: SessionUnitOfWork, record: SessionRecord) -> SessionRecord:
     saved = await uow.sessions.save(record)
     if saved is None:
         raise Conflict

@@ -12,7 +12,7 @@ from typing import Any
 
 from app.security import hash_token, new_token
 from app.services.host_sites import HostSites
-from app.services.ports import Storage
+from app.services.ports import SessionStorage
 from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_events import SessionEvents, step_changed
@@ -31,7 +31,7 @@ class Starting:
         self,
         *,
         engine: Engine,
-        storage: Storage,
+        storage: SessionStorage,
         events: SessionEvents,
         loader: SessionLoader,
         views: ViewBuilder,

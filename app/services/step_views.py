@@ -8,7 +8,7 @@ from typing import Any
 
 from app.services.effects import CONSENT_TEXT, CONSENT_VERSION, session_leads_of
 from app.services.inventory import InventoryService
-from app.services.ports import Storage
+from app.services.ports import SessionStorage
 from app.services.records import SessionRecord
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
@@ -47,7 +47,7 @@ class ViewBuilder:
         self,
         engine: Engine,
         inventory: InventoryService,
-        storage: Storage,
+        storage: SessionStorage,
         today: Callable[[], date],
     ) -> None:
         self._engine = engine

@@ -20,7 +20,7 @@ from app.services.going_back import GoingBack
 from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_limits import LeadLimits
-from app.services.ports import Storage
+from app.services.ports import SessionStorage
 from app.services.rates import ServiceRates
 from app.services.replies import Replies
 from app.services.resumption import Resumption
@@ -94,7 +94,7 @@ class WorkflowService:
 def workflow_service(
     *,
     engine: Engine,
-    storage: Storage,
+    storage: SessionStorage,
     inventory: InventoryService,
     effects: dict[str, Handler],
     views: ViewBuilder,
