@@ -12,6 +12,7 @@ import httpx
 from starlette.applications import Starlette
 
 from app.bus.event_bus import EventBus
+from app.bus.rate_limiter import RateLimiter
 from app.db.database import Database
 from app.db.migrate import migrate
 from app.db.unit_of_work import SqlStorage
@@ -21,7 +22,6 @@ from app.integrations.http import ClientPolicy
 from app.pipeline.relay import Relay
 from app.pipeline.saga import LeadPipeline
 from app.pipeline.wake import Waker
-from app.bus.rate_limiter import RateLimiter
 from app.services.credit import CreditService
 from app.services.credit_jobs import CreditJobs
 from app.services.effects import EFFECT_NAMES, Effects
@@ -32,9 +32,10 @@ from app.services.lead_limits import LeadLimits
 from app.services.lead_queries import LeadQueries
 from app.services.rates import ServiceRates
 from app.services.retention import Retention
+from app.services.session_cache import SessionCache
 from app.services.session_events import SessionEvents
 from app.services.step_views import ViewBuilder
-from app.services.workflow import WorkflowService
+from app.services.workflow import WorkflowService, workflow_service
 from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
 from sandbox.app import create_sandbox_app
@@ -152,18 +153,19 @@ async def bootstrap(
     credit = CreditService(clients.credit_bureau, settings.credit_deadline_seconds)
     service: WorkflowService
     jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx))
-    events = SessionEvents(db, bus, now)
+    events = SessionEvents(storage, bus, now)
     limiter = RateLimiter(settings.rate_limits, settings.redis_url)
-    service = WorkflowService(
+    service = workflow_service(
         engine=engine,
-        db=db,
+        storage=storage,
         inventory=inventory,
         effects=Effects(inventory, jobs).bindings(),
-        views=ViewBuilder(engine, inventory, db, lambda: now().date()),
+        views=ViewBuilder(engine, inventory, storage, lambda: now().date()),
         events=events,
         tasks=tasks,
         sites=sites,
         clock=now,
+        cache=SessionCache(),
         limits=LeadLimits.from_settings(settings),
         rates=ServiceRates(limiter),
     )

@@ -13,13 +13,15 @@ from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.client_counts import ClientCounts
 from app.db.database import Database
 from app.db.host_sites import HostSiteRepository
 from app.db.inventory import InventoryRepository
 from app.db.leads import LeadRepository
 from app.db.outbox import OutboxRepository
 from app.db.personal_data import PersonalDataRepository
-from app.db.repositories import SessionRepository
+from app.db.session_events import EventRepository
+from app.db.sessions import SessionRepository
 
 
 class SqlUnitOfWork:
@@ -29,6 +31,14 @@ class SqlUnitOfWork:
     @cached_property
     def sessions(self) -> SessionRepository:
         return SessionRepository(self._session)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self._session)
+
+    @cached_property
+    def client_counts(self) -> ClientCounts:
+        return ClientCounts(self._session)
 
     @cached_property
     def leads(self) -> LeadRepository:
