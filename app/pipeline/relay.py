@@ -20,7 +20,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from app.services.ports import Storage
+from app.services.ports import SessionStorage
 from app.services.records import OutboxItem
 from app.tasks import TaskRunner
 
@@ -42,7 +42,7 @@ def backoff(attempts: int, rng: random.Random) -> float:
 class Relay:
     def __init__(
         self,
-        storage: Storage,
+        storage: SessionStorage,
         handlers: Mapping[str, Handler] | None,
         publish_pending: Callable[[], Awaitable[int]],
         clock: Callable[[], datetime],

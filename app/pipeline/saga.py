@@ -25,14 +25,15 @@ from typing import Any
 
 from app.integrations.clients import Clients
 from app.integrations.errors import Rejected, Unavailable
-from app.integrations.models import Channel, CreditApplicant
+from app.integrations.models import CreditApplicant
+from app.pipeline.messages import customer_channel, lead_summary
 from app.pipeline.relay import Handler, RetryLater
 from app.pipeline.routing import route
 from app.pipeline.scoring import score_lead
 from app.services.client_keys import recipient_key
 from app.services.completion import COMPLETED, complete_session_if_done
 from app.services.inventory import InventoryService
-from app.services.ports import Storage, UnitOfWork
+from app.services.ports import SessionStorage, SessionUnitOfWork
 from app.services.records import LeadRecord, OutboxItem
 from app.services.session_events import LEAD_STATUS, SessionEvents, write_event
 from vehicles.geo import distance_miles
@@ -46,7 +47,7 @@ DAY = timedelta(hours=24)
 class LeadPipeline:
     def __init__(
         self,
-        storage: Storage,
+        storage: SessionStorage,
         clients: Clients,
         inventory: InventoryService,
         events: SessionEvents,
@@ -141,7 +142,7 @@ class LeadPipeline:
             dealer_ids = await self._reserve_dealers(lead)
         for dealer_id in dealer_ids:
             try:
-                await self._clients.dealer_network.assign(dealer_id, lead.id, _summary(lead))
+                await self._clients.dealer_network.assign(dealer_id, lead.id, lead_summary(lead))
                 await self._notify_dealer(lead, dealer_id)
             except Rejected as refused:
                 reserved = dealer_ids if lead.kind != "buying" else []
@@ -177,7 +178,7 @@ class LeadPipeline:
             "email",
             f"leads@{dealer_id}.dealers.example",
             "dealer_new_lead",
-            {"reference": lead.reference, "kind": lead.kind, **_summary(lead)},
+            {"reference": lead.reference, "kind": lead.kind, **lead_summary(lead)},
             idempotency_key=f"{lead.id}:dealer:{dealer_id}",
         )
 
@@ -186,7 +187,7 @@ class LeadPipeline:
         lead = await self._lead(item)
         if lead is None or "contacted" in lead.outcomes:
             return
-        channel, to = _channel(lead.contact)
+        channel, to = customer_channel(lead.contact)
         if to is None:
             await self._record(item, "contacted", {"skipped": "no contact details"})
             return
@@ -263,18 +264,20 @@ class LeadPipeline:
                 await complete_session_if_done(uow, lead.session_id)
         self._events.committed()
 
-    async def _claim(self, uow: UnitOfWork, item: OutboxItem, handler: str) -> LeadRecord | None:
+    async def _claim(
+        self, uow: SessionUnitOfWork, item: OutboxItem, handler: str
+    ) -> LeadRecord | None:
         """The lead, locked, unless this handler already processed this item."""
         if await uow.outbox.already_processed(handler, item.id):
             return None
         await uow.outbox.mark_processed(handler, item.id, self._clock())
         return await uow.leads.locked(str(item.payload["lead_id"]))
 
-    async def _save(self, uow: UnitOfWork, lead: LeadRecord) -> None:
+    async def _save(self, uow: SessionUnitOfWork, lead: LeadRecord) -> None:
         await uow.leads.update(lead, self._clock())
 
     async def _status_event(
-        self, uow: UnitOfWork, lead: LeadRecord, status: str, detail: dict[str, Any]
+        self, uow: SessionUnitOfWork, lead: LeadRecord, status: str, detail: dict[str, Any]
     ) -> None:
         """The lead's progress, as an event of its session (LEAD_STATUS)."""
         payload = {
@@ -290,21 +293,3 @@ class LeadPipeline:
     async def _lead(self, item: OutboxItem) -> LeadRecord | None:
         async with self._storage.read() as uow:
             return await uow.leads.get(str(item.payload["lead_id"]))
-
-
-def _summary(lead: LeadRecord) -> dict[str, Any]:
-    vehicle = lead.details.get("vehicle") or {}
-    return {
-        "reference": lead.reference,
-        "kind": lead.kind,
-        "vehicle": vehicle,
-        "customer_zip": lead.contact.get("zip"),
-    }
-
-
-def _channel(contact: dict[str, Any]) -> tuple[Channel, str | None]:
-    if contact.get("preferred_contact") in ("sms", "phone") and contact.get("phone"):
-        return "sms", str(contact["phone"])
-    if contact.get("email"):
-        return "email", str(contact["email"])
-    return "sms", str(contact["phone"]) if contact.get("phone") else None
