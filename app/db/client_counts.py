@@ -15,6 +15,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     exists,
     func,
@@ -39,6 +40,24 @@ def _conditions(client: ClientDigests) -> list[ColumnElement[bool]]:
     return [LEADS.c.session_id == client.session_id, *found]
 
 
+_LOCK = select(func.pg_advisory_xact_lock(bindparam("_key")))
+_CONFIRMED_TO_ANOTHER = select(
+    exists().where(
+        and_(
+            LEADS.c.confirmed_to_hash == bindparam("_to"),
+            LEADS.c.confirmed_at >= bindparam("_since"),
+            LEADS.c.id != bindparam("_id"),
+        )
+    )
+)
+_RESERVE = (
+    update(LEADS)
+    .where(LEADS.c.id == bindparam("_id"))
+    .where(LEADS.c.confirmed_to_hash.is_(None))
+    .values(confirmed_to_hash=bindparam("_to"), confirmed_at=bindparam("_now"))
+)
+
+
 class ClientCounts:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -48,7 +67,7 @@ class ClientCounts:
         if self._session.get_bind().dialect.name != "postgresql":
             return
         for digest in sorted(set(digests)):  # one order everywhere: no deadlock
-            await self._session.execute(select(func.pg_advisory_xact_lock(int(digest[:15], 16))))
+            await self._session.execute(_LOCK, {"_key": int(digest[:15], 16)})
 
     async def most_holds(self, client: ClientDigests, now: datetime) -> int:
         """The most vehicles on hold now for one of the client's session, address or contact."""
@@ -69,21 +88,11 @@ class ClientCounts:
         """Take the day's confirmation to `recipient` for this lead, unless another lead got
         one since `since`. A lead that reserved it already keeps it (a retried delivery)."""
         await self.lock([recipient])
-        other = exists().where(
-            and_(
-                LEADS.c.confirmed_to_hash == recipient,
-                LEADS.c.confirmed_at >= since,
-                LEADS.c.id != lead_id,
-            )
-        )
-        if (await self._session.execute(select(other))).scalar():
+        keys = {"_id": lead_id, "_to": recipient}
+        found = await self._session.execute(_CONFIRMED_TO_ANOTHER, {**keys, "_since": since})
+        if found.scalar():
             return False
-        await self._session.execute(
-            update(LEADS)
-            .where(LEADS.c.id == lead_id)
-            .where(LEADS.c.confirmed_to_hash.is_(None))
-            .values(confirmed_to_hash=recipient, confirmed_at=now)
-        )
+        await self._session.execute(_RESERVE, {**keys, "_now": now})
         return True
 
 

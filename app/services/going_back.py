@@ -17,7 +17,6 @@ CANNOT_GO_BACK = "This step cannot be left backwards: a request was submitted or
 class GoingBack:
     def __init__(
         self,
-        *,
         engine: Engine,
         loader: SessionLoader,
         writer: SessionWriter,

@@ -20,7 +20,6 @@ ATTEMPTS = 5
 class Resumption:
     def __init__(
         self,
-        *,
         engine: Engine,
         storage: SessionStorage,
         loader: SessionLoader,

@@ -45,7 +45,6 @@ class OverCap(Exception):
 class SessionWriter:
     def __init__(
         self,
-        *,
         storage: SessionStorage,
         events: SessionEvents,
         loader: SessionLoader,

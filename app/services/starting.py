@@ -29,7 +29,6 @@ MAX_CONTEXT_BYTES = 4096
 class Starting:
     def __init__(
         self,
-        *,
         engine: Engine,
         storage: SessionStorage,
         events: SessionEvents,

@@ -35,7 +35,6 @@ log = logging.getLogger("trex.workflow")
 class Transitions:
     def __init__(
         self,
-        *,
         engine: Engine,
         loader: SessionLoader,
         writer: SessionWriter,

@@ -107,42 +107,15 @@ def workflow_service(
     rates: ServiceRates,
 ) -> WorkflowService:
     """The service and its parts, sharing one loader (so one cache) and one writer."""
+    workflow = engine.workflow
     loader = SessionLoader(storage, cache, rates)
-    writer = SessionWriter(
-        storage=storage,
-        events=events,
-        loader=loader,
-        workflow=engine.workflow,
-        limits=limits,
-        clock=clock,
+    writer = SessionWriter(storage, events, loader, workflow, limits, clock)
+    replies = Replies(storage, loader, views, workflow)
+    return WorkflowService(
+        engine,
+        Starting(engine, storage, events, loader, views, sites, rates, clock),
+        Transitions(engine, loader, writer, replies, views, inventory, effects, tasks, clock),
+        GoingBack(engine, loader, writer, replies, views),
+        Resumption(engine, storage, loader, writer, clock),
+        SessionUpdates(loader, events, views, rates),
     )
-    replies = Replies(storage, loader, views, engine.workflow)
-    starting = Starting(
-        engine=engine,
-        storage=storage,
-        events=events,
-        loader=loader,
-        views=views,
-        sites=sites,
-        rates=rates,
-        clock=clock,
-    )
-    transitions = Transitions(
-        engine=engine,
-        loader=loader,
-        writer=writer,
-        replies=replies,
-        views=views,
-        inventory=inventory,
-        effects=effects,
-        tasks=tasks,
-        clock=clock,
-    )
-    going_back = GoingBack(
-        engine=engine, loader=loader, writer=writer, replies=replies, views=views
-    )
-    resumption = Resumption(
-        engine=engine, storage=storage, loader=loader, writer=writer, clock=clock
-    )
-    read_side = SessionUpdates(loader, events, views, rates)
-    return WorkflowService(engine, starting, transitions, going_back, resumption, read_side)
