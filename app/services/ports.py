@@ -3,8 +3,9 @@
 A unit of work is one transaction (`Storage.write()`) or one read (`Storage.read()`): it yields
 the stores, each bound to that transaction, and commits when the block ends (rolls back if it
 raises). Stores never commit, and they take and give records (`app/services/records.py`),
-never table rows. `tests/support/memory_storage.py` implements the same protocols in memory, so
-the services' own logic is tested without a database.
+never table rows. The workflow service asks only for `SessionStorage` (the session's stores),
+which `tests/support/memory_storage.py` implements in memory, so its own logic is tested without
+a database.
 """
 
 from __future__ import annotations
