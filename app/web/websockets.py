@@ -53,9 +53,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from app.bus.rate_limiter import RateLimiter
+from app.bus.socket_slots import MemorySlots, RedisSlots, Slots
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings
-from app.bus.socket_slots import MemorySlots, RedisSlots, Slots
 from resolvers.execution.limits import LIMITS
 from schema.context import Context
 
