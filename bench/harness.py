@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bench.loadclient import ready
 from tests.stack import POSTGRES, UNREFUSING_LIMITS, postgres_url
-from tests.support.ports import accepts, free_port
+from tests.support.loopback import accepts, free_port
 from tests.support.processes import psql, running_redis
 from tests.support.waiting import eventually
 

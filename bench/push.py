@@ -47,7 +47,7 @@ from bench.loadclient import Connection, parse_head
 from bench.protocols import Failed
 from bench.stats import summary_ms
 from bench.wsclient import Arrival, Subscriber, subscribe
-from tests.support.ports import free_port
+from tests.support.loopback import free_port
 
 CREDIT_PATH = b"/credit-bureau/checks"
 START = """mutation { startWorkflow(input: {workflowType: SELLING}) {

@@ -26,7 +26,7 @@ from app.services.workflow import WorkflowService
 from app.settings import Settings
 from tests.stack import unrefusing
 from tests.support.answers import CONTACT, MAKES
-from tests.support.ports import free_port
+from tests.support.loopback import free_port
 from tests.support.waiting import eventually
 from workflows.commands import StartWorkflow, Transition
 from workflows.outcomes import Caller, Moved

@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.inserts import insert_new
 from app.db.tables import HOST_SITES
-from app.services.ports import StorageUnavailable
 from app.services.records import HostSite, HostSiteKeys
+from app.services.storage import StorageUnavailable
 
 _SITE = select(HOST_SITES.c.id, HOST_SITES.c.name, HOST_SITES.c.origins)
 _BY_ID = _SITE.where(HOST_SITES.c.id == bindparam("_id"))

@@ -20,8 +20,8 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
-from app.services.ports import SessionStorage
 from app.services.records import OutboxItem
+from app.services.storage import SessionStorage
 from app.tasks import TaskRunner
 
 log = logging.getLogger("trex.relay")

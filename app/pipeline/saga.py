@@ -33,9 +33,9 @@ from app.pipeline.scoring import score_lead
 from app.services.client_keys import recipient_key
 from app.services.completion import COMPLETED, complete_session_if_done
 from app.services.inventory import InventoryService
-from app.services.ports import SessionStorage, SessionUnitOfWork
 from app.services.records import LeadRecord, OutboxItem
 from app.services.session_events import LEAD_STATUS, SessionEvents, write_event
+from app.services.storage import SessionStorage, SessionUnitOfWork
 from vehicles.geo import distance_miles
 
 log = logging.getLogger("trex.pipeline")

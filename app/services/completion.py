@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from app.services.ports import SessionUnitOfWork
 from app.services.records import SessionRecord
+from app.services.storage import SessionUnitOfWork
 from workflows.model import SessionStatus
 
 COMPLETED = "COMPLETED"

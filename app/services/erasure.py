@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
-from app.services.ports import PersonalDataStore, Storage
 from app.services.records import LeadCopy
 from app.services.snapshots import PERSONAL_CONTEXT
+from app.services.storage import PersonalDataStore, Storage
 from workflows.erasure import ErasureCounts, ErasureRequest
 from workflows.model import Workflow
 from workflows.personal import personal_names

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.security import hash_token
-from app.services.ports import Storage
 from app.services.records import HostSite, HostSiteKeys
 from app.services.site_origins import normalize_origin, normalized_or_none
+from app.services.storage import Storage
 
 DEMO_SITE = "demo"
 # The demo site has no keys: its digests are not hex, so no key ever matches them.

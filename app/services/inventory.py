@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 
-from app.services.ports import Storage
+from app.services.storage import Storage
 from vehicles import carin, catalogue
 from vehicles.demo_stock import generate_inventory
 from vehicles.models import (

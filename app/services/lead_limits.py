@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.services.effects import Rejection
-from app.services.ports import SessionUnitOfWork
 from app.services.records import ClientDigests, LeadRecord
+from app.services.storage import SessionUnitOfWork
 from app.settings import Settings
 
 DAY = timedelta(hours=24)

@@ -10,9 +10,9 @@ from app.bus.event_bus import EventBus, lead_channel, site_channel
 from app.security import is_id
 from app.services.erasure import Eraser
 from app.services.host_sites import HostSites
-from app.services.ports import Storage
 from app.services.records import LeadRecord, StoredEvent
 from app.services.session_events import LEAD_STATUS, interruptible
+from app.services.storage import Storage
 from workflows.erasure import (
     Erased,
     ErasureOutcome,

@@ -1,4 +1,4 @@
-"""The service layer's records: what storage gives and takes (app/services/ports.py).
+"""The service layer's records: what storage gives and takes (app/services/storage.py).
 
 Plain frozen dataclasses; no table row ever leaves `app/db`.
 """

@@ -3,11 +3,11 @@ what a request that lost a write conflict sees."""
 
 from __future__ import annotations
 
-from app.services.ports import SessionStorage
 from app.services.records import SessionRecord
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import replayed_record
 from app.services.step_views import ViewBuilder
+from app.services.storage import SessionStorage
 from workflows.model import Workflow
 from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
 from workflows.rules import FieldError

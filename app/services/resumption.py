@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from app.services.ports import SessionStorage
 from app.services.session_loader import SessionLoader
 from app.services.session_writes import Conflict, SessionWriter
+from app.services.storage import SessionStorage
 from workflows.engine import Engine
 
 log = logging.getLogger("trex.workflow")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.services.erasure import Eraser
-from app.services.ports import Storage
+from app.services.storage import Storage
 
 log = logging.getLogger("trex.retention")
 BATCH = 200

@@ -25,8 +25,8 @@ from app.bus.event_bus import (
     session_channel,
     site_channel,
 )
-from app.services.ports import SessionStorage, SessionUnitOfWork
 from app.services.records import SessionRecord, StoredEvent
+from app.services.storage import SessionStorage, SessionUnitOfWork
 from workflows.outcomes import UpdatesInterrupted
 
 log = logging.getLogger("trex.events")

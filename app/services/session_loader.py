@@ -4,10 +4,10 @@ anyway, else from storage; a wrong token reads exactly like an unknown session."
 from __future__ import annotations
 
 from app.security import is_id, token_matches
-from app.services.ports import SessionStorage
 from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_cache import SessionCache
+from app.services.storage import SessionStorage
 from workflows.outcomes import Caller
 
 

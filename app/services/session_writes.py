@@ -16,11 +16,11 @@ from typing import Any
 from app.services.completion import completed_if_done
 from app.services.effects import EffectResult, Rejection
 from app.services.lead_limits import LeadLimits
-from app.services.ports import SessionStorage, SessionUnitOfWork
 from app.services.records import SessionRecord
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import history_context, impersonal_snapshot
+from app.services.storage import SessionStorage, SessionUnitOfWork
 from workflows.engine import SessionState
 from workflows.model import Step, Workflow
 from workflows.personal import redacted

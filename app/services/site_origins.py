@@ -25,7 +25,7 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from app.bus.event_bus import BusUnavailable, EventBus, SubscriberTooSlow
-from app.services.ports import StorageUnavailable
+from app.services.storage import StorageUnavailable
 
 log = logging.getLogger("trex.origins")
 CHANNEL = "trex.host-sites"

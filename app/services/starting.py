@@ -12,12 +12,12 @@ from typing import Any
 
 from app.security import hash_token, new_token
 from app.services.host_sites import HostSites
-from app.services.ports import SessionStorage
 from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader
 from app.services.step_views import ViewBuilder
+from app.services.storage import SessionStorage
 from workflows.commands import StartWorkflow
 from workflows.engine import Engine
 from workflows.outcomes import InvalidStart, JsonObject, Moved, Outcome

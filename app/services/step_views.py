@@ -8,8 +8,8 @@ from typing import Any
 
 from app.services.effects import CONSENT_TEXT, CONSENT_VERSION, session_leads_of
 from app.services.inventory import InventoryService
-from app.services.ports import SessionStorage
 from app.services.records import SessionRecord
+from app.services.storage import SessionStorage
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
 from workflows.engine import Engine

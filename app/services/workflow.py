@@ -20,7 +20,6 @@ from app.services.going_back import GoingBack
 from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_limits import LeadLimits
-from app.services.ports import SessionStorage
 from app.services.rates import ServiceRates
 from app.services.replies import Replies
 from app.services.resumption import Resumption
@@ -31,6 +30,7 @@ from app.services.session_updates import SessionUpdates
 from app.services.session_writes import SessionWriter
 from app.services.starting import Starting
 from app.services.step_views import ViewBuilder
+from app.services.storage import SessionStorage
 from app.services.transitions import Transitions
 from app.tasks import TaskRunner
 from workflows.commands import Back, StartWorkflow, Transition

@@ -21,7 +21,7 @@ from sandbox.app import create_sandbox_app
 from sandbox.faults import Faults
 from tests import stack
 from tests.e2e.client import Api
-from tests.support.ports import free_port
+from tests.support.loopback import free_port
 from tests.support.waiting import eventually
 
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from tests import stack
-from tests.support.ports import free_port
+from tests.support.loopback import free_port
 from tests.support.waiting import eventually_sync
 
 

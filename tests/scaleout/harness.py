@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, create_async_engine
 
 from tests import stack
 from tests.e2e.client import Api
-from tests.support.ports import free_port
+from tests.support.loopback import free_port
 from tests.support.processes import answers_ping_async, psql_async, redis_argv, redis_url, run
 from tests.support.waiting import eventually
 

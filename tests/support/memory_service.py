@@ -23,12 +23,12 @@ from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_limits import LeadLimits
 from app.services.new_leads import new_lead
-from app.services.ports import UnitOfWork
 from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_cache import SessionCache
 from app.services.session_events import SessionEvents
 from app.services.step_views import ViewBuilder
+from app.services.storage import UnitOfWork
 from app.services.workflow import WorkflowService, workflow_service
 from app.tasks import TaskRunner
 from tests.support.memory_storage import MemoryStorage

@@ -1,4 +1,4 @@
-"""The workflow service's storage (`app.services.ports.SessionStorage`) in memory, for tests that
+"""The workflow service's storage (`app.services.storage.SessionStorage`) in memory, for tests that
 run the service's own logic in milliseconds.
 
 It keeps the SQL storage's guarantees that the service relies on. A `write()` is a real unit of

@@ -13,7 +13,7 @@ import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from tests.support.ports import free_port
+from tests.support.loopback import free_port
 from tests.support.waiting import eventually_sync
 
 # Unaligned, tab-separated rows without a header; stop at the first error; no ~/.psqlrc.
