@@ -24,7 +24,7 @@ import httpx
 from app.bootstrap import Container, bootstrap
 from app.services.workflow import WorkflowService
 from app.settings import Settings
-from tests.stack import unrefusing
+from tests.stack import UNREFUSING_LIMITS, unrefusing
 from tests.support.answers import CONTACT, MAKES
 from tests.support.loopback import free_port
 from tests.support.waiting import eventually
@@ -123,6 +123,7 @@ async def over_http(rounds: int, folder: Path) -> list[float]:
         "DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'http.db'}",
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        **UNREFUSING_LIMITS,  # every visitor comes from one address
     }
     server = await asyncio.create_subprocess_exec(sys.executable, "-m", "app.cli", "serve", env=env)
     timings: list[float] = []
