@@ -84,6 +84,8 @@ class OutboxRow(SQLModel, table=True):
     claimed_until: datetime | None = None
     done_at: datetime | None = None
     last_error: str | None = Field(default=None, max_length=500)
+    # The W3C trace context of the transaction that wrote it: its handler's span continues it.
+    traceparent: str | None = Field(default=None, max_length=55)
 
 
 class ProcessedRow(SQLModel, table=True):
