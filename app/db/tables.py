@@ -5,7 +5,7 @@ of work, no row objects (a fraction of the CPU), and records (app/services/recor
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Table, UniqueConstraint
@@ -204,6 +204,64 @@ class VehicleRow(SQLModel, table=True):
     held_until: datetime | None = None  # a hold lapses then: the vehicle is available again
 
 
+class FunnelDayRow(SQLModel, table=True):
+    """The funnel's daily rollup (app/db/funnel.py): sessions started on the day, and how many
+    of them reached a lead."""
+
+    __tablename__ = "funnel_days"
+
+    host_site_id: str = Field(primary_key=True, max_length=40)
+    workflow: str = Field(primary_key=True, max_length=40)
+    definition_version: int = Field(primary_key=True)
+    variant: str = Field(primary_key=True, max_length=40)
+    day: date = Field(primary_key=True)
+    started: int = 0
+    leads: int = 0
+
+
+class FunnelStepRow(SQLModel, table=True):
+    """Per step of the sessions started on the day: how many reached it, stopped there
+    unfinished, took it as their branch."""
+
+    __tablename__ = "funnel_steps"
+
+    host_site_id: str = Field(primary_key=True, max_length=40)
+    workflow: str = Field(primary_key=True, max_length=40)
+    definition_version: int = Field(primary_key=True)
+    variant: str = Field(primary_key=True, max_length=40)
+    day: date = Field(primary_key=True)
+    step: str = Field(primary_key=True, max_length=60)
+    reached: int = 0
+    dropped: int = 0
+    chosen: int = 0
+
+
+class FunnelTimeRow(SQLModel, table=True):
+    """Visits of a step that ended, counted by their time in log-spaced buckets
+    (app/services/funnel_fold.py)."""
+
+    __tablename__ = "funnel_times"
+
+    host_site_id: str = Field(primary_key=True, max_length=40)
+    workflow: str = Field(primary_key=True, max_length=40)
+    definition_version: int = Field(primary_key=True)
+    variant: str = Field(primary_key=True, max_length=40)
+    day: date = Field(primary_key=True)
+    step: str = Field(primary_key=True, max_length=60)
+    bucket: int = Field(primary_key=True)
+    visits: int = 0
+
+
+class FunnelWatermarkRow(SQLModel, table=True):
+    """The last history row folded into the funnel's rollup (one row, written by the migration)."""
+
+    __tablename__ = "funnel_watermark"
+
+    name: str = Field(primary_key=True, max_length=20)
+    last_history_id: int = 0
+    folded_at: datetime | None = None
+
+
 def _table(model: type[SQLModel]) -> Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
@@ -221,3 +279,7 @@ VEHICLES = _table(VehicleRow)
 DEALERS = _table(DealerRow)
 HOST_SITES = _table(HostSiteRow)
 PROCESSED = _table(ProcessedRow)
+FUNNEL_DAYS = _table(FunnelDayRow)
+FUNNEL_STEPS = _table(FunnelStepRow)
+FUNNEL_TIMES = _table(FunnelTimeRow)
+FUNNEL_WATERMARK = _table(FunnelWatermarkRow)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.client_counts import ClientCounts
 from app.db.database import Database
+from app.db.funnel import FunnelRepository
 from app.db.host_sites import HostSiteRepository
 from app.db.inventory import InventoryRepository
 from app.db.leads import LeadRepository
@@ -59,6 +60,10 @@ class SqlUnitOfWork:
     @cached_property
     def personal(self) -> PersonalDataRepository:
         return PersonalDataRepository(self._session)
+
+    @cached_property
+    def funnel(self) -> FunnelRepository:
+        return FunnelRepository(self._session)
 
 
 class SqlStorage:

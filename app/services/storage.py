@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from app.services.records import (
@@ -27,6 +27,7 @@ from app.services.records import (
     StoredEvent,
 )
 from vehicles.models import Dealer, Vehicle
+from workflows.funnel import RollupDelta, RollupTotals, SessionMoves
 from workflows.model import SessionStatus
 
 
@@ -203,3 +204,35 @@ class PersonalDataStore(Protocol):
         at: datetime,
         by: str,
     ) -> None: ...
+
+
+# --- The funnel's rollup (app/services/funnel.py) ---
+
+
+class FunnelStore(Protocol):
+    async def horizon(self) -> int:
+        """The last history id below which no row can still appear (none is being written)."""
+
+    async def watermark(self) -> int: ...
+    async def moves_after(
+        self, after: int, through: int, limit: int
+    ) -> tuple[int, list[SessionMoves]]:
+        """The id of the last of the next `limit` rows, and the history of their sessions."""
+
+    async def advance(self, old: int, new: int, at: datetime) -> bool:
+        """The watermark moved from `old` to `new`; False if another fold moved it first."""
+
+    async def add(self, delta: RollupDelta) -> None: ...
+    async def totals(
+        self, first: date, last: date, site_id: str | None, workflow: str | None
+    ) -> RollupTotals: ...
+
+
+class FunnelUnitOfWork(Protocol):
+    @property
+    def funnel(self) -> FunnelStore: ...
+
+
+class FunnelStorage(Protocol):
+    def read(self) -> AbstractAsyncContextManager[FunnelUnitOfWork]: ...
+    def write(self) -> AbstractAsyncContextManager[FunnelUnitOfWork]: ...
