@@ -15,6 +15,8 @@ from pathlib import Path
 from app.erase_command import ErasureRefused, erase
 from app.services.site_origins import InvalidOrigin
 from app.settings import Settings, UnsafeSettings
+from app.telemetry.logs import configure as configure_logging
+from app.telemetry.logs import uses_json
 from vehicles.demo_stock import DEMO_SEED, generate_inventory
 from workflows import trex
 from workflows.checker import DefinitionError, ensure_valid
@@ -48,6 +50,7 @@ def _serve(settings: Settings) -> None:
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level.lower(),
+        log_config=None,  # uvicorn's lines go through ours (app.telemetry.logs)
         lifespan="on",
         timeout_graceful_shutdown=10,  # SIGTERM: requests under way get 10 s to finish
         **uvicorn_options(settings),
@@ -178,13 +181,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     args = _parser().parse_args(argv)
     settings = Settings.from_env()
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # Alembic announces each of its plugins at INFO on every start.
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
-    # aiosqlite's DEBUG lines carry every statement's parameters: personal data, at any LOG_LEVEL.
-    logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    configure_logging(settings.log_level, json=uses_json(settings.production, settings.log_format))
     try:
         if args.command == "serve":
             _serve(

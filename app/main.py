@@ -27,6 +27,7 @@ from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.headers import SecurityHeaders
 from app.web.limits import BodySizeLimit
+from app.web.request_ids import RequestIds
 from app.web.rest import rest_routes
 from app.web.sandbox_route import SandboxRoute
 from app.web.websockets import WebSocketGate, WebSocketLimits, graphql_options
@@ -90,13 +91,15 @@ class TRexApp(Starlette):
         """`graphql`: the websocket endpoint (the handshake's gate, then the GraphQL view)."""
         super().__init__(**options)
         self._graphql = graphql
+        # Outside Starlette's error middleware, so its 500 pages carry the request id too.
+        self._http = RequestIds(super().__call__)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"] == "/graphql":
             scope["app"] = self
             await self._graphql(scope, receive, send)
             return
-        await super().__call__(scope, receive, send)
+        await self._http(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

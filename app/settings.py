@@ -70,6 +70,8 @@ class Settings:
     redis_url: str | None = None
     inprocess_workers: bool = True
     log_level: str = "INFO"
+    # `json` or `text` (TREX_LOG_FORMAT); unset: JSON in production, text in development.
+    log_format: str | None = None
     # Abuse limits (shared through Redis when redis_url is set).
     rate_limits: RateLimits = field(default_factory=RateLimits)
     max_selections: int = 150  # fields, fragments and directives of one document
@@ -122,6 +124,7 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             inprocess_workers=env.get("TREX_INPROCESS_WORKERS", "1") != "0",
             log_level=env.get("LOG_LEVEL", "INFO"),
+            log_format=env.get("TREX_LOG_FORMAT") or None,
             rate_limits=RateLimits.from_env(env),
             max_selections=int(env.get("TREX_MAX_SELECTIONS", "150")),
             ws_max_message_bytes=int(env.get("TREX_WS_MAX_MESSAGE_BYTES", str(64 * 1024))),

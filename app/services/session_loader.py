@@ -8,6 +8,7 @@ from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_cache import SessionCache
 from app.services.storage import SessionStorage
+from app.telemetry.logs import bind
 from workflows.outcomes import Caller
 
 
@@ -42,12 +43,14 @@ class SessionLoader:
             return await self.with_token(session_id, token), False
         if not token_matches(token, record.token_hash):
             return None, True
+        bound(record)
         return record, True
 
     async def with_token(self, session_id: str, token: str | None) -> SessionRecord | None:
         record = await self.stored(session_id)
         if record is None or not token_matches(token, record.token_hash):
             return None
+        bound(record)
         return record
 
     async def stored(self, session_id: str) -> SessionRecord | None:
@@ -73,3 +76,14 @@ class SessionLoader:
 
     def forget(self, session_id: str) -> None:
         self._cache.forget(session_id)
+
+
+def bound(record: SessionRecord) -> None:
+    """The session's ids in this request's log lines (app.telemetry.logs), once its token
+    matched: the step is the one the request answers."""
+    bind(
+        session_id=record.id,
+        workflow=record.workflow,
+        step=record.state.current_step,
+        host_site=record.host_site_id,
+    )

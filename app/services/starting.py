@@ -15,7 +15,7 @@ from app.services.host_sites import HostSites
 from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_events import SessionEvents, step_changed
-from app.services.session_loader import SessionLoader
+from app.services.session_loader import SessionLoader, bound
 from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
 from workflows.commands import StartWorkflow
@@ -73,6 +73,7 @@ class Starting:
             event = await step_changed(uow, record, "start")
         self._events.committed(event)
         self._loader.keep(record)
+        bound(record)
         log.info("session %s started at %s", record.id, record.state.current_step)
         return Moved(await self._views.build(record, token=token))
 

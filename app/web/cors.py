@@ -14,8 +14,8 @@ from app.services.site_origins import RegisteredOrigins
 
 # What the microfrontend and host sites' servers send besides the CORS-safelisted headers.
 ALLOWED_HEADERS = ("authorization", "content-type", "x-publishable-key")
-# Readable by the page: how long to wait after a 429.
-EXPOSED_HEADERS = ("retry-after",)
+# Readable by the page: how long to wait after a 429; the request id its error banner shows.
+EXPOSED_HEADERS = ("retry-after", "x-request-id")
 
 
 class RegisteredOriginsCORS(CORSMiddleware):

@@ -13,7 +13,8 @@ sockets and subscriptions one client may hold.
   `sessionUpdates`, against `subscriptions_per_session` live subscriptions across every socket.
   A refused subscribe is an `error` message for its id, and the socket stays open.
 
-Every refusal logs one line, without the query, token or address.
+Every refusal logs one line, without the query, token or address. Each socket gets a request id
+at its handshake and each subscribe one of its own (`app.web.request_ids`), for its log lines.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ from app.bus.rate_limiter import RateLimiter
 from app.bus.socket_slots import MemorySlots, RedisSlots, Slots
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings
+from app.telemetry.logs import close_context, open_context
+from app.web.request_ids import new_id, request_id
 from resolvers.execution.limits import LIMITS
 from schema.context import Context
 
@@ -148,6 +151,7 @@ class WebSocketGate:
         self._limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        open_context(request_id(scope["headers"]))  # the socket's own task: ends with it
         refusal = await self._limits.handshake_refusal(scope)
         if refusal is not None:
             log.info("websocket handshake refused: %s", refusal)
@@ -187,6 +191,14 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         self._session_slots: dict[str, tuple[str, str]] = {}
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """In a log context of its own, which the operation's task inherits."""
+        token = open_context(new_id())
+        try:
+            await self._subscribe(message)
+        finally:
+            close_context(token)
+
+    async def _subscribe(self, message: SubscribeMessage) -> None:
         payload = message.get("payload")
         if (
             not self.connection_acknowledged
