@@ -41,16 +41,15 @@ class SessionLoader:
         record = self._cache.get(session_id) if cached else None
         if record is None:
             return await self.with_token(session_id, token), False
+        bound(record)
         if not token_matches(token, record.token_hash):
             return None, True
-        bound(record)
         return record, True
 
     async def with_token(self, session_id: str, token: str | None) -> SessionRecord | None:
         record = await self.stored(session_id)
         if record is None or not token_matches(token, record.token_hash):
             return None
-        bound(record)
         return record
 
     async def stored(self, session_id: str) -> SessionRecord | None:
@@ -61,6 +60,7 @@ class SessionLoader:
             record = await uow.sessions.get(session_id)
         if record is not None:
             self._cache.put(record)
+            bound(record)
         return record
 
     async def latest(self, session_id: str, seq: int) -> SessionRecord | None:
@@ -79,8 +79,8 @@ class SessionLoader:
 
 
 def bound(record: SessionRecord) -> None:
-    """The session's ids in this request's log lines (app.telemetry.logs), once its token
-    matched: the step is the one the request answers."""
+    """The session's ids in this request's log lines (app.telemetry.logs), a wrong token's
+    refusal included (the id is the caller's own): the step is the one the request answers."""
     bind(
         session_id=record.id,
         workflow=record.workflow,
