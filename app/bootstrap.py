@@ -26,6 +26,7 @@ from app.services.credit import CreditService
 from app.services.credit_jobs import CreditJobs
 from app.services.effects import EFFECT_NAMES, Effects
 from app.services.erasure import Eraser
+from app.services.funnel import Funnel
 from app.services.host_sites import HostSites
 from app.services.inventory import InventoryService
 from app.services.lead_limits import LeadLimits
@@ -74,6 +75,7 @@ class Container:
     sites: HostSites
     leads: LeadQueries
     service: WorkflowService
+    funnel: Funnel
     sweeper: asyncio.Task[None] | None = None
     # Rates per client address, session and host site (see app.bus.rate_limiter).
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(RateLimits()))
@@ -172,6 +174,7 @@ async def bootstrap(
     pipeline = LeadPipeline(storage, clients, inventory, events, now)
     runs_workers = role is Role.WORKER or settings.inprocess_workers
     eraser = Eraser(storage, engine.workflow, now)
+    funnel = Funnel(storage, sites, engine.workflow, now)
     relay = Relay(
         storage,
         pipeline.handlers() if runs_workers else None,
@@ -180,7 +183,7 @@ async def bootstrap(
         poll_seconds=settings.relay_poll_seconds,
         lease_seconds=settings.relay_lease_seconds,
         retention_hours=settings.outbox_retention_hours,
-        housekeeping=[_retention(settings, storage, eraser).sweep],
+        housekeeping=[_retention(settings, storage, eraser).sweep, funnel.sweep],
     )
     waker = Waker(bus, relay, tasks, remote=not runs_workers)
     events.when_committed(waker.committed)
@@ -205,6 +208,7 @@ async def bootstrap(
         sites,
         leads,
         service,
+        funnel,
         sweeper,
         limiter=limiter,
     )
