@@ -57,6 +57,7 @@ class Visitor:
     async def start(self) -> Visitor:
         started = await self._service.start(StartWorkflow(None, None, Caller()))
         assert isinstance(started, Moved)
+        assert started.view.session.token is not None
         self.session_id, self.token = started.view.session.id, started.view.session.token
         self.view = started.view
         return self
