@@ -6,11 +6,15 @@
  */
 
 export class ApiError extends Error {
-  /** @param {'network' | 'http' | 'graphql'} kind @param {string} message */
-  constructor(kind, message) {
+  /**
+   * @param {'network' | 'http' | 'graphql'} kind @param {string} message
+   * @param {string | null} [requestId] the server's X-Request-Id: the banner's reference
+   */
+  constructor(kind, message, requestId = null) {
     super(message);
     this.name = 'ApiError';
     this.kind = kind;
+    this.requestId = requestId;
   }
 }
 
@@ -84,11 +88,12 @@ export class ApiClient {
 
   /** @param {Response} response */
   async #read(response) {
+    const id = response.headers.get('X-Request-Id');
     if (GATEWAY_ERRORS.has(response.status))
-      throw new ApiError('network', `HTTP ${response.status}`);
+      throw new ApiError('network', `HTTP ${response.status}`, id);
     const payload = await response.json().catch(() => null);
-    if (payload?.errors?.length) throw new ApiError('graphql', payload.errors[0].message);
-    if (!response.ok || !payload?.data) throw new ApiError('http', `HTTP ${response.status}`);
+    if (payload?.errors?.length) throw new ApiError('graphql', payload.errors[0].message, id);
+    if (!response.ok || !payload?.data) throw new ApiError('http', `HTTP ${response.status}`, id);
     return payload.data;
   }
 }

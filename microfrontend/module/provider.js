@@ -5,7 +5,8 @@
  *   step     {step, cause, notice}   cause: start | resume | submit | back | push | stale | rejected
  *   errors   {errors}                a ValidationFailed answer, for the fields of the shown step
  *   busy     {busy}                  a request is under way
- *   failure  {message, action} | null   a banner (null clears it)
+ *   failure  {message, action, reference} | null   a banner (null clears it); reference: the
+ *            request id the server logged the failure under, for a support call
  *   lead     {event}                 a lead status change (scored, dealer assigned, …)
  * It decides nothing about the workflow: every step it shows is one the server sent.
  */
@@ -150,6 +151,7 @@ export class WorkflowProvider extends EventTarget {
       this.#emit('failure', {
         message: MESSAGES[kind] ?? MESSAGES.graphql,
         action: { label: 'Try again', run: retry },
+        reference: /** @type {any} */ (error).requestId ?? null,
       });
     } finally {
       this.#setBusy(false);

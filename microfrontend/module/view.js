@@ -160,14 +160,14 @@ export class WorkflowView {
     }
   }
 
-  /** @param {{message: string, action?: {label: string, run: () => void}} | null} failure */
+  /** @param {{message: string, action?: {label: string, run: () => void}, reference?: string | null} | null} failure */
   #showFailure(failure) {
     if (!failure) {
       this.banner.replaceChildren();
       return;
     }
     const action = failure.action && { label: failure.action.label, onClick: failure.action.run };
-    this.banner.replaceChildren(errorBanner(failure.message, action));
+    this.banner.replaceChildren(errorBanner(failure.message, action, [], failure.reference));
     if (!this.provider.step) this.section.replaceChildren();
   }
 }

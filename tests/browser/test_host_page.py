@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from urllib.parse import urlsplit
 
-from playwright.async_api import ConsoleMessage, Request, expect
+from playwright.async_api import ConsoleMessage, Request, Response, expect
 from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
@@ -67,16 +67,19 @@ async def test_the_publishable_key_goes_with_the_start(
     assert await starts[0].header_value("x-publishable-key") == site.publishable_key
 
 
-async def test_a_wrong_publishable_key_is_reported(
+async def test_a_wrong_publishable_key_is_reported_with_its_reference(
     widget: Widget, frontend: FrontendServer
 ) -> None:
+    """The banner names the request id the server logged the refusal under (X-Request-Id)."""
     warnings: list[str] = []
+    answers: list[Response] = []
 
     def keep(message: ConsoleMessage) -> None:
         if message.type == "warning":
             warnings.append(message.text)
 
     widget.page.on("console", keep)
+    widget.page.on("response", lambda response: answers.append(response))
     serve_partner_pages(frontend)
     await widget.page.goto(f"{widget.base_url}/partner/pk_not_a_key")
 
@@ -84,6 +87,10 @@ async def test_a_wrong_publishable_key_is_reported(
     await expect(banner).to_contain_text("Something went wrong")
     await widget.shot("wrong-key")
     assert any("publishable key is not valid" in text for text in warnings), warnings
+    starts = [r for r in answers if "mutation StartWorkflow" in (r.request.post_data or "")]
+    request_id = await starts[-1].header_value("x-request-id")
+    assert request_id
+    await expect(banner.locator(".reference")).to_have_text(f"Reference: {request_id}")
 
 
 async def test_the_demo_needs_nothing_from_outside(widget: Widget) -> None:

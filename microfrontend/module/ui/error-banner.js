@@ -1,4 +1,7 @@
-/** Banners: an error (role=alert) with an optional action, or an informational notice. */
+/**
+ * Banners: an error (role=alert) with an optional action and the request's reference (the
+ * server's X-Request-Id, which support finds in the logs), or an informational notice.
+ */
 import { h } from './dom.js';
 import { button } from './button.js';
 
@@ -6,8 +9,9 @@ import { button } from './button.js';
  * @param {string} message
  * @param {{label: string, onClick: () => void}} [action]
  * @param {string[]} [details]
+ * @param {string | null} [reference]
  */
-export function errorBanner(message, action, details = []) {
+export function errorBanner(message, action, details = [], reference = null) {
   return h(
     'div',
     { class: 'banner error', role: 'alert' },
@@ -22,6 +26,7 @@ export function errorBanner(message, action, details = []) {
             details.map((d) => h('li', null, d)),
           )
         : null,
+      reference ? h('p', { class: 'reference' }, `Reference: ${reference}`) : null,
     ),
     action ? button(action.label, { variant: 'secondary', onClick: action.onClick }) : null,
   );

@@ -153,6 +153,7 @@ textarea.input { min-height: 6em; resize: vertical; }
 .banner.error { border-color: var(--_danger); color: var(--_danger); background: color-mix(in srgb, var(--_danger) 7%, var(--_bg)); }
 .banner.info { border-color: var(--_primary); background: color-mix(in srgb, var(--_primary) 7%, var(--_bg)); }
 .banner ul { margin: 0; padding-left: 1.2em; }
+.banner .reference { font-size: 0.85em; margin-top: 0.25em; user-select: all; }
 
 /* waiting, timeline */
 .spinner {
