@@ -1,12 +1,16 @@
-"""session and workflowDefinition."""
+"""session, workflowDefinition, lead and funnel."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
 from schema.context import Info
 from schema.definition import WorkflowDefinitionInfo
 from schema.errors import limited
+from schema.funnel import Funnel
 from schema.leads import Lead
 from schema.results import WorkflowResult, result_of
 
@@ -30,3 +34,17 @@ class Query:
     async def lead(self, info: Info, lead_id: strawberry.ID) -> Lead | None:
         found = await info.context.leads.lead(str(lead_id), info.context.token)
         return None if found is None else Lead.of(found)
+
+    @strawberry.field(
+        description="Your sessions' funnel over the days [from, to) touches, UTC "
+        "(Authorization: Bearer sk_…); else null."
+    )
+    async def funnel(
+        self,
+        info: Info,
+        since: Annotated[datetime, strawberry.argument(name="from")],
+        until: Annotated[datetime, strawberry.argument(name="to")],
+        workflow: str | None = None,
+    ) -> Funnel | None:
+        found = await info.context.funnel.for_site(info.context.token, since, until, workflow)
+        return None if found is None else Funnel.of(found)

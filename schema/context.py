@@ -9,13 +9,14 @@ from typing import Any
 from strawberry.types import Info as StrawberryInfo
 
 from workflows.outcomes import Caller
-from workflows.ports import LeadPort, WorkflowPort
+from workflows.ports import FunnelPort, LeadPort, WorkflowPort
 
 
 @dataclass
 class Context:
     service: WorkflowPort
     leads: LeadPort
+    funnel: FunnelPort
     headers: Mapping[str, str]
     # The client's address (behind a trusted proxy, the one it forwarded).
     address: str | None = None

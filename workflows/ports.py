@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from typing import Protocol
 
 from workflows.commands import Back, StartWorkflow, Transition
 from workflows.erasure import ErasureOutcome
+from workflows.funnel import FunnelReport
 from workflows.outcomes import (
     ANONYMOUS,
     Caller,
@@ -54,3 +56,11 @@ class LeadPort(Protocol):
         phone: str | None,
         lead_id: str | None,
     ) -> ErasureOutcome: ...
+
+
+class FunnelPort(Protocol):
+    """A host site's funnel of its own sessions, by secret key."""
+
+    async def for_site(
+        self, secret_key: str | None, since: datetime, until: datetime, workflow: str | None
+    ) -> FunnelReport | None: ...

@@ -87,7 +87,9 @@ class TRexGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         container = request.app.state.container
         address = request.client.host if request.client else None
-        return Context(container.service, container.leads, request.headers, address)
+        return Context(
+            container.service, container.leads, container.funnel, request.headers, address
+        )
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Origins are judged at the handshake, before this view (app.web.websockets)."""
