@@ -13,6 +13,7 @@ from sandbox.services import SERVICES
 
 DEFAULT_DATABASE = "sqlite+aiosqlite:///./var/trex.db"
 DEVELOPMENT, PRODUCTION = "development", "production"
+MIN_METRICS_TOKEN = 32  # characters: `openssl rand -hex 16` or longer
 
 
 class UnsafeSettings(Exception):
@@ -72,6 +73,11 @@ class Settings:
     log_level: str = "INFO"
     # `json` or `text` (TREX_LOG_FORMAT); unset: JSON in production, text in development.
     log_format: str | None = None
+    # Metrics: /metrics on the main port for this Bearer token (development: loopback too),
+    # and/or on a port of their own (TREX_METRICS_PORT, bound to TREX_METRICS_HOST).
+    metrics_token: str | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
     # Abuse limits (shared through Redis when redis_url is set).
     rate_limits: RateLimits = field(default_factory=RateLimits)
     max_selections: int = 150  # fields, fragments and directives of one document
@@ -125,6 +131,9 @@ class Settings:
             inprocess_workers=env.get("TREX_INPROCESS_WORKERS", "1") != "0",
             log_level=env.get("LOG_LEVEL", "INFO"),
             log_format=env.get("TREX_LOG_FORMAT") or None,
+            metrics_token=env.get("TREX_METRICS_TOKEN") or None,
+            metrics_port=int(env["TREX_METRICS_PORT"]) if env.get("TREX_METRICS_PORT") else None,
+            metrics_host=env.get("TREX_METRICS_HOST", "127.0.0.1"),
             rate_limits=RateLimits.from_env(env),
             max_selections=int(env.get("TREX_MAX_SELECTIONS", "150")),
             ws_max_message_bytes=int(env.get("TREX_WS_MAX_MESSAGE_BYTES", str(64 * 1024))),
@@ -168,6 +177,14 @@ class Settings:
             faults.append(
                 "TREX_TRUSTED_PROXIES=*: any client could choose its address (and so its limits)."
             )
+        return faults + self._metrics_faults()
+
+    def _metrics_faults(self) -> list[str]:
+        faults = []
+        if self.metrics_token is not None and len(self.metrics_token) < MIN_METRICS_TOKEN:
+            faults.append(f"TREX_METRICS_TOKEN shorter than {MIN_METRICS_TOKEN} characters.")
+        if self.metrics_port == self.port:
+            faults.append("TREX_METRICS_PORT=PORT: the metrics port would be the public one.")
         return faults
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.tables import OUTBOX, PROCESSED
@@ -45,6 +45,11 @@ _PROCESSED = (
     .where(PROCESSED.c.event_id == bindparam("_event"))
 )
 _MARK_PROCESSED = insert(PROCESSED)
+_BACKLOG = (  # the pending index's first column: no scan of the work done
+    select(OUTBOX.c.topic, func.count(), func.min(OUTBOX.c.created_at))
+    .where(OUTBOX.c.done_at.is_(None))
+    .group_by(OUTBOX.c.topic)
+)
 
 
 class OutboxRepository:
@@ -92,6 +97,11 @@ class OutboxRepository:
         if gone:
             await self._session.execute(delete(PROCESSED).where(PROCESSED.c.event_id.in_(gone)))
         return len(gone)
+
+    async def backlog(self) -> list[tuple[str, int, datetime]]:
+        """Per kind of work not done yet: how many items, and when the oldest was written."""
+        rows = (await self._session.execute(_BACKLOG)).all()
+        return [(topic, count, oldest) for topic, count, oldest in rows]
 
     async def already_processed(self, handler: str, event_id: int) -> bool:
         found = await self._session.execute(_PROCESSED, {"_handler": handler, "_event": event_id})

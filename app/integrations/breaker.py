@@ -13,7 +13,8 @@ without locks.
 States: closed → open after `failure_threshold` consecutive failures → half-open once
 `reset_seconds` have passed, when one trial call goes through (others still fail fast); the
 trial's success closes the circuit, its failure opens it again for another `reset_seconds`. A
-trial that never reports back (cancelled) frees its slot after `reset_seconds`.
+trial that never reports back (cancelled) frees its slot after `reset_seconds`. The metrics read
+`state` and `openings` when scraped (app.telemetry.metrics), so the breaker keeps no metric.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ class CircuitBreaker:
         self._failures = 0
         self._opened_at: float | None = None
         self._trial_started_at: float | None = None
+        self.openings = 0  # times the circuit opened, for the metrics
 
     @property
     def state(self) -> BreakerState:
@@ -103,6 +105,7 @@ class CircuitBreaker:
     def _open(self) -> None:
         self._opened_at = self._clock()
         self._trial_started_at = None
+        self.openings += 1
         log.warning(
             "%s: circuit open after %d consecutive failures; failing fast for %.1fs",
             self.service,

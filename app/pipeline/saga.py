@@ -36,6 +36,7 @@ from app.services.inventory import InventoryService
 from app.services.records import LeadRecord, OutboxItem
 from app.services.session_events import LEAD_STATUS, SessionEvents, write_event
 from app.services.storage import SessionStorage, SessionUnitOfWork
+from app.telemetry.metrics import Metrics
 from vehicles.geo import distance_miles
 
 log = logging.getLogger("trex.pipeline")
@@ -52,12 +53,15 @@ class LeadPipeline:
         inventory: InventoryService,
         events: SessionEvents,
         clock: Callable[[], datetime],
+        metrics: Metrics | None = None,
     ) -> None:
+        """`metrics` None: a registry of its own, which nobody reads."""
         self._storage = storage
         self._clients = clients
         self._inventory = inventory
         self._events = events
         self._clock = clock
+        self._metrics = metrics or Metrics()
 
     def handlers(self) -> dict[str, Handler]:
         return {
@@ -261,7 +265,7 @@ class LeadPipeline:
             await self._save(uow, lead)
             if done:
                 await self._status_event(uow, lead, COMPLETED, {})
-                await complete_session_if_done(uow, lead.session_id)
+                await complete_session_if_done(uow, lead.session_id, self._metrics)
         self._events.committed()
 
     async def _claim(
@@ -289,6 +293,7 @@ class LeadPipeline:
         }
         if await write_event(uow, lead.session_id, LEAD_STATUS, payload, self._clock()):
             log.info("lead %s: %s", lead.reference, status)
+            self._metrics.lead_statuses.labels(lead.kind, status).inc()
 
     async def _lead(self, item: OutboxItem) -> LeadRecord | None:
         async with self._storage.read() as uow:

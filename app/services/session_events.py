@@ -27,6 +27,7 @@ from app.bus.event_bus import (
 )
 from app.services.records import SessionRecord, StoredEvent
 from app.services.storage import SessionStorage, SessionUnitOfWork
+from app.telemetry.metrics import Metrics, age_seconds
 from workflows.outcomes import UpdatesInterrupted
 
 log = logging.getLogger("trex.events")
@@ -36,6 +37,7 @@ LEAD_STATUS = "LEAD_STATUS"
 SCAN_EVERY_S = 1.0
 BATCH = 500
 MARK_EVERY_S = 0.1
+EVENT_TYPES = (STEP_CHANGED, LEAD_STATUS)
 
 
 async def write_event(
@@ -73,8 +75,13 @@ async def step_changed(uow: SessionUnitOfWork, record: SessionRecord, source: st
 
 class SessionEvents:
     def __init__(
-        self, storage: SessionStorage, bus: EventBus, clock: Callable[[], datetime]
+        self,
+        storage: SessionStorage,
+        bus: EventBus,
+        clock: Callable[[], datetime],
+        metrics: Metrics | None = None,
     ) -> None:
+        """`metrics` None: a registry of its own, which nobody reads."""
         self._storage = storage
         self._bus = bus
         self._clock = clock
@@ -85,6 +92,8 @@ class SessionEvents:
         self._scanned: set[tuple[str, int]] = set()
         self._unmarked: list[StoredEvent] = []
         self._mark_at = 0.0
+        push_seconds = (metrics or Metrics()).push_seconds
+        self._push_seconds = {kind: push_seconds.labels(kind.lower()) for kind in EVENT_TYPES}
 
     def when_committed(self, listener: Callable[[bool], None]) -> None:
         """`listener(work)` runs after each commit that wrote events, and work when `work`."""
@@ -122,9 +131,17 @@ class SessionEvents:
         if pushed and self._outage:
             log.warning("pushes resumed after the bus came back")
             self._outage = False
+        self._measure(pushed)
         self._unmarked += pushed
         await self._mark_pushed(now=scanned)
         return len(pushed)
+
+    def _measure(self, pushed: list[StoredEvent]) -> None:
+        """Each pushed event's delay from its commit (its time) to now."""
+        if pushed:
+            now = self._clock()
+            for event in pushed:
+                self._push_seconds[event.type].observe(age_seconds(now, event.at))
 
     async def _mark_pushed(self, *, now: bool) -> None:
         """Record what was pushed: `now`, or once `MARK_EVERY_S` has passed since last time."""

@@ -21,6 +21,7 @@ from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import history_context, impersonal_snapshot
 from app.services.storage import SessionStorage, SessionUnitOfWork
+from app.telemetry.metrics import Metrics
 from workflows.engine import SessionState
 from workflows.model import Step, Workflow
 from workflows.personal import redacted
@@ -51,6 +52,7 @@ class SessionWriter:
         workflow: Workflow,
         limits: LeadLimits,
         clock: Callable[[], datetime],
+        metrics: Metrics,
     ) -> None:
         self._storage = storage
         self._events = events
@@ -58,6 +60,7 @@ class SessionWriter:
         self._workflow = workflow
         self._limits = limits
         self._clock = clock
+        self._metrics = metrics
 
     async def commit_transition(
         self,
@@ -71,7 +74,7 @@ class SessionWriter:
         async with self._storage.write() as uow:
             saved = await _saved(uow, after)
             await self._apply(uow, result, after.updated_at)
-            saved = await completed_if_done(uow, saved)
+            saved = await completed_if_done(uow, saved, self._metrics)
             await uow.sessions.add_history(
                 before.id,
                 "transition",

@@ -18,6 +18,7 @@ from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader, bound
 from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
+from app.telemetry.metrics import Metrics
 from workflows.commands import StartWorkflow
 from workflows.engine import Engine
 from workflows.outcomes import InvalidStart, JsonObject, Moved, Outcome
@@ -37,6 +38,7 @@ class Starting:
         sites: HostSites,
         rates: ServiceRates,
         clock: Callable[[], datetime],
+        metrics: Metrics,
     ) -> None:
         self._engine = engine
         self._storage = storage
@@ -46,6 +48,11 @@ class Starting:
         self._sites = sites
         self._rates = rates
         self._clock = clock
+        labels = (engine.workflow.name, str(engine.workflow.version))
+        self._started_at = {  # a session always starts at an entry step
+            step: metrics.sessions_started.labels(*labels, step)
+            for step in engine.workflow.entries.values()
+        }
 
     async def start(self, command: StartWorkflow) -> Outcome:
         host_context = _checked_context(command.context)
@@ -72,6 +79,7 @@ class Starting:
             )
             event = await step_changed(uow, record, "start")
         self._events.committed(event)
+        self._started_at[record.state.current_step].inc()
         self._loader.keep(record)
         bound(record)
         log.info("session %s started at %s", record.id, record.state.current_step)

@@ -11,7 +11,8 @@ outcomes out, each handled by the part responsible for it.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,10 +34,32 @@ from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
 from app.services.transitions import Transitions
 from app.tasks import TaskRunner
+from app.telemetry.metrics import Metrics, TransitionMeter
 from workflows.commands import Back, StartWorkflow, Transition
 from workflows.definition import definition_info
 from workflows.engine import Engine
-from workflows.outcomes import ANONYMOUS, Caller, DefinitionInfo, Outcome, SessionUpdate
+from workflows.outcomes import (
+    ANONYMOUS,
+    Caller,
+    DefinitionInfo,
+    Invalid,
+    Moved,
+    NotFound,
+    Outcome,
+    RateLimited,
+    Rejected,
+    SessionUpdate,
+    Stale,
+)
+
+# The outcome label of each answer (the metrics' bounded enum).
+OUTCOMES: dict[type, str] = {
+    Moved: "moved",
+    Invalid: "invalid",
+    Stale: "stale",
+    Rejected: "rejected",
+    NotFound: "not_found",
+}
 
 
 class WorkflowService:
@@ -48,6 +71,7 @@ class WorkflowService:
         going_back: GoingBack,
         resumption: Resumption,
         read_side: SessionUpdates,
+        meter: TransitionMeter,
     ) -> None:
         self._engine = engine
         self._starting = starting
@@ -55,15 +79,32 @@ class WorkflowService:
         self._going_back = going_back
         self._resumption = resumption
         self._read_side = read_side
+        self._meter = meter
 
     async def start(self, command: StartWorkflow) -> Outcome:
         return await self._starting.start(command)
 
     async def transition(self, command: Transition) -> Outcome:
-        return await self._transitions.transition(command)
+        answer = self._transitions.transition(command)
+        return await self._measured("transition", command.current_step, answer)
 
     async def back(self, command: Back) -> Outcome:
-        return await self._going_back.back(command)
+        return await self._measured("back", command.current_step, self._going_back.back(command))
+
+    async def _measured(self, command: str, step: str, answer: Awaitable[Outcome]) -> Outcome:
+        """`answer`, counted and timed by step and outcome (a refusal by a rate limit, or a
+        fault, too)."""
+        started = time.perf_counter()
+        try:
+            outcome = await answer
+        except RateLimited:
+            self._meter.record(command, step, "rate_limited", started)
+            raise
+        except Exception:
+            self._meter.record(command, step, "error", started)
+            raise
+        self._meter.record(command, step, OUTCOMES[type(outcome)], started)
+        return outcome
 
     async def resume(self, session_id: str, context_update: dict[str, Any]) -> bool:
         return await self._resumption.resume(session_id, context_update)
@@ -105,17 +146,21 @@ def workflow_service(
     cache: SessionCache,
     limits: LeadLimits,
     rates: ServiceRates,
+    metrics: Metrics | None = None,
 ) -> WorkflowService:
-    """The service and its parts, sharing one loader (so one cache) and one writer."""
+    """The service and its parts, sharing one loader (so one cache) and one writer; measured
+    into `metrics` (None: a registry of its own, which nobody reads)."""
     workflow = engine.workflow
+    metrics = metrics or Metrics()
     loader = SessionLoader(storage, cache, rates)
-    writer = SessionWriter(storage, events, loader, workflow, limits, clock)
+    writer = SessionWriter(storage, events, loader, workflow, limits, clock, metrics)
     replies = Replies(storage, loader, views, workflow)
     return WorkflowService(
         engine,
-        Starting(engine, storage, events, loader, views, sites, rates, clock),
+        Starting(engine, storage, events, loader, views, sites, rates, clock, metrics),
         Transitions(engine, loader, writer, replies, views, inventory, effects, tasks, clock),
         GoingBack(engine, loader, writer, replies, views),
         Resumption(engine, storage, loader, writer, clock),
         SessionUpdates(loader, events, views, rates),
+        metrics.transitions_of(workflow.name, workflow.version, workflow.steps),
     )

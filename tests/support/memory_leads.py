@@ -125,6 +125,14 @@ class MemoryOutbox:
         self._s.processed = {(h, e) for h, e in self._s.processed if e not in gone}
         return len(gone)
 
+    async def backlog(self) -> list[tuple[str, int, datetime]]:
+        """As the SQL store's, dated by when each item is next due (memory keeps no more)."""
+        pending: dict[str, list[datetime]] = {}
+        for work in self._s.outbox.values():
+            if work.done_at is None:
+                pending.setdefault(work.item.topic, []).append(work.available_at)
+        return [(topic, len(dates), min(dates)) for topic, dates in sorted(pending.items())]
+
     async def already_processed(self, handler: str, event_id: int) -> bool:
         return (handler, event_id) in self._s.processed
 

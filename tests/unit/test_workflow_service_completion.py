@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from app.services.completion import complete_session_if_done
+from app.telemetry.metrics import Metrics
 from tests.support.memory_service import Gate, Reserve, process, stocked
 from workflows.model import SessionStatus
 from workflows.outcomes import Moved
@@ -21,7 +22,7 @@ async def test_the_last_lead_completing_completes_a_session_at_its_end() -> None
     async with server.storage.write() as uow:
         (lead,) = server.storage.state.leads.values()
         await uow.leads.update(replace(lead, status="COMPLETED"), before.updated_at)
-        await complete_session_if_done(uow, session[0])
+        await complete_session_if_done(uow, session[0], Metrics())
     after = await server.stored(session[0])
     assert after.state.status is SessionStatus.COMPLETED
     assert after.row_version == before.row_version + 1  # copies held elsewhere are stale
@@ -40,7 +41,7 @@ async def test_a_session_not_at_its_end_is_not_completed() -> None:
     server = process(stocked(), Reserve(Gate(), status="COMPLETED"))
     session = await server.at_confirm()
     async with server.storage.write() as uow:
-        await complete_session_if_done(uow, session[0])
+        await complete_session_if_done(uow, session[0], Metrics())
     assert (await server.stored(session[0])).state.status is SessionStatus.ACTIVE
 
 
@@ -49,5 +50,5 @@ async def test_a_session_with_a_lead_still_open_stays_submitted() -> None:
     session = await server.at_confirm()
     await server.moved(session, "confirm", {"confirm": True})
     async with server.storage.write() as uow:
-        await complete_session_if_done(uow, session[0])
+        await complete_session_if_done(uow, session[0], Metrics())
     assert (await server.stored(session[0])).state.status is SessionStatus.SUBMITTED
