@@ -10,9 +10,11 @@ import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from app.erase_command import ErasureRefused, erase
+from app.funnel_command import FunnelRefused, as_json, as_table, funnel_report
 from app.services.site_origins import InvalidOrigin
 from app.settings import Settings, UnsafeSettings
 from app.telemetry.logs import configure as configure_logging
@@ -162,6 +164,12 @@ def _parser() -> argparse.ArgumentParser:
     erase.add_argument("--email")
     erase.add_argument("--phone")
     erase.add_argument("--lead", help="a lead id (its customer's data)")
+    funnel = commands.add_parser("funnel", help="a site's funnel over some days, as a table")
+    funnel.add_argument("--site", help="the host site's id (default: every site)")
+    funnel.add_argument("--from", dest="since", type=date.fromisoformat, required=True)
+    funnel.add_argument("--to", dest="until", type=date.fromisoformat, required=True)
+    funnel.add_argument("--workflow")
+    funnel.add_argument("--json", action="store_true", help="JSON instead of a table")
     stock = commands.add_parser("demo-stock", help="write a generated demo inventory as JSON")
     stock.add_argument("--out", type=Path, required=True, help="the JSON file to write")
     stock.add_argument("--seed", type=int, default=DEMO_SEED)
@@ -195,13 +203,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "erase":
             erased = asyncio.run(erase(settings, args.site, args.email, args.phone, args.lead))
             sys.stdout.write(json.dumps(erased, indent=2) + "\n")
+        elif args.command == "funnel":
+            found = funnel_report(settings, args.site, args.since, args.until, args.workflow)
+            report = asyncio.run(found)
+            sys.stdout.write(as_json(report) if args.json else as_table(report))
         elif args.command == "demo-stock":
             _demo_stock(args.out, args.seed, args.vehicles, args.dealers)
         elif args.command == "graph":
             _graph()
         else:
             _schema()
-    except (DefinitionError, UnsafeSettings, InvalidOrigin, SiteNotFound, ErasureRefused) as error:
+    except (
+        DefinitionError,
+        UnsafeSettings,
+        InvalidOrigin,
+        SiteNotFound,
+        ErasureRefused,
+        FunnelRefused,
+    ) as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None
 

@@ -23,6 +23,7 @@ from app.settings import Settings, UnsafeSettings
 from app.web.body_guard import BodyGuard
 from app.web.cors import RegisteredOriginsCORS
 from app.web.frontend import frontend_routes
+from app.web.funnel_page import funnel_route
 from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.headers import SecurityHeaders
@@ -153,6 +154,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *([Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False))] * graphiql),
             *frontend_routes(demo=development),
             *rest_routes(),
+            funnel_route(settings),
         ],
         middleware=[
             Middleware(SecurityHeaders, production=settings.production),
