@@ -39,6 +39,7 @@ from app.services.step_views import ViewBuilder
 from app.services.workflow import WorkflowService, workflow_service
 from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
+from app.telemetry.logs import each_in_context
 from sandbox.app import create_sandbox_app
 from sandbox.faults import Faults
 from sandbox.services import SERVICES
@@ -177,7 +178,7 @@ async def bootstrap(
     funnel = Funnel(storage, sites, engine.workflow, now)
     relay = Relay(
         storage,
-        pipeline.handlers() if runs_workers else None,
+        each_in_context(pipeline.handlers()) if runs_workers else None,
         events.publish_pending,
         now,
         poll_seconds=settings.relay_poll_seconds,

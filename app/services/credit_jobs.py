@@ -9,6 +9,7 @@ from typing import Any
 
 from app.integrations.models import CreditApplicant
 from app.services.credit import CreditService
+from app.telemetry.logs import bind
 
 log = logging.getLogger("trex.credit")
 Resume = Callable[[str, dict[str, Any]], Awaitable[bool]]
@@ -21,6 +22,7 @@ class CreditJobs:
 
     async def run_check(self, session_id: str, applicant: CreditApplicant) -> None:
         """Ask the bureau, then move the waiting session on with the outcome."""
+        bind(session_id=session_id)
         outcome = await self._credit.check(applicant, key=f"{session_id}:credit")
         log.info("credit check for session %s: %s", session_id, outcome.status)
         result = {"credit": {k: v for k, v in asdict(outcome).items() if v is not None}}

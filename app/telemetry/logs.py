@@ -15,8 +15,10 @@ from __future__ import annotations
 import logging
 import sys
 import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from contextvars import ContextVar, Token
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -43,6 +45,12 @@ class LogContext:
 
 
 _context: ContextVar[LogContext | None] = ContextVar("trex_log_context", default=None)
+Work = TypeVar("Work")
+
+
+def new_id() -> str:
+    """A fresh request id."""
+    return uuid.uuid4().hex
 
 
 def open_context(request_id: str) -> Token[LogContext | None]:
@@ -52,6 +60,25 @@ def open_context(request_id: str) -> Token[LogContext | None]:
 
 def close_context(token: Token[LogContext | None]) -> None:
     _context.reset(token)
+
+
+def each_in_context(
+    handlers: Mapping[str, Callable[[Work], Awaitable[None]]],
+) -> dict[str, Callable[[Work], Awaitable[None]]]:
+    """`handlers` (the relay's), each delivery in a context of its own: asynchronous work has
+    no request, but its lines get an id and, once it loads its session, the session's ids."""
+    return {topic: _in_context(handler) for topic, handler in handlers.items()}
+
+
+def _in_context(handler: Callable[[Work], Awaitable[None]]) -> Callable[[Work], Awaitable[None]]:
+    async def in_context(work: Work) -> None:
+        token = open_context(new_id())
+        try:
+            await handler(work)
+        finally:
+            close_context(token)
+
+    return in_context
 
 
 def current() -> LogContext | None:

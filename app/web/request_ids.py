@@ -9,12 +9,11 @@ replaced by a fresh one. Pure ASGI: one context and one header per request, noth
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.telemetry.logs import close_context, open_context
+from app.telemetry.logs import close_context, new_id, open_context
 
 HEADER = b"x-request-id"
 _SAFE = re.compile(rb"[A-Za-z0-9._-]{1,64}")
@@ -26,10 +25,6 @@ def request_id(headers: Iterable[tuple[bytes, bytes]]) -> str:
         if name == HEADER:
             return value.decode("ascii") if _SAFE.fullmatch(value) else new_id()
     return new_id()
-
-
-def new_id() -> str:
-    return uuid.uuid4().hex
 
 
 class RequestIds:

@@ -55,10 +55,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 
 from app.bus.rate_limiter import RateLimiter
 from app.bus.socket_slots import MemorySlots, RedisSlots, Slots
+from app.security import is_id
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings
-from app.telemetry.logs import close_context, open_context
-from app.web.request_ids import new_id, request_id
+from app.telemetry.logs import bind, close_context, new_id, open_context
+from app.web.request_ids import request_id
 from resolvers.execution.limits import LIMITS
 from schema.context import Context
 
@@ -129,6 +130,8 @@ class WebSocketLimits:
         session = subscribed_session(payload)
         if session is None:
             return None, None
+        if is_id(session):  # the one it asks for (anything else may be what the client typed)
+            bind(session_id=session)
         key = f"subs:{session}"
         slot = await self.slots.take(key, self.settings.subscriptions_per_session)
         if slot is None:
