@@ -61,14 +61,17 @@ def _serve(settings: Settings) -> None:
 
 async def _work(settings: Settings) -> None:
     """A worker process: the relay and its handlers, no HTTP. SIGTERM stops it gracefully."""
+    import os
     import signal
 
     from app.bootstrap import Role, bootstrap
     from app.db.urls import printable_url
+    from app.telemetry.tracing import provider_from_env
 
     if faults := settings.production_faults():
         raise UnsafeSettings(faults)
-    container = await bootstrap(settings, role=Role.WORKER)
+    tracer_provider = provider_from_env(os.environ)  # None unless OTEL_* variables ask
+    container = await bootstrap(settings, role=Role.WORKER, tracer_provider=tracer_provider)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -78,6 +81,8 @@ async def _work(settings: Settings) -> None:
     await stop.wait()
     logging.getLogger("trex").info("worker stopping: finishing or giving back its work")
     await container.aclose()
+    if tracer_provider is not None:
+        tracer_provider.shutdown()
 
 
 def _graph() -> None:

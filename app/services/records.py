@@ -116,6 +116,7 @@ class OutboxItem:
     topic: str
     payload: dict[str, Any]
     attempts: int
+    traceparent: str | None = None  # the trace of the transaction that wrote it
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from graphql import DocumentNode, GraphQLError, parse, specified_rules
+from opentelemetry.trace import Tracer
 from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ParseOptions
 
@@ -23,10 +24,12 @@ MASKED = "Internal error."
 
 
 class ExecutionPolicy:
-    """Limits, caches and masking, built with the schema (so its caches live and die with it)."""
+    """Limits, caches and masking, built with the schema (so its caches live and die with it);
+    the tracer of the operations' spans, when tracing is on."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, tracer: Tracer | None = None) -> None:
         self.limits = limits
+        self.tracer = tracer
         self.limit_rules = limit_rules(limits)
         # Strawberry's default rules (GraphQL's own) and ours: the prepared operations' key
         # into the validation cache is the one Strawberry's path makes.

@@ -10,7 +10,8 @@ machinery. Anything else (GET, batches, several operations in one document, subs
 invalid documents) always takes Strawberry's path.
 
 This is only sound while the schema's extensions are exactly those whose work is done here:
-`PreparedOperations` refuses to be built for a schema with any other (see `REPLICATED`).
+`PreparedOperations` refuses to be built for a schema with any other (see `REPLICATED`). With
+tracing on, the operation's span is opened here as the traced extension opens it (`spans`).
 """
 
 from __future__ import annotations
@@ -27,17 +28,25 @@ from strawberry.types import ExecutionResult
 
 from resolvers.execution.internals import core_schema, execute
 from resolvers.execution.policy import ExecutionPolicy, PolicyExtension
+from resolvers.execution.spans import (
+    OperationSpan,
+    TracedPolicyExtension,
+    executing,
+    mark_errors,
+    operation_span,
+)
 
 KEPT = 256
 RUNNABLE = frozenset({OperationType.QUERY, OperationType.MUTATION})
 # The extensions whose every hook this path does itself, through the same policy.
-REPLICATED: tuple[type[SchemaExtension], ...] = (PolicyExtension,)
+REPLICATED: tuple[type[SchemaExtension], ...] = (PolicyExtension, TracedPolicyExtension)
 
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
     document: DocumentNode
     name: str | None
+    span: OperationSpan
 
 
 class PreparedOperations:
@@ -77,10 +86,21 @@ class PreparedOperations:
             return None
         if policy.validate(core_schema(self._schema), document, policy.rules):
             return None
-        name = operations[0].name
-        return Prepared(document, None if name is None else name.value)
+        name = None if operations[0].name is None else operations[0].name.value
+        return Prepared(document, name, operation_span(operations[0].operation.value, name))
 
     async def run(
+        self, prepared: Prepared, context: Any, variables: dict[str, Any] | None
+    ) -> ExecutionResult:
+        tracer = self._policy.tracer
+        if tracer is None:
+            return await self._run(prepared, context, variables)
+        with executing(tracer, prepared.span) as span:
+            result = await self._run(prepared, context, variables)
+            mark_errors(span, result.errors)
+        return result
+
+    async def _run(
         self, prepared: Prepared, context: Any, variables: dict[str, Any] | None
     ) -> ExecutionResult:
         result = execute(self._schema, prepared.document, context, variables, prepared.name)

@@ -10,10 +10,12 @@ operations through its schema, the subscription resolvers the shared events thro
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from opentelemetry.trace import Tracer
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -24,20 +26,33 @@ from resolvers.execution.limits import Limits
 from resolvers.execution.policy import ExecutionPolicy, PolicyExtension
 from resolvers.execution.prepared import PreparedOperations
 from resolvers.execution.shared_events import SharedEvents
+from resolvers.execution.spans import TracedPolicyExtension
 
 
 class PolicedSchema(strawberry.Schema):
-    def __init__(self, query: type, mutation: type, subscription: type, limits: Limits) -> None:
-        self.policy = ExecutionPolicy(limits)
+    def __init__(
+        self,
+        query: type,
+        mutation: type,
+        subscription: type,
+        limits: Limits,
+        tracer: Tracer | None = None,
+    ) -> None:
+        """`tracer` None: tracing off, no operation spans (resolvers.execution.spans)."""
+        self.policy = ExecutionPolicy(limits, tracer)
         self.shared_events = SharedEvents()
         policy = self.policy
         # A factory: a fresh extension per request (it holds the request's execution context).
-        extensions: list[Callable[[], SchemaExtension]] = [lambda: PolicyExtension(policy)]
+        extension: Callable[[], SchemaExtension] = (
+            partial(PolicyExtension, policy)
+            if tracer is None
+            else partial(TracedPolicyExtension, policy, tracer)
+        )
         super().__init__(
             query=query,
             mutation=mutation,
             subscription=subscription,
-            extensions=extensions,
+            extensions=[extension],
             execution_context_class=self.shared_events.execution_class,
             config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
         )

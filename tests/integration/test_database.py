@@ -64,7 +64,7 @@ async def test_migrating_twice_changes_nothing(tmp_path: Path) -> None:
         query = text("SELECT version_num FROM alembic_version")
         versions = list((await session.execute(query)).scalars())
     await db.dispose()
-    assert versions == ["0004"]  # the head revision, once
+    assert versions == ["0006"]  # the head revision, once
 
 
 def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:

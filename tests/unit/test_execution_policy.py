@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import strawberry
 from graphql import GraphQLError
+from opentelemetry.trace import NoOpTracer
 from strawberry.directive import DirectiveLocation
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension
 from strawberry.types.execution import PreExecutionError
@@ -25,6 +26,7 @@ from resolvers.execution.policy import MASKED, ExecutionPolicy, PolicyExtension
 from resolvers.execution.prepared import REPLICATED, PreparedOperations, skipped_extensions
 from resolvers.execution.schema import PolicedSchema
 from resolvers.execution.shared_events import SharedEvents
+from resolvers.execution.spans import TracedPolicyExtension
 from resolvers.root import build_schema
 from schema.errors import PublicError
 
@@ -90,10 +92,12 @@ def test_the_app_schema_has_only_the_extensions_the_fast_path_replicates() -> No
     Teach them its work first (resolvers/execution/prepared.py), then add it to REPLICATED."""
     schema = build_schema()
     assert [type(extension) for extension in schema.get_extensions()] == [PolicyExtension]
-    assert (PolicyExtension,) == REPLICATED
-    assert skipped_extensions(schema) == []
+    traced = build_schema(tracer=NoOpTracer())  # its operations' spans: resolvers.execution.spans
+    assert [type(extension) for extension in traced.get_extensions()] == [TracedPolicyExtension]
+    assert (PolicyExtension, TracedPolicyExtension) == REPLICATED
+    assert skipped_extensions(schema) == skipped_extensions(traced) == []
     # Nor does it resolve fields (the fast path runs no middleware) or stream incrementally.
-    assert PolicyExtension.resolve is SchemaExtension.resolve
+    assert PolicyExtension.resolve is TracedPolicyExtension.resolve is SchemaExtension.resolve
     assert not schema.config.enable_experimental_incremental_execution
 
 
