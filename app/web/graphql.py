@@ -7,6 +7,7 @@ import asyncio
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from graphql import GraphQLError, OperationType, get_operation_ast
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -25,6 +26,10 @@ from resolvers.execution.schema import PolicedSchema
 from schema.context import Context
 from schema.errors import RATE_LIMITED
 
+SUBSCRIPTION_OVER_HTTP = (
+    "Subscriptions are served over websockets (the graphql-transport-ws protocol) only."
+)
+
 
 class TRexGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = LimitedTransportWS
@@ -32,6 +37,7 @@ class TRexGraphQL(GraphQL[Context, None]):
     def __init__(self, schema: PolicedSchema, **options: Any):
         super().__init__(schema, **options)
         self._prepared = schema.prepared
+        self._policy = schema.policy
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A JSON POST of a prepared operation is answered before Strawberry's view
@@ -59,6 +65,9 @@ class TRexGraphQL(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         query = request_data.query
+        if query is not None and self._is_subscription(query, request_data.operation_name):
+            # A client's mistake, answered as one (not as a fault with a traceback).
+            return ExecutionResult(data=None, errors=[GraphQLError(SUBSCRIPTION_OVER_HTTP)])
         if request_adapter.method != "POST" or query is None or request_data.extensions:
             return await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
@@ -76,6 +85,16 @@ class TRexGraphQL(GraphQL[Context, None]):
             # client on four connections sent 1,700 a second and took the visitors' CPU.
             await asyncio.sleep(REFUSAL_DELAY_SECONDS)
         return result
+
+    def _is_subscription(self, query: str, operation_name: str | None) -> bool:
+        if self._prepared.get(query, operation_name) is not None:
+            return False  # a query or a mutation, known already
+        try:
+            document, _ = self._policy.parse(query, {"max_tokens": self._policy.limits.max_tokens})
+        except GraphQLError:
+            return False  # refused as it should be, on the way it takes
+        operation = get_operation_ast(document, operation_name)
+        return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
     def create_response(
         self,

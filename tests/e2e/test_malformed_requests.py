@@ -285,3 +285,19 @@ async def test_a_client_leaving_mid_body_costs_one_log_line_and_no_traceback(
 
 def _left(log: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in log.records if "left before its request body ended" in r.getMessage()]
+
+
+async def test_a_subscription_over_http_is_told_where_subscriptions_are_served(
+    api: Api, server_log: pytest.LogCaptureFixture
+) -> None:
+    """Not "Internal error." with a traceback in the log: the client's mistake, named."""
+    flow = await api.start()
+    body = {"query": operation("session_updates"), "variables": {"sessionId": flow.session_id}}
+    for _ in range(2):  # the second time the document is known to the server
+        response = await api.http.post("/graphql", json=body)
+        assert_clean_refusal(response)
+        messages = [error["message"] for error in response.json()["errors"]]
+        assert messages == [
+            "Subscriptions are served over websockets (the graphql-transport-ws protocol) only."
+        ]
+    assert_no_traceback(server_log)
