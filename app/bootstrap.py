@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import httpx
+from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 
 from app.bus.event_bus import EventBus
@@ -40,6 +41,7 @@ from app.services.workflow import WorkflowService, workflow_service
 from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
 from app.telemetry.logs import each_in_context
+from app.telemetry.tracing import TRACER
 from sandbox.app import create_sandbox_app
 from sandbox.faults import Faults
 from sandbox.services import SERVICES
@@ -106,7 +108,9 @@ class Container:
         await self.db.dispose()
 
 
-def _external_services(settings: Settings) -> tuple[Clients, Starlette | None]:
+def _external_services(
+    settings: Settings, tracer_provider: TracerProvider | None
+) -> tuple[Clients, Starlette | None]:
     """The clients speak HTTP: each to its service's URL when one is set (TREX_<SERVICE>_URL or
     the sandbox's own process at TREX_SANDBOX_URL), else to the sandbox in this process, through
     httpx's ASGI transport (development only: production refuses to start without URLs)."""
@@ -121,7 +125,9 @@ def _external_services(settings: Settings) -> tuple[Clients, Starlette | None]:
         endpoints = {name: (f"http://sandbox.internal/sandbox/{name}", in_process) for name in urls}
     network = httpx.AsyncHTTPTransport()
     endpoints |= {name: (url, network) for name, url in urls.items() if url}
-    return clients_for(endpoints, policy, reset_seconds=settings.breaker_reset_seconds), sandbox
+    reset = settings.breaker_reset_seconds
+    clients = clients_for(endpoints, policy, reset_seconds=reset, tracer_provider=tracer_provider)
+    return clients, sandbox
 
 
 async def prepare_database(settings: Settings) -> Database:
@@ -138,12 +144,19 @@ class Role(StrEnum):
 
 
 async def bootstrap(
-    settings: Settings, workflow: Workflow | None = None, role: Role = Role.SERVER
+    settings: Settings,
+    workflow: Workflow | None = None,
+    role: Role = Role.SERVER,
+    tracer_provider: TracerProvider | None = None,
 ) -> Container:
-    """Build everything; a broken workflow definition stops here, naming its faults."""
+    """Build everything; a broken workflow definition stops here, naming its faults.
+    `tracer_provider`: the database, the external calls and the relay's deliveries traced
+    (None: tracing off; its owner shuts it down)."""
     engine = Engine(workflow or trex.build())
     ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
     db = await prepare_database(settings)
+    if tracer_provider is not None:
+        db.trace(tracer_provider)
     storage = SqlStorage(db)
     geo.load()
     inventory = await InventoryService.load(storage)
@@ -152,7 +165,7 @@ async def bootstrap(
     bus = EventBus(settings.redis_url or "memory://")
     await bus.connect()
     tasks = TaskRunner()
-    clients, sandbox = _external_services(settings)
+    clients, sandbox = _external_services(settings, tracer_provider)
     credit = CreditService(clients.credit_bureau, settings.credit_deadline_seconds)
     service: WorkflowService
     jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx))
@@ -185,6 +198,7 @@ async def bootstrap(
         lease_seconds=settings.relay_lease_seconds,
         retention_hours=settings.outbox_retention_hours,
         housekeeping=[_retention(settings, storage, eraser).sweep, funnel.sweep],
+        tracer=tracer_provider.get_tracer(TRACER) if tracer_provider else None,
     )
     waker = Waker(bus, relay, tasks, remote=not runs_workers)
     events.when_committed(waker.committed)

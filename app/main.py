@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from typing import Any
 
+from opentelemetry.trace import TracerProvider
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -20,6 +22,7 @@ from app.bootstrap import bootstrap
 from app.db.urls import printable_url
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings, UnsafeSettings
+from app.telemetry.tracing import TRACER, http_server_middleware, provider_from_env
 from app.web.body_guard import BodyGuard
 from app.web.cors import RegisteredOriginsCORS
 from app.web.frontend import frontend_routes
@@ -103,9 +106,16 @@ class TRexApp(Starlette):
         await self._http(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The app for `settings`; an unsafe production configuration stops here, naming each fault."""
+def create_app(
+    settings: Settings | None = None, tracer_provider: TracerProvider | None = None
+) -> Starlette:
+    """The app for `settings`; an unsafe production configuration stops here, naming each fault.
+
+    Traced with `tracer_provider` (its owner shuts it down), else as the `OTEL_*` variables say
+    (app.telemetry.tracing: off unless they ask; the app shuts down the provider it built)."""
     settings = settings or Settings.from_env()
+    built = None if tracer_provider else provider_from_env(os.environ)
+    tracer_provider = tracer_provider or built
     faults = settings.production_faults()
     if faults:
         raise UnsafeSettings(faults)
@@ -118,7 +128,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     graphiql = settings.graphiql and development
     # The schema holds the app's execution caches (resolvers.execution): one per app.
-    schema = build_schema(limits)
+    schema = build_schema(limits, tracer_provider.get_tracer(TRACER) if tracer_provider else None)
     graphql = TRexGraphQL(
         schema,
         graphql_ide="graphiql" if graphiql else None,
@@ -131,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        container = await bootstrap(settings)
+        container = await bootstrap(settings, tracer_provider=tracer_provider)
         app.state.container = container
         app.state.websocket_limits = websocket_limits
         await origins.start(container.sites, container.bus)
@@ -143,6 +153,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await websocket_limits.aclose()
             await origins.aclose()
             await container.aclose()
+            if built is not None:
+                built.shutdown()  # the spans still batched go out
 
     app = TRexApp(
         WebSocketGate(graphql, websocket_limits),
@@ -157,6 +169,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             funnel_route(settings),
         ],
         middleware=[
+            # A trace per HTTP request; websockets on /graphql skip it (TRexApp), each of
+            # their operations a trace of its own (resolvers.execution.spans).
+            *([http_server_middleware(tracer_provider)] if tracer_provider else []),
             Middleware(SecurityHeaders, production=settings.production),
             Middleware(BodyGuard),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
@@ -166,4 +181,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.schema = schema
+    app.state.tracer_provider = tracer_provider
     return app

@@ -12,6 +12,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
+from opentelemetry.metrics import NoOpMeter
+from opentelemetry.trace import TracerProvider
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -66,6 +69,17 @@ class Database:
             return
         async with self._write_lock, self._sessions() as session, session.begin():
             yield session
+
+    def trace(self, provider: TracerProvider) -> None:
+        """Each statement a span of `provider`'s, with its SQL as written here (bind
+        placeholders, never the parameters' values: no personal data).
+
+        This engine only: the instrumentor's `instrument()` would also patch SQLAlchemy's
+        engine factories for the whole process, and works once per process."""
+        tracer = provider.get_tracer("opentelemetry.instrumentation.sqlalchemy")
+        # The pool's connection counts are the metrics' business (prometheus-client), not here.
+        unmeasured = NoOpMeter("trex").create_up_down_counter("db.client.connections.usage")
+        EngineTracer(tracer, self.engine.sync_engine, unmeasured)  # type: ignore[no-untyped-call]
 
     async def reachable(self, seconds: float = 2.0) -> bool:
         try:

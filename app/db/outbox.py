@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.tables import OUTBOX, PROCESSED
 from app.services.records import OutboxItem
+from app.telemetry.tracing import traceparent
 
 _ADD = insert(OUTBOX)
 _DUE = (
-    select(OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.payload, OUTBOX.c.attempts)
+    select(OUTBOX.c.id, OUTBOX.c.topic, OUTBOX.c.payload, OUTBOX.c.attempts, OUTBOX.c.traceparent)
     .where(OUTBOX.c.done_at.is_(None))
     .where(OUTBOX.c.available_at <= bindparam("_now"))
     .where(or_(OUTBOX.c.claimed_until.is_(None), OUTBOX.c.claimed_until < bindparam("_now")))
@@ -57,8 +58,14 @@ class OutboxRepository:
         self._session = session
 
     async def add(self, topic: str, payload: dict[str, Any], now: datetime) -> None:
-        """Record work in the caller's transaction; the relay delivers it once that commits."""
-        values = {"created_at": now, "available_at": now, "attempts": 0}
+        """Record work in the caller's transaction; the relay delivers it once that commits,
+        in the trace of the span under way (the request's, or the handler's that wrote it)."""
+        values = {
+            "created_at": now,
+            "available_at": now,
+            "attempts": 0,
+            "traceparent": traceparent(),
+        }
         await self._session.execute(_ADD, {"topic": topic, "payload": payload, **values})
 
     async def claim_due(self, now: datetime, lease: timedelta, limit: int) -> list[OutboxItem]:
@@ -67,7 +74,10 @@ class OutboxRepository:
         if rows:
             ids = [row.id for row in rows]
             await self._session.execute(_LEASE, {"_ids": ids, "_until": now + lease})
-        return [OutboxItem(row.id, row.topic, row.payload, row.attempts) for row in rows]
+        return [
+            OutboxItem(row.id, row.topic, row.payload, row.attempts, row.traceparent)
+            for row in rows
+        ]
 
     async def done(self, item_id: int, now: datetime) -> None:
         await self._session.execute(_DONE, {"_id": item_id, "_at": now})

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
+from opentelemetry.trace import TracerProvider
 
 from app.integrations.breaker import CircuitBreaker, Clock
 from app.integrations.http import IDEMPOTENCY_KEY, ClientPolicy, ServiceClient
@@ -41,7 +42,8 @@ ServiceClientT = TypeVar("ServiceClientT", bound=ServiceClient)
 class VehicleDataClient(ServiceClient):
     async def decode_vin(self, vin: str) -> DecodedVin:
         """What the VIN says; `Rejected` (`invalid_vin`) when it is not a VIN."""
-        body = await self.request("GET", f"/vins/{_segment(vin)}", idempotent=True)
+        path = f"/vins/{_segment(vin)}"
+        body = await self.request("GET", path, idempotent=True, route="/vins/{vin}")
         return DecodedVin.from_json(body, self.name)
 
     async def valuation(
@@ -152,8 +154,10 @@ def clients_for(
     *,
     failure_threshold: int = 5,
     reset_seconds: float = 30.0,
+    tracer_provider: TracerProvider | None = None,
 ) -> Clients:
-    """The five clients, each at its own endpoint, each with its own breaker on `clock`."""
+    """The five clients, each at its own endpoint, each with its own breaker on `clock`
+    (and its calls traced when a `tracer_provider` is given)."""
     policy = policy or ClientPolicy()
 
     def make(cls: type[ServiceClientT], name: str) -> ServiceClientT:
@@ -161,7 +165,14 @@ def clients_for(
             name, failure_threshold=failure_threshold, reset_seconds=reset_seconds, clock=clock
         )
         root, transport = endpoints[name]
-        return cls(name, root.rstrip("/"), transport, policy=policy, breaker=breaker)
+        return cls(
+            name,
+            root.rstrip("/"),
+            transport,
+            policy=policy,
+            breaker=breaker,
+            tracer_provider=tracer_provider,
+        )
 
     return Clients(
         vehicle_data=make(VehicleDataClient, VEHICLE_DATA),

@@ -10,7 +10,9 @@ process, a real network transport otherwise), and around each request it adds:
   act twice;
 - a circuit breaker: each failed attempt counts; an open circuit fails fast with `CircuitOpen`;
 - the translation of httpx's exceptions and of statuses into `app.integrations.errors`. A
-  business refusal (409/422) is an answer, so it counts as a success for the breaker.
+  business refusal (409/422) is an answer, so it counts as a success for the breaker;
+- with a tracer provider, a span per attempt (httpx's OpenTelemetry instrumentation, around
+  this client's transport only), whose URL is the call's route (`/vins/{vin}`), never a value.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport, RequestInfo
+from opentelemetry.trace import Span, TracerProvider
 
 from app.integrations.breaker import CircuitBreaker
 from app.integrations.errors import Rejected, Unavailable, UnexpectedResponse
@@ -35,6 +39,8 @@ IDEMPOTENCY_KEY = "Idempotency-Key"
 REFUSAL_STATUSES = frozenset({409, 422})
 TRANSIENT_STATUSES = frozenset({408, 429})
 _SNIPPET = 200
+_ROUTE = "trex.route"  # the request extension carrying the URL a span shows
+_URL_ATTRIBUTES = ("url.full", "http.url")  # the new and the old semantic conventions
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +80,19 @@ class ServiceClient:
         breaker: CircuitBreaker | None = None,
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
+        """`tracer_provider` None: no spans (tracing off)."""
         self.name = name
         self.policy = policy or ClientPolicy()
         self.breaker = breaker or CircuitBreaker(name)
         self._sleep = sleep
         self._rng = rng or random.Random()
+        self._root = base_url.rstrip("/") if tracer_provider else None
+        if tracer_provider is not None:
+            transport = AsyncOpenTelemetryTransport(
+                transport, tracer_provider=tracer_provider, request_hook=_route_as_url
+            )
         self._http = httpx.AsyncClient(
             base_url=base_url,
             transport=transport,
@@ -98,15 +111,19 @@ class ServiceClient:
         idempotent: bool,
         headers: Mapping[str, str] | None = None,
         params: Mapping[str, str | int] | None = None,
+        route: str | None = None,
     ) -> JsonObject:
-        """The JSON object the service answered, or an `IntegrationError`."""
+        """The JSON object the service answered, or an `IntegrationError`. `route`: the path
+        as a span shows it when it holds a value that could be personal (`/vins/{vin}`); the
+        query is never shown."""
         method = method.upper()
         headers = httpx.Headers(headers)
         if idempotent and method == "POST" and IDEMPOTENCY_KEY not in headers:
             raise ValueError(f"a POST is only idempotent with an {IDEMPOTENCY_KEY} header")
         attempts = 1 + (self.policy.retries if idempotent else 0)
         build = self._http.build_request
-        request = build(method, path, json=json, headers=headers, params=params)
+        traced = None if self._root is None else {_ROUTE: self._root + (route or path)}
+        request = build(method, path, json=json, headers=headers, params=params, extensions=traced)
         for attempt in range(1, attempts + 1):
             self.breaker.before_call()
             try:
@@ -164,6 +181,17 @@ class ServiceClient:
             return body
         detail = "not a JSON object" if 200 <= status < 300 else _snippet(response)
         raise UnexpectedResponse(self.name, detail or "(empty body)", status)
+
+
+async def _route_as_url(span: Span, request: RequestInfo) -> None:
+    """The span's URL replaced by the call's route, without its query."""
+    url = request.extensions.get(_ROUTE) if request.extensions else None
+    if url is None or not span.is_recording():
+        return
+    recorded = getattr(span, "attributes", None) or {}
+    for name in _URL_ATTRIBUTES:
+        if name in recorded:
+            span.set_attribute(name, url)
 
 
 def _is_refusal(body: object) -> bool:

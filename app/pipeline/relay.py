@@ -10,6 +10,10 @@ the same item.
 
 Delivery is at least once: a handler that fails is retried later with capped exponential backoff
 and jitter; handlers are idempotent, so a second delivery has no second effect.
+
+With tracing on, each delivery is a span (`relay <topic>`) whose parent is the span that wrote
+the work (its stored trace context), so a lead's trace runs from the transition that confirmed
+it through every handler of its saga; the loop's own polling is not traced.
 """
 
 from __future__ import annotations
@@ -20,9 +24,14 @@ import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
+from opentelemetry import trace
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+from opentelemetry.trace import SpanKind, Status, StatusCode
+
 from app.services.records import OutboxItem
 from app.services.storage import SessionStorage
 from app.tasks import TaskRunner
+from app.telemetry.tracing import Tracer, continuing
 
 log = logging.getLogger("trex.relay")
 Handler = Callable[[OutboxItem], Awaitable[None]]
@@ -52,8 +61,10 @@ class Relay:
         retention_hours: float = 24.0,
         concurrency: int = 8,
         housekeeping: Sequence[Callable[[], Awaitable[object]]] = (),
+        tracer: Tracer | None = None,
     ) -> None:
-        """`handlers` None: this process only pushes events (a server with external workers)."""
+        """`handlers` None: this process only pushes events (a server with external workers);
+        `tracer` None: tracing is off."""
         self._storage = storage
         self._handlers = handlers
         self._publish_pending = publish_pending
@@ -71,6 +82,7 @@ class Relay:
         self._rng = random.Random()
         self._loop: asyncio.Task[None] | None = None
         self._in_flight: set[int] = set()
+        self._tracer = tracer
 
     @property
     def runs_workers(self) -> bool:
@@ -102,6 +114,12 @@ class Relay:
         return self._loop is not None and not self._loop.done()
 
     async def _run(self) -> None:
+        # The loop's own statements (claims, pushes, pruning, every second) are not traced;
+        # each delivery is, in the trace that wrote its work.
+        with suppress_instrumentation():
+            await self._loop_forever()
+
+    async def _loop_forever(self) -> None:
         while True:
             self._wake.clear()
             claim, self._claim_due = self._claim_due, False
@@ -153,6 +171,26 @@ class Relay:
                 log.exception("housekeeping failed; trying again next time")
 
     async def _deliver(self, item: OutboxItem) -> None:
+        if self._tracer is None:
+            await self._hand_over(item)
+            return
+        with (
+            continuing(item.traceparent),
+            self._tracer.start_as_current_span(
+                f"relay {item.topic}",
+                kind=SpanKind.CONSUMER,
+                attributes={
+                    "messaging.operation.type": "process",
+                    "messaging.destination.name": item.topic,
+                    "messaging.message.id": str(item.id),
+                    "trex.outbox.attempt": item.attempts + 1,
+                },
+                record_exception=False,  # an error's message may quote what it was about
+            ),
+        ):
+            await self._hand_over(item)
+
+    async def _hand_over(self, item: OutboxItem) -> None:
         handler = (self._handlers or {}).get(item.topic)
         async with self._concurrency:
             try:
@@ -168,6 +206,8 @@ class Relay:
 
     async def _retry(self, item: OutboxItem, error: Exception) -> None:
         delay = backoff(item.attempts, self._rng)
+        # The kind of failure only: its message may quote a service's answer.
+        trace.get_current_span().set_status(Status(StatusCode.ERROR, type(error).__name__))
         level = logging.INFO if isinstance(error, RetryLater) else logging.ERROR
         log.log(
             level,
