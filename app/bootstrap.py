@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -41,6 +42,7 @@ from app.services.workflow import WorkflowService, workflow_service
 from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
 from app.telemetry.logs import each_in_context
+from app.telemetry.metrics import Metrics
 from app.telemetry.tracing import TRACER
 from sandbox.app import create_sandbox_app
 from sandbox.faults import Faults
@@ -82,6 +84,9 @@ class Container:
     sweeper: asyncio.Task[None] | None = None
     # Rates per client address, session and host site (see app.bus.rate_limiter).
     limiter: RateLimiter = field(default_factory=lambda: RateLimiter(RateLimits()))
+    metrics: Metrics = field(default_factory=Metrics)
+    # Stops the metrics' own port (TREX_METRICS_PORT), when this process serves one.
+    stop_metrics_port: Callable[[], None] | None = None
 
     async def readiness(self) -> dict[str, bool]:
         return {
@@ -106,10 +111,12 @@ class Container:
             log.warning("the event bus did not disconnect within 5 s; going on")
         await self.limiter.aclose()
         await self.db.dispose()
+        if self.stop_metrics_port is not None:
+            await asyncio.to_thread(self.stop_metrics_port)
 
 
 def _external_services(
-    settings: Settings, tracer_provider: TracerProvider | None
+    settings: Settings, tracer_provider: TracerProvider | None, metrics: Metrics
 ) -> tuple[Clients, Starlette | None]:
     """The clients speak HTTP: each to its service's URL when one is set (TREX_<SERVICE>_URL or
     the sandbox's own process at TREX_SANDBOX_URL), else to the sandbox in this process, through
@@ -126,7 +133,9 @@ def _external_services(
     network = httpx.AsyncHTTPTransport()
     endpoints |= {name: (url, network) for name, url in urls.items() if url}
     reset = settings.breaker_reset_seconds
-    clients = clients_for(endpoints, policy, reset_seconds=reset, tracer_provider=tracer_provider)
+    clients = clients_for(
+        endpoints, policy, reset_seconds=reset, tracer_provider=tracer_provider, metrics=metrics
+    )
     return clients, sandbox
 
 
@@ -154,7 +163,9 @@ async def bootstrap(
     (None: tracing off; its owner shuts it down)."""
     engine = Engine(workflow or trex.build())
     ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
+    metrics = Metrics()  # this app's or worker's: /metrics, or TREX_METRICS_PORT
     db = await prepare_database(settings)
+    db.measure(metrics)
     if tracer_provider is not None:
         db.trace(tracer_provider)
     storage = SqlStorage(db)
@@ -165,11 +176,11 @@ async def bootstrap(
     bus = EventBus(settings.redis_url or "memory://")
     await bus.connect()
     tasks = TaskRunner()
-    clients, sandbox = _external_services(settings, tracer_provider)
+    clients, sandbox = _external_services(settings, tracer_provider, metrics)
     credit = CreditService(clients.credit_bureau, settings.credit_deadline_seconds)
     service: WorkflowService
     jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx))
-    events = SessionEvents(storage, bus, now)
+    events = SessionEvents(storage, bus, now, metrics)
     limiter = RateLimiter(settings.rate_limits, settings.redis_url)
     service = workflow_service(
         engine=engine,
@@ -184,8 +195,9 @@ async def bootstrap(
         cache=SessionCache(),
         limits=LeadLimits.from_settings(settings),
         rates=ServiceRates(limiter),
+        metrics=metrics,
     )
-    pipeline = LeadPipeline(storage, clients, inventory, events, now)
+    pipeline = LeadPipeline(storage, clients, inventory, events, now, metrics)
     runs_workers = role is Role.WORKER or settings.inprocess_workers
     eraser = Eraser(storage, engine.workflow, now)
     funnel = Funnel(storage, sites, engine.workflow, now)
@@ -199,6 +211,7 @@ async def bootstrap(
         retention_hours=settings.outbox_retention_hours,
         housekeeping=[_retention(settings, storage, eraser).sweep, funnel.sweep],
         tracer=tracer_provider.get_tracer(TRACER) if tracer_provider else None,
+        metrics=metrics,
     )
     waker = Waker(bus, relay, tasks, remote=not runs_workers)
     events.when_committed(waker.committed)
@@ -226,6 +239,12 @@ async def bootstrap(
         funnel,
         sweeper,
         limiter=limiter,
+        metrics=metrics,
+        stop_metrics_port=(
+            metrics.serve(settings.metrics_host, settings.metrics_port)
+            if settings.metrics_port
+            else None
+        ),
     )
 
 

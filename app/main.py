@@ -31,6 +31,7 @@ from app.web.graphiql import ASSETS_PATH, VENDOR
 from app.web.graphql import TRexGraphQL
 from app.web.headers import SecurityHeaders
 from app.web.limits import BodySizeLimit
+from app.web.metrics_route import ResponseMetrics, metrics_route
 from app.web.request_ids import RequestIds
 from app.web.rest import rest_routes
 from app.web.sandbox_route import SandboxRoute
@@ -162,6 +163,7 @@ def create_app(
             Route("/", home),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            metrics_route(settings),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *([Mount(ASSETS_PATH, StaticFiles(directory=VENDOR, check_dir=False))] * graphiql),
             *frontend_routes(demo=development),
@@ -172,6 +174,7 @@ def create_app(
             # A trace per HTTP request; websockets on /graphql skip it (TRexApp), each of
             # their operations a trace of its own (resolvers.execution.spans).
             *([http_server_middleware(tracer_provider)] if tracer_provider else []),
+            Middleware(ResponseMetrics),
             Middleware(SecurityHeaders, production=settings.production),
             Middleware(BodyGuard),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),

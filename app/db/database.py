@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 
 from app import jsoncodec
 from app.db.sqlite_driver import OneTripDBAPI
+from app.telemetry.metrics import Metrics
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -80,6 +81,17 @@ class Database:
         # The pool's connection counts are the metrics' business (prometheus-client), not here.
         unmeasured = NoOpMeter("trex").create_up_down_counter("db.client.connections.usage")
         EngineTracer(tracer, self.engine.sync_engine, unmeasured)  # type: ignore[no-untyped-call]
+
+    def measure(self, metrics: Metrics) -> None:
+        """The pool's size and the connections checked out and beyond it, read at each scrape
+        (SQLAlchemy stays here: the metrics only call back)."""
+        metrics.watch_pool(self._pool_status)
+
+    def _pool_status(self) -> tuple[int, int, int]:
+        pool: Any = self.engine.pool
+        if not hasattr(pool, "checkedout"):  # a pool that does not count (static, null)
+            return 0, 0, 0
+        return pool.size(), pool.checkedout(), max(0, pool.overflow())
 
     async def reachable(self, seconds: float = 2.0) -> bool:
         try:

@@ -27,6 +27,7 @@ from app.integrations.models import (
     SentMessage,
     Valuation,
 )
+from app.telemetry.metrics import Metrics
 from sandbox.services import (
     COMMUNICATIONS,
     CREDIT_BUREAU,
@@ -155,10 +156,13 @@ def clients_for(
     failure_threshold: int = 5,
     reset_seconds: float = 30.0,
     tracer_provider: TracerProvider | None = None,
+    metrics: Metrics | None = None,
 ) -> Clients:
     """The five clients, each at its own endpoint, each with its own breaker on `clock`
-    (and its calls traced when a `tracer_provider` is given)."""
+    (and its calls traced when a `tracer_provider` is given), measured into `metrics` (None: a
+    registry of their own, which nobody reads)."""
     policy = policy or ClientPolicy()
+    metrics = metrics or Metrics()
 
     def make(cls: type[ServiceClientT], name: str) -> ServiceClientT:
         breaker = CircuitBreaker(
@@ -172,6 +176,7 @@ def clients_for(
             policy=policy,
             breaker=breaker,
             tracer_provider=tracer_provider,
+            metrics=metrics,
         )
 
     return Clients(

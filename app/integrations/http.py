@@ -12,7 +12,9 @@ process, a real network transport otherwise), and around each request it adds:
 - the translation of httpx's exceptions and of statuses into `app.integrations.errors`. A
   business refusal (409/422) is an answer, so it counts as a success for the breaker;
 - with a tracer provider, a span per attempt (httpx's OpenTelemetry instrumentation, around
-  this client's transport only), whose URL is the call's route (`/vins/{vin}`), never a value.
+  this client's transport only), whose URL is the call's route (`/vins/{vin}`), never a value;
+- the metrics: each call by outcome, each attempt's time and failure, each retry
+  (`app.telemetry.metrics.ServiceMeter`), and the breaker's state, read when scraped.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +32,14 @@ from opentelemetry.instrumentation.httpx import AsyncOpenTelemetryTransport, Req
 from opentelemetry.trace import Span, TracerProvider
 
 from app.integrations.breaker import CircuitBreaker
-from app.integrations.errors import Rejected, Unavailable, UnexpectedResponse
+from app.integrations.errors import (
+    CircuitOpen,
+    IntegrationError,
+    Rejected,
+    Unavailable,
+    UnexpectedResponse,
+)
+from app.telemetry.metrics import Metrics
 
 log = logging.getLogger("trex.integrations")
 
@@ -39,6 +49,13 @@ IDEMPOTENCY_KEY = "Idempotency-Key"
 REFUSAL_STATUSES = frozenset({409, 422})
 TRANSIENT_STATUSES = frozenset({408, 429})
 _SNIPPET = 200
+# The outcome label of a call that raised (the most specific class first).
+OUTCOMES = (
+    (CircuitOpen, "circuit_open"),
+    (Unavailable, "unavailable"),
+    (Rejected, "rejected"),
+    (UnexpectedResponse, "unexpected"),
+)
 _ROUTE = "trex.route"  # the request extension carrying the URL a span shows
 _URL_ATTRIBUTES = ("url.full", "http.url")  # the new and the old semantic conventions
 
@@ -81,11 +98,14 @@ class ServiceClient:
         sleep: Sleep = asyncio.sleep,
         rng: random.Random | None = None,
         tracer_provider: TracerProvider | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
-        """`tracer_provider` None: no spans (tracing off)."""
+        """`tracer_provider` None: no spans (tracing off); `metrics` None: a registry of its
+        own, which nobody reads."""
         self.name = name
         self.policy = policy or ClientPolicy()
         self.breaker = breaker or CircuitBreaker(name)
+        self._meter = (metrics or Metrics()).service(name, self.breaker)
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._root = base_url.rstrip("/") if tracer_provider else None
@@ -124,6 +144,16 @@ class ServiceClient:
         build = self._http.build_request
         traced = None if self._root is None else {_ROUTE: self._root + (route or path)}
         request = build(method, path, json=json, headers=headers, params=params, extensions=traced)
+        try:
+            body = await self._attempts(request, attempts, f"{method} {path}")
+        except IntegrationError as error:
+            self._meter.called(next(name for kind, name in OUTCOMES if isinstance(error, kind)))
+            raise
+        self._meter.called("ok")
+        return body
+
+    async def _attempts(self, request: httpx.Request, attempts: int, call: str) -> JsonObject:
+        """Up to `attempts` tries of `request`, backing off between them."""
         for attempt in range(1, attempts + 1):
             self.breaker.before_call()
             try:
@@ -133,7 +163,7 @@ class ServiceClient:
                 if attempt == attempts:
                     raise Unavailable(self.name, error.detail, attempt) from error
                 self.breaker.raise_if_open()
-                await self._back_off(attempt, attempts, f"{method} {path}", error.detail)
+                await self._back_off(attempt, attempts, call, error.detail)
             else:
                 self.breaker.record_success()
                 return self._body(response)
@@ -141,21 +171,27 @@ class ServiceClient:
 
     async def _attempt(self, request: httpx.Request) -> httpx.Response:
         """One try; transient failures raise `Unavailable`, any other answer is returned."""
+        started = time.perf_counter()
         try:
             async with asyncio.timeout(self.policy.timeout_seconds):
                 response = await self._http.send(request)
         except (TimeoutError, httpx.TimeoutException):
+            self._meter.failed("timeout", started)
             detail = f"no answer within {self.policy.timeout_seconds:g}s"
             raise Unavailable(self.name, detail) from None
         except httpx.RequestError as error:
+            self._meter.failed("connection", started)
             raise Unavailable(self.name, f"{type(error).__name__}: {error}") from error
         if response.status_code >= 500 or response.status_code in TRANSIENT_STATUSES:
+            self._meter.failed("status", started)
             detail = f"HTTP {response.status_code} {_snippet(response)}".rstrip()
             raise Unavailable(self.name, detail)
+        self._meter.answered(started)
         return response
 
     async def _back_off(self, attempt: int, attempts: int, call: str, detail: str) -> None:
         delay = self.policy.backoff(attempt, self._rng)
+        self._meter.retried()
         log.warning(
             "%s: %s failed (%s); retry %d of %d in %.0f ms",
             self.name,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 
@@ -31,12 +32,14 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from app.services.records import OutboxItem
 from app.services.storage import SessionStorage
 from app.tasks import TaskRunner
+from app.telemetry.metrics import Metrics, age_seconds
 from app.telemetry.tracing import Tracer, continuing
 
 log = logging.getLogger("trex.relay")
 Handler = Callable[[OutboxItem], Awaitable[None]]
 MAX_BACKOFF_SECONDS = 30.0
 CLAIM_BATCH = 50
+BACKLOG_EVERY_S = 5.0  # how often a worker reads the outbox's backlog for the metrics
 
 
 class RetryLater(Exception):
@@ -62,9 +65,10 @@ class Relay:
         concurrency: int = 8,
         housekeeping: Sequence[Callable[[], Awaitable[object]]] = (),
         tracer: Tracer | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         """`handlers` None: this process only pushes events (a server with external workers);
-        `tracer` None: tracing is off."""
+        `tracer` None: tracing is off; `metrics` None: a registry of its own, unread."""
         self._storage = storage
         self._handlers = handlers
         self._publish_pending = publish_pending
@@ -83,6 +87,8 @@ class Relay:
         self._loop: asyncio.Task[None] | None = None
         self._in_flight: set[int] = set()
         self._tracer = tracer
+        self._metrics = metrics or Metrics()
+        self._backlog_at = 0.0  # monotonic time of the next backlog reading
 
     @property
     def runs_workers(self) -> bool:
@@ -143,12 +149,23 @@ class Relay:
         if self._handlers is None or not claim:
             return 0
         await self._prune_now_and_then()
+        await self._measure_backlog()
         async with self._storage.write() as uow:
             claimed = await uow.outbox.claim_due(self._clock(), self._lease, CLAIM_BATCH)
         for item in claimed:
             self._in_flight.add(item.id)
             self._tasks.spawn(self._deliver(item), name=f"relay:{item.topic}:{item.id}")
         return len(claimed)
+
+    async def _measure_backlog(self) -> None:
+        """At most every `BACKLOG_EVERY_S`: the pending count and oldest age per kind."""
+        if time.monotonic() < self._backlog_at:
+            return
+        self._backlog_at = time.monotonic() + BACKLOG_EVERY_S
+        async with self._storage.read() as uow:
+            backlog = await uow.outbox.backlog()
+        now = self._clock()
+        self._metrics.outbox_backlog((k, n, age_seconds(now, at)) for k, n, at in backlog)
 
     async def _prune_now_and_then(self) -> None:
         """Once a minute: drop work done longer ago than the retention, and release the
@@ -209,6 +226,8 @@ class Relay:
         # The kind of failure only: its message may quote a service's answer.
         trace.get_current_span().set_status(Status(StatusCode.ERROR, type(error).__name__))
         level = logging.INFO if isinstance(error, RetryLater) else logging.ERROR
+        reason = "transient" if level == logging.INFO else "error"
+        self._metrics.relay_retries.labels(item.topic, reason).inc()
         log.log(
             level,
             "%s #%d failed (%s); retry in %.1fs",

@@ -15,6 +15,8 @@ sockets and subscriptions one client may hold.
 
 Every refusal logs one line, without the query, token or address. Each socket gets a request id
 at its handshake and each subscribe one of its own (`app.web.request_ids`), for its log lines.
+Each refusal also counts in `trex_websocket_refusals_total`; open sockets and their live
+operations are gauges.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from app.security import is_id
 from app.services.site_origins import RegisteredOrigins
 from app.settings import Settings
 from app.telemetry.logs import bind, close_context, new_id, open_context
+from app.telemetry.metrics import Metrics
 from app.web.request_ids import request_id
 from resolvers.execution.limits import LIMITS
 from schema.context import Context
@@ -155,9 +158,11 @@ class WebSocketGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         open_context(request_id(scope["headers"]))  # the socket's own task: ends with it
+        metrics = _metrics(scope)
         refusal = await self._limits.handshake_refusal(scope)
         if refusal is not None:
             log.info("websocket handshake refused: %s", refusal)
+            metrics.websocket_refusals.labels("handshake").inc()
             await _deny(scope, receive, send)
             return
         key = f"conn:{client_address(scope)}"
@@ -165,12 +170,20 @@ class WebSocketGate:
         slot = await self._limits.slots.take(key, cap)
         if slot is None:
             log.info("websocket handshake refused: over %d open sockets of one address", cap)
+            metrics.websocket_refusals.labels("connections").inc()
             await _deny(scope, receive, send)
             return
+        metrics.websockets_open.inc()
         try:
             await self._app(scope, receive, send)
         finally:
+            metrics.websockets_open.dec()
             await self._limits.slots.give_back(key, slot)
+
+
+def _metrics(scope: Scope) -> Metrics:
+    metrics: Metrics = scope["app"].state.container.metrics
+    return metrics
 
 
 def client_address(scope: Scope) -> str:
@@ -216,6 +229,8 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         address = self.context.address or "unknown"
         refusal, slot = await limits.subscribe_refusal(limiter, address, dict(payload))
         if refusal is not None:
+            code = str((refusal.get("extensions") or {}).get("code", "refused")).lower()
+            _metrics(self._websocket.scope).websocket_refusals.labels(code).inc()
             await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[refusal]))
             return
         await super().handle_subscribe(message)
@@ -227,9 +242,12 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             await limits.slots.give_back(*slot)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
+        live = _metrics(self._websocket.scope).subscriptions_open
+        live.inc()
         try:
             await super().run_operation(operation)
         finally:
+            live.dec()
             slot = self._session_slots.pop(operation.id, None)
             if slot is not None:
                 limits: WebSocketLimits = self._websocket.scope["app"].state.websocket_limits

@@ -31,6 +31,7 @@ from app.services.step_views import ViewBuilder
 from app.services.storage import UnitOfWork
 from app.services.workflow import WorkflowService, workflow_service
 from app.tasks import TaskRunner
+from app.telemetry.metrics import Metrics
 from tests.support.memory_storage import MemoryStorage
 from workflows.commands import StartWorkflow, Transition
 from workflows.engine import Engine
@@ -157,11 +158,17 @@ class Process:
         return record
 
 
-def process(storage: MemoryStorage, reserve: Reserve | None = None) -> Process:
-    """A server on `storage`, with a session cache of its own."""
+def process(
+    storage: MemoryStorage,
+    reserve: Reserve | None = None,
+    metrics: Metrics | None = None,
+    rates: ServiceRates | None = None,
+) -> Process:
+    """A server on `storage`, with a session cache of its own, measured into `metrics`, its
+    rates `rates` (default: none refused)."""
     engine, clock, cache = Engine(small_flow()), Clock(), SessionCache()
     inventory = InventoryService(Unread(), (), ())
-    events = SessionEvents(storage, EventBus(), clock)
+    events = SessionEvents(storage, EventBus(), clock, metrics)
     views = ViewBuilder(engine, inventory, storage, lambda: T0.date())
     reserve = reserve or Reserve()
     service = workflow_service(
@@ -176,7 +183,8 @@ def process(storage: MemoryStorage, reserve: Reserve | None = None) -> Process:
         clock=clock,
         cache=cache,
         limits=LeadLimits(),
-        rates=ServiceRates(),
+        rates=rates or ServiceRates(),
+        metrics=metrics,
     )
     return Process(storage, service, cache, events, reserve)
 
