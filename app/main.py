@@ -73,6 +73,13 @@ def what_is_served(settings: Settings, sandbox_here: bool) -> str:
         on.append(f"GraphiQL {base}/graphql")
     if not production:
         on.append(f"demo {base}/demo")
+    if settings.metrics_port:
+        on.append(f"metrics http://{settings.metrics_host}:{settings.metrics_port}/metrics")
+    if settings.metrics_token or not production:
+        who = " or ".join(
+            ["its token"] * bool(settings.metrics_token) + ["loopback clients"] * (not production)
+        )
+        on.append(f"metrics {base}/metrics ({who})")
     if sandbox_here:
         on.append(f"sandbox {base}/sandbox (loopback clients only)")
     elif settings.sandbox_url:
