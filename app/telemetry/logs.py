@@ -197,6 +197,7 @@ def configure(level: str, *, json: bool, stream: IO[str] | None = None) -> LogHa
         uvicorn_logger = logging.getLogger(name)
         uvicorn_logger.handlers.clear()
         uvicorn_logger.propagate = True
+        uvicorn_logger.disabled = False  # a logging.config run before may have disabled it
     access = logging.getLogger("uvicorn.access")
     if not any(isinstance(f, AccessLine) for f in access.filters):
         access.addFilter(AccessLine())

@@ -87,8 +87,8 @@ class TRexGraphQL(GraphQL[Context, None]):
         return result
 
     def _is_subscription(self, query: str, operation_name: str | None) -> bool:
-        if self._prepared.get(query, operation_name) is not None:
-            return False  # a query or a mutation, known already
+        if "subscription" not in query or self._prepared.get(query, operation_name) is not None:
+            return False  # no subscription in it, or a query or a mutation known already
         try:
             document, _ = self._policy.parse(query, {"max_tokens": self._policy.limits.max_tokens})
         except GraphQLError:
