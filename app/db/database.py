@@ -14,7 +14,7 @@ from typing import Any
 
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import NoOpMeter
-from opentelemetry.trace import TracerProvider
+from opentelemetry.trace import TracerProvider, get_current_span
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -35,6 +35,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+class _StatementTracer(EngineTracer):
+    """The instrumentation's statement spans, only inside a trace being recorded: a statement
+    of an unsampled request (or of a loop no request started) costs one check, not the
+    instrumentation's attribute parsing and a span; and no pool bookkeeping (that is
+    `Database.measure`'s)."""
+
+    def _before_cur_exec(
+        self, conn: Any, cursor: Any, statement: Any, params: Any, *rest: Any
+    ) -> Any:
+        if not get_current_span().is_recording():
+            return statement, params
+        return super()._before_cur_exec(conn, cursor, statement, params, *rest)  # type: ignore[no-untyped-call]
+
+    def _pool_connect(self, *_: Any) -> None: ...
+    def _pool_close(self, *_: Any) -> None: ...
+    def _pool_checkin(self, *_: Any) -> None: ...
+    def _pool_checkout(self, *_: Any) -> None: ...
 
 
 class Database:
@@ -80,7 +99,7 @@ class Database:
         tracer = provider.get_tracer("opentelemetry.instrumentation.sqlalchemy")
         # The pool's connection counts are the metrics' business (prometheus-client), not here.
         unmeasured = NoOpMeter("trex").create_up_down_counter("db.client.connections.usage")
-        EngineTracer(tracer, self.engine.sync_engine, unmeasured)  # type: ignore[no-untyped-call]
+        _StatementTracer(tracer, self.engine.sync_engine, unmeasured)  # type: ignore[no-untyped-call]
 
     def measure(self, metrics: Metrics) -> None:
         """The pool's size and the connections checked out and beyond it, read at each scrape
