@@ -23,7 +23,7 @@ from typing import Any
 
 from bench import protocols
 from bench.harness import sqlite_server
-from bench.protocols import PROTOCOLS, Tally, Used, load_stretch, merge_stretches
+from bench.protocols import PROTOCOLS
 from tests.stack import UNREFUSING_LIMITS
 from tests.support.processes import running_redis
 
@@ -41,27 +41,18 @@ async def compare(
         counted = await stack.enter_async_context(sqlite_server(folder, "counted", None, **env))
         rates_off = {**env, **RATES_OFF}
         off = await stack.enter_async_context(sqlite_server(folder, "off", None, **rates_off))
-        for server in (counted, off):
-            await protocols.warm_up(server.urls)
-        runs: dict[str, dict[str, list[tuple[Tally, Used]]]] = {
-            "counted": {p: [] for p in PROTOCOLS},
-            "off": {p: [] for p in PROTOCOLS},
-        }
-        pair = [("counted", counted), ("off", off)]
-        for turn in range(slices):
-            for protocol in PROTOCOLS:
-                # Each goes first every other time: what comes first gets a warmer machine.
-                for name, server in pair if turn % 2 == 0 else pair[::-1]:
-                    stretch = await load_stretch(
-                        server.urls, protocol, visitors, seconds / slices, server.server_pids
-                    )
-                    runs[name][protocol].append(stretch)
+        merged = await protocols.alternating(
+            {
+                "counted": (counted.urls, counted.server_pids),
+                "off": (off.urls, off.server_pids),
+            },
+            visitors,
+            seconds,
+            slices,
+        )
         result: dict[str, Any] = {"storage": "redis" if redis else "memory"}
         for protocol in PROTOCOLS:
-            with_rates = merge_stretches(
-                counted.urls, protocol, visitors, runs["counted"][protocol]
-            )
-            without = merge_stretches(off.urls, protocol, visitors, runs["off"][protocol])
+            with_rates, without = merged["counted"][protocol], merged["off"][protocol]
             ratio = with_rates["per_second"] / max(without["per_second"], 1e-9)
             result[protocol] = {"counted": with_rates, "off": without, "ratio": ratio}
         return result

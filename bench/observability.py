@@ -24,7 +24,7 @@ from typing import Any
 
 from bench import protocols
 from bench.harness import sqlite_server
-from bench.protocols import PROTOCOLS, Tally, Used, load_stretch, merge_stretches
+from bench.protocols import PROTOCOLS
 from tests.support.loopback import free_port
 
 
@@ -75,24 +75,18 @@ async def compare(
         }
         traced = await stack.enter_async_context(sqlite_server(folder, "traced", None, **tracing))
         off = await stack.enter_async_context(sqlite_server(folder, "untraced", None))
-        for server in (traced, off):
-            await protocols.warm_up(server.urls)
-        runs: dict[str, dict[str, list[tuple[Tally, Used]]]] = {
-            "traced": {p: [] for p in PROTOCOLS},
-            "off": {p: [] for p in PROTOCOLS},
-        }
-        pair = [("traced", traced), ("off", off)]
-        for turn in range(slices):
-            for protocol in PROTOCOLS:
-                for name, server in pair if turn % 2 == 0 else pair[::-1]:
-                    stretch = await load_stretch(
-                        server.urls, protocol, visitors, seconds / slices, server.server_pids
-                    )
-                    runs[name][protocol].append(stretch)
+        merged = await protocols.alternating(
+            {
+                "traced": (traced.urls, traced.server_pids),
+                "off": (off.urls, off.server_pids),
+            },
+            visitors,
+            seconds,
+            slices,
+        )
         result: dict[str, Any] = {"ratio": ratio, "exports": sink.exports, "bytes": sink.bytes}
         for protocol in PROTOCOLS:
-            on = merge_stretches(traced.urls, protocol, visitors, runs["traced"][protocol])
-            without = merge_stretches(off.urls, protocol, visitors, runs["off"][protocol])
+            on, without = merged["traced"][protocol], merged["off"][protocol]
             share = on["per_second"] / max(without["per_second"], 1e-9)
             result[protocol] = {"traced": on, "off": without, "ratio": share}
         return result

@@ -176,6 +176,37 @@ async def load_stretch(
     return tally, meter.read()
 
 
+async def alternating(
+    servers: dict[str, tuple[list[str], Sequence[int]]],
+    visitors: int,
+    seconds: float,
+    slices: int,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Servers that differ in one setting, compared: each protocol's load goes to each server
+    in turn, `slices` stretches each, and each goes first every other time (what comes first
+    gets a warmer machine), so load that comes and goes weighs on all alike. Returns each
+    server's merged numbers per protocol."""
+    for urls, _ in servers.values():
+        await warm_up(urls)
+    runs: dict[str, dict[str, list[tuple[Tally, Used]]]] = {
+        name: {protocol: [] for protocol in PROTOCOLS} for name in servers
+    }
+    order = list(servers)
+    for turn in range(slices):
+        for protocol in PROTOCOLS:
+            for name in order if turn % 2 == 0 else order[::-1]:
+                urls, pids = servers[name]
+                stretch = await load_stretch(urls, protocol, visitors, seconds / slices, pids)
+                runs[name][protocol].append(stretch)
+    return {
+        name: {
+            protocol: merge_stretches(servers[name][0], protocol, visitors, stretches)
+            for protocol, stretches in by_protocol.items()
+        }
+        for name, by_protocol in runs.items()
+    }
+
+
 def merge_stretches(
     urls: list[str], protocol: str, visitors: int, stretches: list[tuple[Tally, Used]]
 ) -> dict[str, Any]:
