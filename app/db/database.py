@@ -50,10 +50,13 @@ class _StatementTracer(EngineTracer):
             return statement, params
         return super()._before_cur_exec(conn, cursor, statement, params, *rest)  # type: ignore[no-untyped-call]
 
-    def _pool_connect(self, *_: Any) -> None: ...
-    def _pool_close(self, *_: Any) -> None: ...
-    def _pool_checkin(self, *_: Any) -> None: ...
-    def _pool_checkout(self, *_: Any) -> None: ...
+    @classmethod
+    def _register_event_listener(cls, target: Any, identifier: str, *args: Any, **kw: Any) -> None:
+        if identifier in _STATEMENT_EVENTS:  # pool events: each checkout would pay a listener
+            super()._register_event_listener(target, identifier, *args, **kw)  # type: ignore[no-untyped-call]
+
+
+_STATEMENT_EVENTS = frozenset({"before_cursor_execute", "after_cursor_execute", "handle_error"})
 
 
 class Database:

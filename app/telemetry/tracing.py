@@ -24,7 +24,6 @@ from typing import Any
 from opentelemetry import trace
 from opentelemetry.context import Context, attach, detach
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
@@ -37,6 +36,8 @@ from opentelemetry.sdk.trace.sampling import (
 )
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.middleware import Middleware
+
+from app.telemetry.head_sampling import HeadSampled, HeadSampler
 
 __all__ = [
     "TRACER",
@@ -72,7 +73,8 @@ def provider_from_env(env: Mapping[str, str]) -> TracerProvider | None:
         return None
     service = env.get("OTEL_SERVICE_NAME") or DEFAULT_SERVICE
     provider = TracerProvider(
-        resource=Resource.create({SERVICE_NAME: service}), sampler=sampler_from_env(env)
+        resource=Resource.create({SERVICE_NAME: service}),
+        sampler=HeadSampler(sampler_from_env(env)),
     )
     for exporter in exporters:
         provider.add_span_processor(BatchSpanProcessor(exporter))
@@ -132,10 +134,11 @@ def continuing(stored: str | None) -> Iterator[None]:
 
 
 def http_server_middleware(provider: trace.TracerProvider) -> Middleware:
-    """The ASGI instrumentation, a server span per HTTP request: probes and scrapes untraced,
-    no span per message sent or received, and no query string in a span (the path only)."""
+    """The ASGI instrumentation, a server span per HTTP request whose trace is kept (decided
+    first: `head_sampling`): probes and scrapes untraced, no span per message sent or
+    received, and no query string in a span (the path only)."""
     return Middleware(
-        OpenTelemetryMiddleware,
+        HeadSampled,  # type: ignore[arg-type]  # a pure ASGI class; Starlette types it as a factory
         tracer_provider=provider,
         excluded_urls=UNTRACED_PATHS,
         exclude_spans=["receive", "send"],

@@ -1,0 +1,100 @@
+"""Head sampling (app/telemetry/head_sampling.py): a request's trace is decided before the ASGI
+instrumentation, and what runs under a dropped request records nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
+
+from app.telemetry.head_sampling import HeadSampled, HeadSampler
+from app.telemetry.tracing import traceparent
+
+SAMPLED_PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+
+
+class App:
+    """A real ASGI app that opens a span of its own and notes the trace context it ran in."""
+
+    def __init__(self, provider: TracerProvider) -> None:
+        self.tracer = provider.get_tracer("test")
+        self.seen: list[str | None] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        with self.tracer.start_as_current_span("inside"):
+            self.seen.append(traceparent())
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def _request(app: Any, path: str = "/graphql", headers: list[Any] | None = None) -> None:
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
+        "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
+        "headers": headers or [], "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+    }  # fmt: skip
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    assert sent[0]["status"] == 200
+
+
+def _sampled(context: str | None) -> bool:
+    """The W3C flags' sampled bit (the SDK also sets the random-trace-id bit, 0x02)."""
+    assert context is not None
+    return bool(int(context.rsplit("-", 1)[1], 16) & 1)
+
+
+def _stack(sampler: Sampler) -> tuple[App, HeadSampled, InMemorySpanExporter]:
+    exported = InMemorySpanExporter()
+    provider = TracerProvider(sampler=HeadSampler(sampler))
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    inner = App(provider)
+    return (
+        inner,
+        HeadSampled(inner, provider, excluded_urls="/healthz", exclude_spans=["receive", "send"]),
+        exported,
+    )
+
+
+async def test_a_dropped_request_records_nothing_and_passes_the_decision_on() -> None:
+    inner, app, exported = _stack(ALWAYS_OFF)
+    await _request(app)
+    assert exported.get_finished_spans() == ()
+    [context] = inner.seen
+    assert not _sampled(context)  # a valid context, not sampled: the outbox carries that on
+
+
+async def test_a_kept_request_records_its_server_span_and_everything_under_it() -> None:
+    inner, app, exported = _stack(ALWAYS_ON)
+    await _request(app)
+    spans = exported.get_finished_spans()
+    assert {span.name for span in spans} == {"inside", "POST /graphql"}
+    assert len({span.context.trace_id for span in spans}) == 1
+    assert _sampled(inner.seen[0])
+
+
+async def test_a_callers_sampled_traceparent_is_followed() -> None:
+    _, app, exported = _stack(ParentBased(ALWAYS_OFF))
+    await _request(app, headers=[(b"traceparent", SAMPLED_PARENT.encode())])
+    spans = exported.get_finished_spans()
+    assert spans
+    assert {format(span.context.trace_id, "032x") for span in spans} == {SAMPLED_PARENT[3:35]}
+
+
+@pytest.mark.parametrize("sampler", [ALWAYS_ON, ALWAYS_OFF])
+async def test_probes_are_never_traced(sampler: Sampler) -> None:
+    inner, app, exported = _stack(sampler)
+    await _request(app, path="/healthz")
+    assert exported.get_finished_spans() == ()
+    assert not _sampled(inner.seen[0])
