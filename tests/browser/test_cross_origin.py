@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.async_api import Page, Request, WebSocket, expect
+from playwright.async_api import Page, Request, Response, WebSocket, expect
 from starlette.applications import Starlette
 from starlette.requests import Request as HttpRequest
 from starlette.responses import HTMLResponse
@@ -53,13 +53,17 @@ class HostPage:
 
 
 async def host_page_server(trex: RunningServer) -> HostPage:
-    """A partner's site of its own, registered with `trex`: one page embedding the element."""
+    """A partner's site of its own, registered with `trex`: one page embedding the element
+    (and `/mistyped`, the same page with a publishable key that is not the site's)."""
     keys: list[str] = []
 
     async def home(_: HttpRequest) -> HTMLResponse:
         return HTMLResponse(HOST_PAGE.format(trex=trex.base_url, key=html.escape(keys[0])))
 
-    server = await serve(Starlette(routes=[Route("/", home)]))
+    async def mistyped(_: HttpRequest) -> HTMLResponse:
+        return HTMLResponse(HOST_PAGE.format(trex=trex.base_url, key="pk_mistyped"))
+
+    server = await serve(Starlette(routes=[Route("/", home), Route("/mistyped", mistyped)]))
     site = await trex.container.sites.create("Partner Motors", [server.base_url])
     keys.append(site.publishable_key)
     return HostPage(server, trex, site.publishable_key)
@@ -113,6 +117,27 @@ async def test_the_same_embedding_in_the_production_profile(
     page: Page, production: RunningServer, shots: Path
 ) -> None:
     await embedded_selling_flow(page, production, shots)
+
+
+async def test_a_refusal_on_another_origin_shows_its_reference(
+    page: Page, production: RunningServer
+) -> None:
+    """The request id crosses origins (CORS exposes it): the partner's visitor can read the
+    reference the production server logged the refusal under."""
+    host = await host_page_server(production)
+    try:
+        answers: list[Response] = []
+        page.on("response", lambda response: answers.append(response))
+        await page.goto(f"{host.origin}/mistyped")
+        banner = page.locator("trex-workflow .banner.error")
+        await expect(banner).to_contain_text("Something went wrong")
+        starts = [r for r in answers if "mutation StartWorkflow" in (r.request.post_data or "")]
+        request_id = await starts[-1].header_value("x-request-id")
+        assert request_id
+        assert urlsplit(starts[-1].url).netloc != urlsplit(host.origin).netloc
+        await expect(banner.locator(".reference")).to_have_text(f"Reference: {request_id}")
+    finally:
+        await host.server.stop()
 
 
 async def embedded_selling_flow(page: Page, trex: RunningServer, shots: Path) -> None:
