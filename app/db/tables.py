@@ -262,6 +262,47 @@ class FunnelWatermarkRow(SQLModel, table=True):
     folded_at: datetime | None = None
 
 
+class WebhookEndpointRow(SQLModel, table=True):
+    """A host site's webhook endpoint: where its leads' status changes are sent, signed with
+    its secret (Standard Webhooks), and after a rotation with the previous one until it lapses."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: str = Field(primary_key=True, max_length=40)
+    host_site_id: str = Field(max_length=40, index=True)
+    url: str = Field(max_length=2000)
+    # Kept as they are: signing needs them (never logged, never shown after they are made).
+    secret: str = Field(max_length=100)
+    previous_secret: str | None = Field(default=None, max_length=100)
+    previous_until: datetime | None = None
+    created_at: datetime
+    rotated_at: datetime | None = None
+
+
+class WebhookDeliveryRow(SQLModel, table=True):
+    """One message to one endpoint, and how its sending went: the site's delivery log."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "message_id"),
+        Index("ix_webhook_deliveries_site", "host_site_id", "created_at"),
+    )
+
+    id: str = Field(primary_key=True, max_length=40)
+    endpoint_id: str = Field(max_length=40)
+    host_site_id: str = Field(max_length=40)
+    message_id: str = Field(max_length=40)  # `webhook-id`: the same for every attempt
+    event_type: str = Field(max_length=40)
+    payload: dict[str, Any] = _json()
+    status: str = Field(max_length=12)  # pending | delivered | failed
+    attempts: int = 0
+    last_status_code: int | None = None
+    last_error: str | None = Field(default=None, max_length=200)
+    created_at: datetime
+    last_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None
+
+
 def _table(model: type[SQLModel]) -> Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
@@ -283,3 +324,5 @@ FUNNEL_DAYS = _table(FunnelDayRow)
 FUNNEL_STEPS = _table(FunnelStepRow)
 FUNNEL_TIMES = _table(FunnelTimeRow)
 FUNNEL_WATERMARK = _table(FunnelWatermarkRow)
+WEBHOOK_ENDPOINTS = _table(WebhookEndpointRow)
+WEBHOOK_DELIVERIES = _table(WebhookDeliveryRow)
