@@ -42,6 +42,8 @@ def check(workflow: Workflow, bound_effects: Collection[str] | None = None) -> l
                 for name in step.effects
                 if name not in bound_effects
             )
+    faults.extend(_declarations(workflow))
+    faults.extend(_branches(workflow))
     faults.extend(_reachability(workflow))
     return faults
 
@@ -86,6 +88,35 @@ def _step_shape(step: Step) -> Iterator[Fault]:
         yield Fault(step.id, "step has no default transition")
     if (step.component is Component.PENDING) != (step.awaits is not None):
         yield Fault(step.id, "a Pending step, and only it, awaits an outcome")
+
+
+def _declarations(workflow: Workflow) -> Iterator[Fault]:
+    """What a step declares for the services names steps that exist, on the right components."""
+    steps = workflow.steps
+    for step in steps.values():
+        is_results = step.component is Component.VEHICLE_RESULTS
+        if is_results != (step.results is not None):
+            yield Fault(step.id, "a VehicleResults step, and only it, declares its results")
+        if step.results is not None and step.results.criteria_from not in steps:
+            yield Fault(step.id, f"results read unknown step '{step.results.criteria_from}'")
+        for source in step.summary.answers_from if step.summary else ():
+            if source not in steps:
+                yield Fault(step.id, f"summary shows unknown step '{source}'")
+        for source in step.prefill_from:
+            if source not in steps:
+                yield Fault(step.id, f"prefills from unknown step '{source}'")
+        submits = any(name.startswith("submit_") for name in step.effects)
+        if submits != (step.lead_kind is not None):
+            yield Fault(step.id, "a step that submits a lead, and only it, declares its kind")
+        if step.next_steps and not step.terminal:
+            yield Fault(step.id, "only a terminal step says what happens next")
+
+
+def _branches(workflow: Workflow) -> Iterator[Fault]:
+    for branch in workflow.branches:
+        named = {s for s in (*branch.chosen_at, *branch.options) if s is not None}
+        for unknown in sorted(named - workflow.steps.keys()):
+            yield Fault(f"branch {branch.name}", f"names unknown step '{unknown}'")
 
 
 def _sensitivity(step: Step) -> Iterator[Fault]:

@@ -159,6 +159,29 @@ class Component(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Results:
+    """A results step lists the vehicles that match the answers given at `criteria_from`:
+    ranked by fit to them (CarIn), or in the order searched."""
+
+    criteria_from: str
+    ranked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a confirmation step shows before the visitor commits; its lead carries the same."""
+
+    # Earlier steps whose answers are shown (and make the lead's details), in order.
+    answers_from: tuple[str, ...] = ()
+    # The vehicle chosen on a results step.
+    selected_vehicle: bool = False
+    # The soft-credit consent recorded on the way.
+    credit_consent: bool = False
+    # The outcome of the credit check run on the way.
+    credit_outcome: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Step:
     id: str
     component: Component
@@ -180,6 +203,14 @@ class Step:
     commits: bool = False
     # Where a business rejection of this step's effects sends the visitor.
     on_reject: Target | None = None
+    # A results step's criteria and ranking.
+    results: Results | None = None
+    # A confirmation step's summary.
+    summary: Summary | None = None
+    # The kind of lead this step's submit effect creates ("buying", "dealer_sale"...).
+    lead_kind: str | None = None
+    # A terminal step's "what happens next", by the kind of the session's latest lead.
+    next_steps: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     ui: Mapping[str, object] = field(default_factory=dict)
 
     # The fields by name, for lookups on every request (built once per step).
@@ -201,6 +232,16 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Branch:
+    """A fork of the flow the funnel reports on: the option a session took is the option step
+    it moved to from one of `chosen_at` (None: it started there, its host page having chosen)."""
+
+    name: str
+    chosen_at: tuple[str | None, ...]
+    options: Mapping[str, str]  # option step → option name
+
+
+@dataclass(frozen=True, slots=True)
 class Workflow:
     name: str
     version: int
@@ -211,6 +252,8 @@ class Workflow:
     entry_answers: Mapping[str | None, Mapping[str, Mapping[str, object]]] = field(
         default_factory=dict
     )
+    # The forks the funnel reports conversion for.
+    branches: tuple[Branch, ...] = ()
 
     def step(self, step_id: str) -> Step:
         return self.steps[step_id]

@@ -18,15 +18,18 @@ from workflows.fields import (
     yes_no,
 )
 from workflows.model import (
+    Branch,
     Component,
     Condition,
     FieldType,
     Goto,
     Guard,
     Op,
+    Results,
     ReturnTo,
     Sensitivity,
     Step,
+    Summary,
     Workflow,
 )
 
@@ -37,6 +40,34 @@ FUEL_TYPES = ("petrol", "diesel", "hybrid", "electric")
 BODY_TYPES = ("sedan", "hatchback", "suv", "wagon", "coupe", "convertible", "pickup", "van")
 FEATURES = ("automatic", "awd", "towbar", "third_row", "apple_carplay", "heated_seats")
 CONTACT_SOURCES = ("selling_confirmation", "dealer_confirmation", "buying_confirmation")
+NEXT_STEPS = {
+    "buying": (
+        "The dealer has your request and will contact you shortly.",
+        "We hold the vehicle for you while the dealer prepares your offer.",
+    ),
+    "selling": ("We will contact you to arrange the paperwork and the handover.",),
+    "dealer_sale": ("The dealer has your sale and will confirm the pickup.",),
+    "dealer_network": ("Dealers near you will send their offers within 24 hours.",),
+}
+BRANCHES = (
+    Branch(
+        "intent",
+        ("intent_selection", None),
+        {"vehicle_knowledge": "buying", "has_buyer": "selling"},
+    ),
+    Branch(
+        "buyer",
+        ("has_buyer", "buyer_type"),
+        {
+            "private_buyer_details": "private",
+            "dealer_information": "dealer",
+            "dealer_network": "network",
+        },
+    ),
+    Branch(
+        "search", ("vehicle_knowledge",), {"vehicle_search": "search", "carin_questions": "carin"}
+    ),
+)
 
 
 def _when(field: str, op: Op, target: str, value: str | bool | None = None) -> Guard:
@@ -64,7 +95,7 @@ def _yes_no_step(
     )
 
 
-def _results_step(step_id: str, title: str, refine_to: str) -> Step:
+def _results_step(step_id: str, title: str, refine_to: str, *, ranked: bool = False) -> Step:
     return Step(
         step_id,
         Component.VEHICLE_RESULTS,
@@ -82,6 +113,7 @@ def _results_step(step_id: str, title: str, refine_to: str) -> Step:
         guards=(_when("refine", Op.IS_TRUE, refine_to), _when("page", Op.PRESENT, step_id)),
         default=Goto("vehicle_selection"),
         effects=("select_vehicle",),
+        results=Results(criteria_from=refine_to, ranked=ranked),
     )
 
 
@@ -128,7 +160,7 @@ def _buying_steps() -> list[Step]:
                 typed("zip", FieldType.ZIP, "Your ZIP code", sensitivity=PERSONAL),
             ),
             ordered=(("year_min", "year_max"),),
-            effects=("vehicle_search",),
+            effects=("search_vehicles",),
             default=Goto("search_results"),
         ),
         _results_step("search_results", "Vehicles matching your search", "vehicle_search"),
@@ -166,7 +198,7 @@ def _buying_steps() -> list[Step]:
             effects=("carin_rank",),
             default=Goto("carin_results"),
         ),
-        _results_step("carin_results", "Your CarIn matches", "carin_questions"),
+        _results_step("carin_results", "Your CarIn matches", "carin_questions", ranked=True),
         Step(
             "vehicle_selection",
             Component.VEHICLE_SELECTION,
@@ -187,6 +219,8 @@ def _buying_steps() -> list[Step]:
             "Your contact details",
             fields=contact_fields(),
             effects=("submit_buying_lead",),
+            lead_kind="buying",
+            summary=Summary(selected_vehicle=True),
             default=Goto("buying_complete"),
             on_reject=ReturnTo(RESULTS_STEPS),
             commits=True,
@@ -198,6 +232,7 @@ def _buying_steps() -> list[Step]:
             "Request sent",
             terminal=True,
             can_go_back=False,
+            next_steps={"buying": NEXT_STEPS["buying"]},
         ),
     ]
 
@@ -278,7 +313,7 @@ def _private_buyer_steps() -> list[Step]:
                     must_be_true=True,
                 ),
             ),
-            effects=("credit_check",),
+            effects=("request_credit_check",),
             default=Goto("credit_check_pending"),
             commits=True,
         ),
@@ -296,6 +331,8 @@ def _private_buyer_steps() -> list[Step]:
             "Confirm your sale",
             fields=contact_fields(),
             effects=("submit_selling_lead",),
+            lead_kind="selling",
+            summary=Summary(answers_from=("private_buyer_details",), credit_outcome=True),
             default=Goto("replacement_check"),
             commits=True,
             prefill_from=("credit_check",),
@@ -318,6 +355,7 @@ def _dealer_steps() -> list[Step]:
                 *vehicle_to_sell(),
             ),
             effects=("decode_vin", "submit_dealer_sale"),
+            lead_kind="dealer_sale",
             default=Goto("replacement_check"),
             commits=True,
         ),
@@ -353,6 +391,8 @@ def _dealer_steps() -> list[Step]:
             "Your contact details",
             fields=contact_fields(),
             effects=("submit_dealer_network_lead",),
+            lead_kind="dealer_network",
+            summary=Summary(answers_from=("dealer_network",), credit_consent=True),
             default=Goto("replacement_check"),
             commits=True,
             prefill_from=("dealer_network",),
@@ -388,7 +428,14 @@ def _selling_steps() -> list[Step]:
             can_go_back=False,
         ),
         Step(
-            "selling_complete", Component.COMPLETION, "All done", terminal=True, can_go_back=False
+            "selling_complete",
+            Component.COMPLETION,
+            "All done",
+            terminal=True,
+            can_go_back=False,
+            next_steps={
+                kind: NEXT_STEPS[kind] for kind in ("selling", "dealer_sale", "dealer_network")
+            },
         ),
     ]
 
@@ -413,4 +460,5 @@ def build() -> Workflow:
             "buying": {"intent_selection": {"intent": "buying"}},
             "selling": {"intent_selection": {"intent": "selling"}},
         },
+        branches=BRANCHES,
     )

@@ -27,11 +27,11 @@ CONSENT_TEXT = (
 )
 VEHICLE_FIELDS = ("vin", "make", "model", "year", "mileage", "condition")
 EFFECT_NAMES = (
-    "vehicle_search",
+    "search_vehicles",
     "carin_rank",
     "select_vehicle",
     "decode_vin",
-    "credit_check",
+    "request_credit_check",
     "record_credit_consent",
     "submit_buying_lead",
     "submit_selling_lead",
@@ -106,7 +106,7 @@ class Effects:
         """Each effect name of the definition, bound to the method of the same name."""
         return {name: getattr(self, name) for name in EFFECT_NAMES}
 
-    async def vehicle_search(self, ctx: EffectContext, result: EffectResult) -> None:
+    async def search_vehicles(self, ctx: EffectContext, result: EffectResult) -> None:
         found = await self._inventory.search(ctx.values, page=1)
         result.context["search"] = {"total": found.total, "at": ctx.now.isoformat()}
 
@@ -131,7 +131,7 @@ class Effects:
             ctx.values["year"] = decoded.year
         ctx.values.setdefault("manufacturer", decoded.manufacturer)
 
-    async def credit_check(self, ctx: EffectContext, result: EffectResult) -> None:
+    async def request_credit_check(self, ctx: EffectContext, result: EffectResult) -> None:
         values = ctx.values
         applicant = CreditApplicant(
             full_name=str(values["full_name"]),
@@ -164,7 +164,7 @@ class Effects:
         details = {"vehicle": self._inventory.summary(vehicle), "trade_in": _trade_in(ctx.record)}
         lead = new_lead(
             ctx.record,
-            "buying",
+            _kind(ctx.step),
             ctx.now,
             contact=contact_of(ctx.values),
             details=details,
@@ -176,15 +176,15 @@ class Effects:
         result.holds.append((vehicle.id, lead.id))
 
     async def submit_selling_lead(self, ctx: EffectContext, result: EffectResult) -> None:
-        answers = ctx.record.state.answers
+        sale = summarised_answers(ctx.record, ctx.step)
         details = {
-            "vehicle": _vehicle_to_sell(answers.get("private_buyer_details", {})),
-            "buyer": _buyer(answers.get("private_buyer_details", {})),
+            "vehicle": _vehicle_to_sell(sale),
+            "buyer": _buyer(sale),
             "financing": ctx.record.context.get("credit"),
         }
         lead = new_lead(
             ctx.record,
-            "selling",
+            _kind(ctx.step),
             ctx.now,
             contact=contact_of(ctx.values),
             details=details,
@@ -202,7 +202,7 @@ class Effects:
         }
         lead = new_lead(
             ctx.record,
-            "dealer_sale",
+            _kind(ctx.step),
             ctx.now,
             details=details,
             address=ctx.caller.address,
@@ -211,8 +211,7 @@ class Effects:
         result.add_lead(lead, ctx.record.context)
 
     async def submit_dealer_network_lead(self, ctx: EffectContext, result: EffectResult) -> None:
-        answers = ctx.record.state.answers
-        offer = answers.get("dealer_network", {})
+        offer = summarised_answers(ctx.record, ctx.step)
         consent = ctx.record.context.get("credit_consent", {})
         details = {
             "vehicle": _vehicle_to_sell(offer),
@@ -221,7 +220,7 @@ class Effects:
         }
         lead = new_lead(
             ctx.record,
-            "dealer_network",
+            _kind(ctx.step),
             ctx.now,
             contact=contact_of(ctx.values),
             details=details,
@@ -232,6 +231,19 @@ class Effects:
             name = f"{ctx.values['first_name']} {ctx.values['last_name']}"
             soft = {"lead_id": lead.id, "full_name": name, "zip": ctx.values["zip"]}
             result.work.append(("lead.soft_credit", soft))
+
+
+def summarised_answers(record: SessionRecord, step: Step) -> dict[str, object]:
+    """The answers of the steps `step`'s summary shows, merged in order."""
+    merged: dict[str, object] = {}
+    for source in step.summary.answers_from if step.summary else ():
+        merged.update(record.state.answers.get(source, {}))
+    return merged
+
+
+def _kind(step: Step) -> str:
+    assert step.lead_kind is not None, f"{step.id} submits a lead but declares no lead kind"
+    return step.lead_kind
 
 
 def _vehicle_to_sell(values: Mapping[str, object]) -> dict[str, object]:

@@ -24,43 +24,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from workflows.funnel import DayCounts, FunnelKey, Move, RollupDelta, SessionMoves, StepCounts
-from workflows.model import Goto, Workflow
+from workflows.model import Branch, Goto, Workflow
 
 FIRST_BOUND_SECONDS = 0.01
 BUCKETS_PER_DOUBLING = 4
 LAST_BUCKET = 104
 CHOOSING_ACTIONS = ("start", "transition")
-
-
-@dataclass(frozen=True, slots=True)
-class Branch:
-    """A fork of the flow: the option a session took is the option step it moved to from one of
-    `chosen_at` (None: the session started there, its host page having chosen)."""
-
-    name: str
-    chosen_at: tuple[str | None, ...]
-    options: Mapping[str, str]  # option step → option name
-
-
-TREX_BRANCHES = (
-    Branch(
-        "intent",
-        ("intent_selection", None),
-        {"vehicle_knowledge": "buying", "has_buyer": "selling"},
-    ),
-    Branch(
-        "buyer",
-        ("has_buyer", "buyer_type"),
-        {
-            "private_buyer_details": "private",
-            "dealer_information": "dealer",
-            "dealer_network": "network",
-        },
-    ),
-    Branch(
-        "search", ("vehicle_knowledge",), {"vehicle_search": "search", "carin_questions": "carin"}
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,20 +43,15 @@ class FunnelShape:
     branches: tuple[Branch, ...]
 
     @classmethod
-    def of(cls, workflow: Workflow, branches: tuple[Branch, ...] = TREX_BRANCHES) -> FunnelShape:
-        """Raises ValueError if a branch names a step the definition lacks."""
-        steps = tuple(workflow.steps)
-        for branch in branches:
-            unknown = {s for s in (*branch.chosen_at, *branch.options) if s and s not in steps}
-            if unknown:
-                raise ValueError(f"branch {branch.name} names unknown steps {sorted(unknown)}")
+    def of(cls, workflow: Workflow) -> FunnelShape:
+        """The shape of a checked definition (the checker verifies its branches' steps)."""
         after_lead = {
             step.default.step
             for step in workflow.steps.values()
-            if isinstance(step.default, Goto) and any(e.startswith("submit_") for e in step.effects)
+            if isinstance(step.default, Goto) and step.lead_kind is not None
         }
         terminal = frozenset(s.id for s in workflow.steps.values() if s.terminal)
-        return cls(steps, terminal, frozenset(after_lead), branches)
+        return cls(tuple(workflow.steps), terminal, frozenset(after_lead), workflow.branches)
 
 
 @dataclass(frozen=True, slots=True)

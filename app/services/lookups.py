@@ -31,8 +31,8 @@ async def lookups_for(
     inventory: InventoryService, record: SessionRecord, step: Step
 ) -> ServiceLookups:
     """Lookups for `step`; a results step lists every available match across its pages."""
-    if not any(spec.options_from == "listed_vehicles" for spec in step.fields):
+    if step.results is None:
         return ServiceLookups(inventory)
-    ranked = step.id == "carin_results"
-    criteria = record.state.answers.get("carin_questions" if ranked else "vehicle_search", {})
-    return ServiceLookups(inventory, await inventory.listed_ids(criteria, ranked=ranked))
+    criteria = record.state.answers.get(step.results.criteria_from, {})
+    listed = await inventory.listed_ids(criteria, ranked=step.results.ranked)
+    return ServiceLookups(inventory, listed)

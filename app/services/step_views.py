@@ -6,14 +6,19 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from app.services.effects import CONSENT_TEXT, CONSENT_VERSION, session_leads_of
+from app.services.effects import (
+    CONSENT_TEXT,
+    CONSENT_VERSION,
+    session_leads_of,
+    summarised_answers,
+)
 from app.services.inventory import InventoryService
 from app.services.records import SessionRecord
 from app.services.storage import SessionStorage
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
 from workflows.engine import Engine
-from workflows.model import Component, Step
+from workflows.model import Component, Step, Summary
 from workflows.outcomes import (
     CompletionData,
     ConfirmationData,
@@ -30,16 +35,6 @@ from workflows.outcomes import (
     StepView,
 )
 from workflows.rules import describe
-
-NEXT_STEPS = {
-    "buying": (
-        "The dealer has your request and will contact you shortly.",
-        "We hold the vehicle for you while the dealer prepares your offer.",
-    ),
-    "selling": ("We will contact you to arrange the paperwork and the handover.",),
-    "dealer_sale": ("The dealer has your sale and will confirm the pickup.",),
-    "dealer_network": ("Dealers near you will send their offers within 24 hours.",),
-}
 
 
 class ViewBuilder:
@@ -113,18 +108,18 @@ class ViewBuilder:
         if component is Component.PENDING:
             return _pending(record)
         if component is Component.COMPLETION:
-            return await self._completion(record)
+            return await self._completion(record, step)
         return None
 
     async def _results(self, record: SessionRecord, step: Step) -> ResultsData:
         answers = record.state.answers
         page = answers.get(step.id, {}).get("page")
         page = page if isinstance(page, int) else 1
-        if step.id == "carin_results":
-            criteria = answers.get("carin_questions", {})
+        assert step.results is not None, f"{step.id}: the checker requires its results"
+        criteria = answers.get(step.results.criteria_from, {})
+        if step.results.ranked:
             found = await self._inventory.carin(criteria, page)
         else:
-            criteria = answers.get("vehicle_search", {})
             found = await self._inventory.search(criteria, page)
         return self._inventory.results(found, criteria)
 
@@ -134,16 +129,15 @@ class ViewBuilder:
         dealer = None if vehicle is None else self._inventory.dealer(vehicle.dealer_id)
         if vehicle is None or dealer is None:
             return None
-        criteria = record.state.answers.get(
-            "carin_questions" if selected.get("from") == "carin_results" else "vehicle_search",
-            {},
-        )
+        listed_on = self._engine.workflow.steps.get(str(selected.get("from")))
+        results = None if listed_on is None else listed_on.results
+        criteria = {} if results is None else record.state.answers.get(results.criteria_from, {})
         zip_code = criteria.get("zip")
         distance = distance_miles(str(zip_code), dealer.zip) if zip_code else None
         item = RankedVehicle(vehicle, dealer, distance, None, ())
         return SelectionData(self._inventory.card(item))
 
-    async def _completion(self, record: SessionRecord) -> CompletionData | None:
+    async def _completion(self, record: SessionRecord, step: Step) -> CompletionData | None:
         leads = session_leads_of(record.context)
         if not leads:
             return None
@@ -157,38 +151,30 @@ class ViewBuilder:
             lead_reference=latest["reference"],
             lead_status=status,
             summary={"kind": latest["kind"], **details},
-            next_steps=NEXT_STEPS.get(latest["kind"], ()),
+            next_steps=step.next_steps.get(latest["kind"], ()),
             linked_lead_references=tuple(lead["reference"] for lead in leads[:-1]),
         )
 
     def _confirmation(self, record: SessionRecord, step: Step) -> ConfirmationData:
-        summary: dict[str, object] = {}
-        if step.id == "buying_confirmation":
-            vehicle = self._inventory.vehicle(
-                str(record.context.get("selected", {}).get("vehicle_id"))
-            )
+        shown = step.summary or Summary()
+        summary: dict[str, object] = summarised_answers(record, step)
+        if shown.selected_vehicle:
+            selected = record.context.get("selected", {})
+            vehicle = self._inventory.vehicle(str(selected.get("vehicle_id")))
             summary["vehicle"] = None if vehicle is None else self._inventory.summary(vehicle)
-            return ConfirmationData(summary=summary)
-        return _selling_confirmation(record, step)
+        if shown.credit_consent:
+            summary["credit_consent"] = record.context.get("credit_consent", {}).get("consent")
+        credit = _credit_outcome(record) if shown.credit_outcome else None
+        return ConfirmationData(summary=summary, credit=credit)
 
 
-def _selling_confirmation(record: SessionRecord, step: Step) -> ConfirmationData:
-    answers = record.state.answers
-    summary: dict[str, object] = {}
-    if step.id == "selling_confirmation":
-        summary.update(answers.get("private_buyer_details", {}))
-    else:
-        summary.update(answers.get("dealer_network", {}))
-        summary["credit_consent"] = record.context.get("credit_consent", {}).get("consent")
+def _credit_outcome(record: SessionRecord) -> CreditOutcome | None:
     credit = record.context.get("credit")
-    if step.id != "selling_confirmation" or not isinstance(credit, dict):
-        return ConfirmationData(summary=summary)
-    if credit.get("status") in (None, "pending"):
-        return ConfirmationData(summary=summary)
-    outcome = CreditOutcome(
+    if not isinstance(credit, dict) or credit.get("status") in (None, "pending"):
+        return None
+    return CreditOutcome(
         credit["status"], credit.get("amount"), credit.get("apr"), credit.get("reason")
     )
-    return ConfirmationData(summary=summary, credit=outcome)
 
 
 def _pending(record: SessionRecord) -> PendingData:

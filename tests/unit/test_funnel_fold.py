@@ -182,8 +182,11 @@ def test_a_period_covers_the_days_it_touches() -> None:
     assert days_of(since, since + timedelta(hours=1)) == (since.date(), since.date())
 
 
-def test_a_branch_naming_an_unknown_step_is_refused() -> None:
-    from app.services.funnel_fold import Branch
+def test_a_branch_naming_an_unknown_step_is_refused_by_the_checker() -> None:
+    from dataclasses import replace
 
-    with pytest.raises(ValueError, match="nowhere"):
-        FunnelShape.of(trex.build(), (Branch("x", ("intent_selection",), {"nowhere": "x"}),))
+    from workflows.checker import check
+    from workflows.model import Branch
+
+    broken = replace(trex.build(), branches=(Branch("x", ("intent_selection",), {"nowhere": "x"}),))
+    assert [str(f) for f in check(broken)] == ["branch x: names unknown step 'nowhere'"]

@@ -46,7 +46,12 @@ def test_the_trex_flow_has_no_faults() -> None:
 
 
 def test_the_trex_flow_binds_the_effects_of_flows_md() -> None:
-    assert {"vehicle_search", "carin_rank", "credit_check", "submit_buying_lead"} <= EFFECTS
+    assert {
+        "search_vehicles",
+        "carin_rank",
+        "request_credit_check",
+        "submit_buying_lead",
+    } <= EFFECTS
 
 
 def _unreachable() -> Workflow:
@@ -168,13 +173,15 @@ def test_the_unreachable_step_is_the_only_fault_reported() -> None:
 
 
 def test_an_unbound_effect_is_reported_for_every_step_using_it() -> None:
-    faults = check(WORKFLOW, EFFECTS - {"decode_vin", "credit_check"})
+    faults = check(WORKFLOW, EFFECTS - {"decode_vin", "request_credit_check"})
 
     users = {step.id for step in WORKFLOW.steps.values() if "decode_vin" in step.effects}
     assert users == {"private_buyer_details", "dealer_information", "dealer_network"}
     assert {fault.step for fault in faults} == {*users, "credit_check"}
     assert all(has_fault(faults, step, "effect 'decode_vin' is not bound") for step in users)
-    assert has_fault(faults, "credit_check", "effect 'credit_check' is not bound to a handler")
+    assert has_fault(
+        faults, "credit_check", "effect 'request_credit_check' is not bound to a handler"
+    )
 
 
 def test_effect_binding_is_skipped_without_bound_effects() -> None:
