@@ -24,6 +24,7 @@ from app.integrations.http import ClientPolicy
 from app.pipeline.relay import Relay
 from app.pipeline.saga import LeadPipeline
 from app.pipeline.wake import Waker
+from app.pipeline.webhooks import DeliveryPolicy, WebhookSender
 from app.services.credit import CreditService
 from app.services.credit_jobs import CreditJobs
 from app.services.effects import EFFECT_NAMES, Effects
@@ -38,6 +39,7 @@ from app.services.retention import Retention
 from app.services.session_cache import SessionCache
 from app.services.session_events import SessionEvents
 from app.services.step_views import ViewBuilder
+from app.services.webhooks import SiteWebhooks, UrlRules, Webhooks
 from app.services.workflow import WorkflowService, workflow_service
 from app.settings import RateLimits, Settings
 from app.tasks import TaskRunner
@@ -87,6 +89,9 @@ class Container:
     metrics: Metrics = field(default_factory=Metrics)
     # Stops the metrics' own port (TREX_METRICS_PORT), when this process serves one.
     stop_metrics_port: Callable[[], None] | None = None
+    # Host sites' webhooks: their endpoints and log (by site id), and what sends them.
+    webhooks: Webhooks | None = None
+    webhook_sender: WebhookSender | None = None
 
     async def readiness(self) -> dict[str, bool]:
         return {
@@ -104,6 +109,8 @@ class Container:
         await self.relay.stop()
         await self.tasks.drain(seconds=5)
         await self.clients.aclose()
+        if self.webhook_sender is not None:
+            await self.webhook_sender.aclose()
         try:
             async with asyncio.timeout(5):  # never let a stuck connection hold a shutdown
                 await self.bus.disconnect()
@@ -201,9 +208,21 @@ async def bootstrap(
     runs_workers = role is Role.WORKER or settings.inprocess_workers
     eraser = Eraser(storage, engine.workflow, now)
     funnel = Funnel(storage, sites, engine.workflow, now)
+    hooks = settings.webhooks
+    sender = WebhookSender(
+        storage,
+        now,
+        DeliveryPolicy(
+            hooks.attempts,
+            hooks.first_retry_seconds,
+            hooks.max_retry_seconds,
+            hooks.timeout_seconds,
+        ),
+        work_written=lambda: waker.committed(True),
+    )
     relay = Relay(
         storage,
-        each_in_context(pipeline.handlers()) if runs_workers else None,
+        each_in_context(pipeline.handlers() | sender.handlers()) if runs_workers else None,
         events.publish_pending,
         now,
         poll_seconds=settings.relay_poll_seconds,
@@ -222,7 +241,17 @@ async def bootstrap(
     if runs_workers:
         grace = timedelta(seconds=2 * settings.credit_deadline_seconds + 5)
         sweeper = asyncio.create_task(_sweep_orphaned_waits(service, grace), name="sweep-waits")
-    leads = LeadQueries(storage, sites, bus, eraser, lambda: now().date())
+    webhooks = Webhooks(
+        storage,
+        sites,
+        now,
+        rules=UrlRules(https_only=settings.production),
+        grace=timedelta(hours=hooks.rotation_grace_hours),
+        work_written=lambda: waker.committed(True),
+    )
+    leads = LeadQueries(
+        storage, sites, bus, eraser, lambda: now().date(), SiteWebhooks(webhooks, sites)
+    )
     return Container(
         settings,
         db,
@@ -240,6 +269,8 @@ async def bootstrap(
         sweeper,
         limiter=limiter,
         metrics=metrics,
+        webhooks=webhooks,
+        webhook_sender=sender,
         stop_metrics_port=(
             metrics.serve(settings.metrics_host, settings.metrics_port)
             if settings.metrics_port

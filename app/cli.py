@@ -1,4 +1,5 @@
-"""`trex`: serve the API, run the sandbox, manage host sites, print the graph and the schema."""
+"""`trex`: serve the API, run the sandbox, manage host sites and their webhooks, print the graph and
+the schema."""
 
 from __future__ import annotations
 
@@ -19,10 +20,13 @@ from app.services.site_origins import InvalidOrigin
 from app.settings import Settings, UnsafeSettings
 from app.telemetry.logs import configure as configure_logging
 from app.telemetry.logs import uses_json
+from app.webhooks_command import add_parser as add_webhooks_parser
+from app.webhooks_command import run as run_webhooks
 from vehicles.demo_stock import DEMO_SEED, generate_inventory
 from workflows import trex
 from workflows.checker import DefinitionError, ensure_valid
 from workflows.graph import to_mermaid
+from workflows.webhooks import WebhookRefused
 
 
 def _long_lived_process() -> None:
@@ -164,6 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     origins = site_commands.add_parser("origins", help="replace a site's origins")
     origins.add_argument("--id", required=True)
     origins.add_argument("--origin", action="append", required=True, help="(repeatable)")
+    add_webhooks_parser(commands)
     erase = commands.add_parser("erase", help="erase a customer's personal data; prints counts")
     erase.add_argument("--site", required=True, help="the host site's id")
     erase.add_argument("--email")
@@ -205,6 +210,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "host-site":
             site = asyncio.run(_host_site(settings, args))
             sys.stdout.write(json.dumps(site, indent=2) + "\n")
+        elif args.command == "webhooks":
+            done = asyncio.run(run_webhooks(settings, args))
+            sys.stdout.write(json.dumps(done, indent=2) + "\n")
         elif args.command == "erase":
             erased = asyncio.run(erase(settings, args.site, args.email, args.phone, args.lead))
             sys.stdout.write(json.dumps(erased, indent=2) + "\n")
@@ -225,6 +233,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         SiteNotFound,
         ErasureRefused,
         FunnelRefused,
+        WebhookRefused,
     ) as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None

@@ -47,6 +47,29 @@ class RateLimits:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    """Sending host sites' webhooks (app/pipeline/webhooks.py): attempts before a delivery is
+    failed, the first retry's delay and the cap (doubling between), each attempt's timeout,
+    and how long a rotated secret still signs."""
+
+    attempts: int = 12
+    first_retry_seconds: float = 5.0
+    max_retry_seconds: float = 3600.0
+    timeout_seconds: float = 10.0
+    rotation_grace_hours: float = 24.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> WebhookSettings:
+        return cls(
+            attempts=int(env.get("TREX_WEBHOOK_ATTEMPTS", "12")),
+            first_retry_seconds=float(env.get("TREX_WEBHOOK_FIRST_RETRY_S", "5")),
+            max_retry_seconds=float(env.get("TREX_WEBHOOK_MAX_RETRY_S", "3600")),
+            timeout_seconds=float(env.get("TREX_WEBHOOK_TIMEOUT_S", "10")),
+            rotation_grace_hours=float(env.get("TREX_WEBHOOK_ROTATION_GRACE_H", "24")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     env: str = DEVELOPMENT
     database_url: str = DEFAULT_DATABASE
@@ -94,6 +117,7 @@ class Settings:
     # Personal data: sessions that never became a lead, and submitted leads' personal data.
     session_retention_days: float = 30.0
     lead_retention_days: float = 365.0
+    webhooks: WebhookSettings = field(default_factory=WebhookSettings)
 
     @property
     def production(self) -> bool:
@@ -146,6 +170,7 @@ class Settings:
             leads_per_client_per_day=int(env.get("TREX_LEADS_PER_CLIENT_PER_DAY", "5")),
             session_retention_days=float(env.get("TREX_SESSION_RETENTION_D", "30")),
             lead_retention_days=float(env.get("TREX_LEAD_RETENTION_D", "365")),
+            webhooks=WebhookSettings.from_env(env),
         )
 
     def production_faults(self) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from resolvers.webhooks import WebhookMutations
 from schema.context import Info
 from schema.erasure import EraseCustomerDataInput, EraseCustomerDataResult, erasure_result
 from schema.errors import PublicError, limited
@@ -14,7 +15,7 @@ from workflows.outcomes import InvalidStart
 
 
 @strawberry.type
-class Mutation:
+class Mutation(WebhookMutations):
     @strawberry.mutation(description="Start a session; the answer carries its token, once.")
     async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.webhooks import WebhookQueries
 from schema.context import Info
 from schema.definition import WorkflowDefinitionInfo
 from schema.errors import limited
@@ -16,7 +17,7 @@ from schema.results import WorkflowResult, result_of
 
 
 @strawberry.type
-class Query:
+class Query(WebhookQueries):
     @strawberry.field(description="The session's current step (resume after a reload).")
     async def session(self, info: Info, session_id: strawberry.ID) -> WorkflowResult:
         context = info.context

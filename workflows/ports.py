@@ -18,6 +18,7 @@ from workflows.outcomes import (
     Outcome,
     SessionUpdate,
 )
+from workflows.webhooks import WebhookPort
 
 
 class WorkflowPort(Protocol):
@@ -41,7 +42,10 @@ class WorkflowPort(Protocol):
 
 
 class LeadPort(Protocol):
-    """Host sites' view of their own leads, by secret key."""
+    """Host sites' view of their own leads, by secret key (and their webhooks, by the same)."""
+
+    @property
+    def webhooks(self) -> WebhookPort: ...
 
     async def lead(self, lead_id: str, secret_key: str | None) -> LeadView | None: ...
 

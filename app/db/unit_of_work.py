@@ -23,6 +23,7 @@ from app.db.outbox import OutboxRepository
 from app.db.personal_data import PersonalDataRepository
 from app.db.session_events import EventRepository
 from app.db.sessions import SessionRepository
+from app.db.webhooks import WebhookRepository
 
 
 class SqlUnitOfWork:
@@ -60,6 +61,10 @@ class SqlUnitOfWork:
     @cached_property
     def personal(self) -> PersonalDataRepository:
         return PersonalDataRepository(self._session)
+
+    @cached_property
+    def webhooks(self) -> WebhookRepository:
+        return WebhookRepository(self._session)
 
     @cached_property
     def funnel(self) -> FunnelRepository:

@@ -43,7 +43,12 @@ BACKLOG_EVERY_S = 5.0  # how often a worker reads the outbox's backlog for the m
 
 
 class RetryLater(Exception):
-    """A handler met a transient failure: deliver the item again later."""
+    """A handler met a transient failure: deliver the item again later (`after` seconds: the
+    handler's own schedule; None: the relay's backoff)."""
+
+    def __init__(self, *args: object, after: float | None = None) -> None:
+        super().__init__(*args)
+        self.after = after
 
 
 def backoff(attempts: int, rng: random.Random) -> float:
@@ -223,6 +228,8 @@ class Relay:
 
     async def _retry(self, item: OutboxItem, error: Exception) -> None:
         delay = backoff(item.attempts, self._rng)
+        if isinstance(error, RetryLater) and error.after is not None:
+            delay = error.after
         # The kind of failure only: its message may quote a service's answer.
         trace.get_current_span().set_status(Status(StatusCode.ERROR, type(error).__name__))
         level = logging.INFO if isinstance(error, RetryLater) else logging.ERROR

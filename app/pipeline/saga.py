@@ -36,6 +36,7 @@ from app.services.inventory import InventoryService
 from app.services.records import LeadRecord, OutboxItem
 from app.services.session_events import LEAD_STATUS, SessionEvents, write_event
 from app.services.storage import SessionStorage, SessionUnitOfWork
+from app.services.webhooks import enqueue_lead_status
 from app.telemetry.metrics import Metrics
 from vehicles.geo import distance_miles
 
@@ -283,7 +284,8 @@ class LeadPipeline:
     async def _status_event(
         self, uow: SessionUnitOfWork, lead: LeadRecord, status: str, detail: dict[str, Any]
     ) -> None:
-        """The lead's progress, as an event of its session (LEAD_STATUS)."""
+        """The lead's progress, as an event of its session (LEAD_STATUS), and as a message to
+        its site's webhooks."""
         payload = {
             "lead_id": lead.id,
             "reference": lead.reference,
@@ -292,6 +294,8 @@ class LeadPipeline:
             "site": lead.host_site_id,
         }
         if await write_event(uow, lead.session_id, LEAD_STATUS, payload, self._clock()):
+            # The site's webhooks, in this same transaction (app/pipeline/webhooks.py).
+            await enqueue_lead_status(uow, payload, self._clock())
             log.info("lead %s: %s", lead.reference, status)
             self._metrics.lead_statuses.labels(lead.kind, status).inc()
 

@@ -84,6 +84,10 @@ class HostSites:
             found = {normalized_or_none(origin) for origin in await uow.sites.all_origins()}
         return frozenset(origin for origin in found if origin is not None)
 
+    async def get(self, site_id: str) -> HostSite | None:
+        async with self._storage.read() as uow:
+            return await uow.sites.get(site_id)
+
     async def by_publishable_key(self, key: str) -> HostSite | None:
         if len(key) > 200:
             return None

@@ -21,6 +21,7 @@ from workflows.erasure import (
     checked_request,
 )
 from workflows.outcomes import LeadStatusEvent, LeadView, UnknownLead
+from workflows.webhooks import WebhookPort
 
 
 def lead_status_event(event: StoredEvent) -> LeadStatusEvent:
@@ -43,8 +44,11 @@ class LeadQueries:
         bus: EventBus,
         eraser: Eraser,
         today: Callable[[], date],
+        webhooks: WebhookPort,
     ) -> None:
+        """`webhooks`: the site's webhooks, by the same secret key (app/services/webhooks.py)."""
         self._storage = storage
+        self.webhooks = webhooks
         self._sites = sites
         self._bus = bus
         self._eraser = eraser

@@ -166,3 +166,36 @@ class LeadCopy:
     session_id: str
     host_site_id: str
     contact: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEndpoint:
+    """A host site's webhook endpoint, with the secrets that sign for it (never logged)."""
+
+    id: str
+    host_site_id: str
+    url: str
+    secret: str
+    created_at: datetime
+    previous_secret: str | None = None
+    previous_until: datetime | None = None
+    rotated_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookDelivery:
+    """One message to one endpoint, and how its sending went (the site's delivery log)."""
+
+    id: str
+    endpoint_id: str
+    host_site_id: str
+    message_id: str
+    event_type: str
+    payload: dict[str, Any]
+    status: str  # pending | delivered | failed
+    attempts: int
+    created_at: datetime
+    last_status_code: int | None = None
+    last_error: str | None = None
+    last_attempt_at: datetime | None = None
+    delivered_at: datetime | None = None

@@ -25,6 +25,8 @@ from app.services.records import (
     SessionCopy,
     SessionRecord,
     StoredEvent,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from vehicles.models import Dealer, Vehicle
 from workflows.funnel import RollupDelta, RollupTotals, SessionMoves
@@ -143,6 +145,8 @@ class UnitOfWork(SessionUnitOfWork, Protocol):
     def inventory(self) -> InventoryStore: ...
     @property
     def personal(self) -> PersonalDataStore: ...
+    @property
+    def webhooks(self) -> WebhookStore: ...
 
 
 class Storage(Protocol):
@@ -205,6 +209,43 @@ class PersonalDataStore(Protocol):
         at: datetime,
         by: str,
     ) -> None: ...
+
+
+class WebhookStore(Protocol):
+    """Host sites' webhook endpoints and the log of their deliveries (app/services/webhooks.py,
+    app/pipeline/webhooks.py)."""
+
+    async def add_endpoint(self, endpoint: WebhookEndpoint) -> None: ...
+    async def endpoint(self, endpoint_id: str) -> WebhookEndpoint | None: ...
+    async def endpoints_of_site(self, site_id: str) -> list[WebhookEndpoint]: ...
+    async def remove_endpoint(self, site_id: str, endpoint_id: str) -> bool: ...
+    async def rotate_secret(
+        self, site_id: str, endpoint_id: str, secret: str, previous_until: datetime, at: datetime
+    ) -> WebhookEndpoint | None:
+        """The endpoint with `secret`, its old one kept as previous until `previous_until`;
+        None: the site has no such endpoint."""
+
+    async def add_delivery(self, delivery: WebhookDelivery) -> bool:
+        """False: this endpoint has this message already (a second fan-out adds nothing)."""
+
+    async def delivery(self, delivery_id: str) -> WebhookDelivery | None: ...
+    async def record_attempt(
+        self,
+        delivery_id: str,
+        status: str,
+        at: datetime,
+        status_code: int | None,
+        error: str | None,
+    ) -> None:
+        """One more attempt, and the delivery's status after it."""
+
+    async def reopen(self, delivery_id: str) -> None:
+        """Pending again (a replay), its attempts counted afresh."""
+
+    async def deliveries_of_site(
+        self, site_id: str, endpoint_id: str | None, limit: int
+    ) -> list[WebhookDelivery]:
+        """Newest first."""
 
 
 # --- The funnel's rollup (app/services/funnel.py) ---

@@ -16,6 +16,7 @@ from app.pipeline.saga import LeadPipeline
 from app.services.inventory import InventoryService
 from app.services.records import LeadRecord, OutboxItem, SessionRecord
 from app.services.session_events import LEAD_STATUS, SessionEvents
+from app.services.webhooks import EVENT_TOPIC
 from sandbox.app import create_sandbox_app
 from tests.support.memory_service import Unread
 from tests.support.memory_storage import MemoryStorage, State
@@ -73,10 +74,11 @@ async def deliver_all(storage: MemoryStorage, handlers: dict[str, Handler]) -> l
         if not due:
             return delivered
         for item in due:
-            await handlers[item.topic](item)
+            if item.topic != EVENT_TOPIC:  # a site's webhooks: app/pipeline/webhooks.py
+                await handlers[item.topic](item)
+                delivered.append(item)
             async with storage.write() as uow:
                 await uow.outbox.done(item.id, T0)
-        delivered += due
 
 
 def statuses(state: State) -> list[str]:
@@ -137,3 +139,19 @@ async def test_a_crm_refusal_rejects_the_lead_and_releases_its_vehicle_at_once()
     assert [item.topic for item in delivered] == ["lead.created"]  # no follow-up work
     assert statuses(storage.state) == ["REJECTED"]
     assert storage.state.sessions["s-1"].state.status is SessionStatus.SUBMITTED
+
+
+async def test_each_status_change_writes_its_webhook_message_with_it() -> None:
+    """The message a site's webhooks get is outbox work of the status change's own unit of
+    work: one per status, with its own webhook-id, whatever the site has registered."""
+    storage = MemoryStorage()
+    await submitted(storage, "ada@example.com")
+
+    await deliver_all(storage, pipeline(storage).handlers())
+
+    work = storage.state.outbox.values()
+    messages = [w.item.payload for w in work if w.item.topic == EVENT_TOPIC]
+    assert [m["data"]["status"] for m in messages] == statuses(storage.state)
+    assert len({m["message_id"] for m in messages}) == len(messages) == 5
+    assert all(m["type"] == "lead.status_changed" and m["site"] == "demo" for m in messages)
+    assert all(m["data"]["leadId"] == "lead-1" for m in messages)
