@@ -39,6 +39,7 @@ from app.services.retention import Retention
 from app.services.session_cache import SessionCache
 from app.services.session_events import SessionEvents
 from app.services.step_views import ViewBuilder
+from app.services.versions import VersionsMissing, ensure_kept
 from app.services.webhooks import SiteWebhooks, UrlRules, Webhooks
 from app.services.workflow import WorkflowService, workflow_service
 from app.settings import RateLimits, Settings
@@ -50,10 +51,9 @@ from sandbox.app import create_sandbox_app
 from sandbox.faults import Faults
 from sandbox.services import SERVICES
 from vehicles import geo
-from workflows import trex
+from workflows import registry
 from workflows.checker import ensure_valid
-from workflows.engine import Engine
-from workflows.model import Workflow
+from workflows.registry import Registry
 
 log = logging.getLogger("trex")
 UNAVAILABLE_AFTER_RESTART = {
@@ -161,21 +161,28 @@ class Role(StrEnum):
 
 async def bootstrap(
     settings: Settings,
-    workflow: Workflow | None = None,
+    flows: Registry | None = None,
     role: Role = Role.SERVER,
     tracer_provider: TracerProvider | None = None,
 ) -> Container:
-    """Build everything; a broken workflow definition stops here, naming its faults.
+    """Build everything; a broken workflow definition, or stored sessions on a version `flows`
+    (default: the shipped definitions) no longer has, stops here, naming them.
     `tracer_provider`: the database, the external calls and the relay's deliveries traced
     (None: tracing off; its owner shuts it down)."""
-    engine = Engine(workflow or trex.build())
-    ensure_valid(engine.workflow, bound_effects=EFFECT_NAMES)
+    flows = flows or registry.default()
+    for workflow in flows:
+        ensure_valid(workflow, bound_effects=EFFECT_NAMES)
     metrics = Metrics()  # this app's or worker's: /metrics, or TREX_METRICS_PORT
     db = await prepare_database(settings)
     db.measure(metrics)
     if tracer_provider is not None:
         db.trace(tracer_provider)
     storage = SqlStorage(db)
+    try:
+        await ensure_kept(flows, storage)
+    except VersionsMissing:
+        await db.dispose()
+        raise
     geo.load()
     inventory = await InventoryService.load(storage)
     sites = HostSites(storage, now, keyless_starts=not settings.production)
@@ -190,11 +197,11 @@ async def bootstrap(
     events = SessionEvents(storage, bus, now, metrics)
     limiter = RateLimiter(settings.rate_limits, settings.redis_url)
     service = workflow_service(
-        engine=engine,
+        flows=flows,
         storage=storage,
         inventory=inventory,
         effects=Effects(inventory, jobs).bindings(),
-        views=ViewBuilder(engine, inventory, storage, lambda: now().date()),
+        views=ViewBuilder(flows, inventory, storage, lambda: now().date()),
         events=events,
         tasks=tasks,
         sites=sites,
@@ -206,8 +213,8 @@ async def bootstrap(
     )
     pipeline = LeadPipeline(storage, clients, inventory, events, now, metrics)
     runs_workers = role is Role.WORKER or settings.inprocess_workers
-    eraser = Eraser(storage, engine.workflow, now)
-    funnel = Funnel(storage, sites, engine.workflow, now)
+    eraser = Eraser(storage, flows, now)
+    funnel = Funnel(storage, sites, flows, now)
     hooks = settings.webhooks
     sender = WebhookSender(
         storage,

@@ -17,15 +17,18 @@ from pathlib import Path
 from app.erase_command import ErasureRefused, erase
 from app.funnel_command import FunnelRefused, as_json, as_table, funnel_report
 from app.services.site_origins import InvalidOrigin
+from app.services.versions import VersionsMissing
 from app.settings import Settings, UnsafeSettings
 from app.telemetry.logs import configure as configure_logging
 from app.telemetry.logs import uses_json
 from app.webhooks_command import add_parser as add_webhooks_parser
 from app.webhooks_command import run as run_webhooks
 from vehicles.demo_stock import DEMO_SEED, generate_inventory
-from workflows import trex
+from workflows import registry
 from workflows.checker import DefinitionError, ensure_valid
 from workflows.graph import to_mermaid
+from workflows.registry import UnknownVersion
+from workflows.serialization import FormatError
 from workflows.webhooks import WebhookRefused
 
 
@@ -48,7 +51,8 @@ def _serve(settings: Settings) -> None:
     from app.services.effects import EFFECT_NAMES
     from app.web.websockets import uvicorn_options
 
-    ensure_valid(trex.build(), bound_effects=EFFECT_NAMES)
+    for workflow in registry.default():
+        ensure_valid(workflow, bound_effects=EFFECT_NAMES)
     app = create_app(settings)
     _long_lived_process()
     uvicorn.run(
@@ -89,10 +93,8 @@ async def _work(settings: Settings) -> None:
         tracer_provider.shutdown()
 
 
-def _graph() -> None:
-    workflow = trex.build()
-    ensure_valid(workflow)
-    sys.stdout.write(to_mermaid(workflow))
+def _graph(name: str, version: int | None) -> None:
+    sys.stdout.write(to_mermaid(registry.default().get(name, version)))
 
 
 def _demo_stock(out: Path, seed: int, vehicles: int, dealers: int) -> None:
@@ -185,7 +187,9 @@ def _parser() -> argparse.ArgumentParser:
     stock.add_argument("--seed", type=int, default=DEMO_SEED)
     stock.add_argument("--vehicles", type=int, default=600)
     stock.add_argument("--dealers", type=int, default=24)
-    commands.add_parser("graph", help="print the workflow as a Mermaid flowchart")
+    graph = commands.add_parser("graph", help="print a workflow as a Mermaid flowchart")
+    graph.add_argument("--workflow", default="trex")
+    graph.add_argument("--version", type=int, help="a version (default: the current one)")
     commands.add_parser("schema", help="print the GraphQL schema (SDL)")
     return parser
 
@@ -223,11 +227,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "demo-stock":
             _demo_stock(args.out, args.seed, args.vehicles, args.dealers)
         elif args.command == "graph":
-            _graph()
+            _graph(args.workflow, args.version)
         else:
             _schema()
     except (
         DefinitionError,
+        FormatError,
+        UnknownVersion,
+        VersionsMissing,
         UnsafeSettings,
         InvalidOrigin,
         SiteNotFound,

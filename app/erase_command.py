@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date
 
 from app.settings import Settings
-from workflows import trex
+from workflows import registry
 from workflows.erasure import checked_request
 
 
@@ -31,7 +31,7 @@ async def erase(
         async with storage.read() as uow:
             if await uow.sites.get(site_id) is None:
                 raise ErasureRefused(f"No host site {site_id!r}.")
-        eraser = Eraser(storage, trex.build(), now)
+        eraser = Eraser(storage, registry.default(), now)
         counts = await eraser.erase_customer(site_id, request, by="cli")
     finally:
         await db.dispose()

@@ -9,7 +9,7 @@ import json
 from datetime import date, timedelta
 
 from app.settings import Settings
-from workflows import trex
+from workflows import registry
 from workflows.funnel import FunnelReport
 
 
@@ -34,7 +34,7 @@ async def funnel_report(
             async with storage.read() as uow:
                 if await uow.sites.get(site_id) is None:
                     raise FunnelRefused(f"No host site {site_id!r}.")
-        funnel = Funnel(storage, HostSites(storage, now), trex.build(), now)
+        funnel = Funnel(storage, HostSites(storage, now), registry.default(), now)
         return await funnel.report(since, until - timedelta(days=1), site_id, workflow)
     finally:
         await db.dispose()

@@ -30,7 +30,7 @@ from app.db.unit_of_work import SqlStorage
 from app.services.funnel import Funnel
 from app.services.host_sites import HostSites
 from app.settings import Settings
-from workflows import trex
+from workflows import registry
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 PATHS = (
@@ -86,7 +86,7 @@ async def main(days: int, per_day: int) -> None:
     url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{folder / 'funnel.db'}"
     db = await prepare_database(Settings(database_url=url))
     storage = SqlStorage(db)
-    funnel = Funnel(storage, HostSites(storage, now), trex.build(), now)
+    funnel = Funnel(storage, HostSites(storage, now), registry.default(), now)
     rows = await _write(db, days, per_day)
     first, last = START.date(), (START + timedelta(days=days - 1)).date()
     began = time.perf_counter()

@@ -26,9 +26,14 @@ class Query(WebhookQueries):
         )
         return result_of(outcome)
 
-    @strawberry.field(description="Steps, edges, version and Mermaid diagram of a workflow.")
-    def workflow_definition(self, info: Info, name: str) -> WorkflowDefinitionInfo | None:
-        found = info.context.service.definition(name)
+    @strawberry.field(
+        description="Steps, edges, version and Mermaid diagram of a version of a workflow "
+        "(its current version unless `version` is given); null if it is not defined."
+    )
+    def workflow_definition(
+        self, info: Info, name: str, version: int | None = None
+    ) -> WorkflowDefinitionInfo | None:
+        found = info.context.service.definition(name, version)
         return None if found is None else WorkflowDefinitionInfo.of(found)
 
     @strawberry.field(description="One of your leads (Authorization: Bearer sk_…); else null.")

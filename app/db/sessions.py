@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.tables import HISTORY, IDEMPOTENCY, SESSIONS
@@ -24,6 +24,9 @@ _WAITING = (
     .where(SESSIONS.c.status == SessionStatus.WAITING.value)
     .where(SESSIONS.c.updated_at < bindparam("_before"))
 )
+_VERSIONS = select(
+    SESSIONS.c.workflow, SESSIONS.c.definition_version, func.count().label("n")
+).group_by(SESSIONS.c.workflow, SESSIONS.c.definition_version)
 _ADD = insert(SESSIONS)
 _SAVE = (
     update(SESSIONS)
@@ -69,6 +72,10 @@ class SessionRepository:
         """Sessions waiting for an outcome since before `since_before`."""
         found = await self._session.execute(_WAITING, {"_before": since_before})
         return list(found.scalars().all())
+
+    async def versions_in_use(self) -> dict[tuple[str, int], int]:
+        rows = await self._session.execute(_VERSIONS)
+        return {(row.workflow, int(row.definition_version)): int(row.n) for row in rows}
 
     async def add(self, record: SessionRecord) -> None:
         await self._session.execute(_ADD, session_columns(record))

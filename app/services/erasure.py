@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 
@@ -37,10 +37,14 @@ def subject_digest(site_id: str, request: ErasureRequest) -> str:
 
 
 class Eraser:
-    def __init__(self, storage: Storage, workflow: Workflow, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, storage: Storage, flows: Iterable[Workflow], clock: Callable[[], datetime]
+    ) -> None:
+        """`flows`: every version a stored session may run on (their personal fields)."""
         self._storage = storage
         self._clock = clock
-        self._names = personal_names(workflow) | frozenset(LEAD_PERSONAL_DETAILS)
+        names = frozenset(LEAD_PERSONAL_DETAILS).union(*(personal_names(w) for w in flows))
+        self._names = names
 
     async def erase_customer(self, site_id: str, request: ErasureRequest, by: str) -> ErasureCounts:
         """Everything of the customer `request` names among `site_id`'s data; recorded."""

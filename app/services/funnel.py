@@ -9,10 +9,10 @@ each batch is written only by the one that moves the watermark from where it rea
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
-from app.services.funnel_fold import FunnelShape, fold, quantile
+from app.services.funnel_fold import FunnelShape, ShapeOf, fold, quantile
 from app.services.host_sites import HostSites
 from app.services.storage import FunnelStorage
 from workflows.funnel import (
@@ -36,14 +36,14 @@ class Funnel:
         self,
         storage: FunnelStorage,
         sites: HostSites,
-        workflow: Workflow,
+        flows: Iterable[Workflow],
         clock: Callable[[], datetime],
         *,
         batch: int = BATCH,
     ) -> None:
         self._storage = storage
         self._sites = sites
-        self._shape = FunnelShape.of(workflow)
+        self._shapes = {(w.name, w.version): FunnelShape.of(w) for w in flows}
         self._clock = clock
         self._batch = batch
 
@@ -60,7 +60,7 @@ class Funnel:
                 end, sessions = await uow.funnel.moves_after(mark, horizon, self._batch)
             if end == mark:
                 break
-            delta = fold(sessions, mark, self._shape)
+            delta = fold(sessions, mark, self._shape_of)
             async with self._storage.write() as uow:
                 if await uow.funnel.advance(mark, end, self._clock()):
                     await uow.funnel.add(delta)
@@ -80,7 +80,11 @@ class Funnel:
         await self.fold()
         async with self._storage.read() as uow:
             totals = await uow.funnel.totals(first, last, site_id, workflow)
-        return FunnelReport(first, last, figures(totals, self._shape))
+        return FunnelReport(first, last, figures(totals, self._shape_of))
+
+    def _shape_of(self, key: FunnelKey) -> FunnelShape:
+        """The shape of the key's version (an undefined one: its steps in the order seen)."""
+        return self._shapes.get((key.workflow, key.version), UNKNOWN_SHAPE)
 
     async def for_site(
         self, secret_key: str | None, since: datetime, until: datetime, workflow: str | None
@@ -100,12 +104,15 @@ def days_of(since: datetime, until: datetime) -> tuple[date, date]:
     return first, max(first, (until.astimezone(UTC) - timedelta(microseconds=1)).date())
 
 
-def figures(totals: RollupTotals, shape: FunnelShape) -> tuple[FunnelFigures, ...]:
+UNKNOWN_SHAPE = FunnelShape((), frozenset(), frozenset(), ())
+
+
+def figures(totals: RollupTotals, shape_of: ShapeOf) -> tuple[FunnelFigures, ...]:
     keys = sorted(
         {*totals.days, *(key for key, _ in totals.steps)},
         key=lambda k: (k.site_id, k.workflow, k.version, k.variant),
     )
-    return tuple(_funnel(key, totals, shape) for key in keys)
+    return tuple(_funnel(key, totals, shape_of(key)) for key in keys)
 
 
 def _funnel(key: FunnelKey, totals: RollupTotals, shape: FunnelShape) -> FunnelFigures:

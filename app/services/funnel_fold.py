@@ -19,7 +19,7 @@ or p90 read from the merged buckets is within ±9% of the true value), the last 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -91,10 +91,15 @@ def quantile(buckets: Mapping[int, int], q: float) -> float | None:
     return bucket_value(max(buckets))
 
 
-def fold(sessions: Iterable[SessionMoves], watermark: int, shape: FunnelShape) -> RollupDelta:
-    """What the moves after `watermark` add to the rollup (each session's moves in order)."""
+ShapeOf = Callable[[FunnelKey], FunnelShape]
+
+
+def fold(sessions: Iterable[SessionMoves], watermark: int, shape_of: ShapeOf) -> RollupDelta:
+    """What the moves after `watermark` add to the rollup (each session's moves in order, read
+    with the shape of its workflow version)."""
     delta = RollupDelta()
     for session in sessions:
+        shape = shape_of(session.key)
         before = _summary([m for m in session.moves if m.id <= watermark], shape)
         after = _summary(list(session.moves), shape)
         if after is not None:

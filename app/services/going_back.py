@@ -7,9 +7,10 @@ from app.services.replies import Replies
 from app.services.session_loader import SessionLoader
 from app.services.session_writes import Conflict, SessionWriter
 from app.services.step_views import ViewBuilder
+from app.services.versions import engine_of
 from workflows.commands import Back
-from workflows.engine import Engine
 from workflows.outcomes import Moved, NotFound, Outcome
+from workflows.registry import Registry
 
 CANNOT_GO_BACK = "This step cannot be left backwards: a request was submitted or is pending."
 
@@ -17,13 +18,13 @@ CANNOT_GO_BACK = "This step cannot be left backwards: a request was submitted or
 class GoingBack:
     def __init__(
         self,
-        engine: Engine,
+        flows: Registry,
         loader: SessionLoader,
         writer: SessionWriter,
         replies: Replies,
         views: ViewBuilder,
     ) -> None:
-        self._engine = engine
+        self._flows = flows
         self._loader = loader
         self._writer = writer
         self._replies = replies
@@ -37,7 +38,7 @@ class GoingBack:
         )
         if record is None:
             return NotFound(session_id)
-        state = self._engine.back(record.state)
+        state = engine_of(self._flows, record).back(record.state)
         if recent and (record.state.current_step != current_step or state is None):
             return await self.back(command, cached=False)
         if record.state.current_step != current_step:

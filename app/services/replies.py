@@ -8,19 +8,20 @@ from app.services.session_loader import SessionLoader
 from app.services.snapshots import replayed_record
 from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
-from workflows.model import Workflow
+from app.services.versions import workflow_of
 from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
+from workflows.registry import Registry
 from workflows.rules import FieldError
 
 
 class Replies:
     def __init__(
-        self, storage: SessionStorage, loader: SessionLoader, views: ViewBuilder, workflow: Workflow
+        self, storage: SessionStorage, loader: SessionLoader, views: ViewBuilder, flows: Registry
     ) -> None:
         self._storage = storage
         self._loader = loader
         self._views = views
-        self._workflow = workflow
+        self._flows = flows
 
     async def invalid(self, record: SessionRecord, errors: list[FieldError]) -> Outcome:
         return Invalid(tuple(errors), await self._views.build(record))
@@ -50,7 +51,9 @@ class Replies:
             stored = await uow.sessions.idempotent_outcome(record.id, key)
         if stored is None:
             return None
-        view = await self._views.build(replayed_record(self._workflow, stored["record"], record))
+        view = await self._views.build(
+            replayed_record(workflow_of(self._flows, record), stored["record"], record)
+        )
         if stored["kind"] == "rejected":
             return Rejected(str(stored["reason"]), str(stored["code"]), view)
         return Moved(view)

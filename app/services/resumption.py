@@ -11,7 +11,8 @@ from typing import Any
 from app.services.session_loader import SessionLoader
 from app.services.session_writes import Conflict, SessionWriter
 from app.services.storage import SessionStorage
-from workflows.engine import Engine
+from app.services.versions import engine_of
+from workflows.registry import Registry
 
 log = logging.getLogger("trex.workflow")
 ATTEMPTS = 5
@@ -20,13 +21,13 @@ ATTEMPTS = 5
 class Resumption:
     def __init__(
         self,
-        engine: Engine,
+        flows: Registry,
         storage: SessionStorage,
         loader: SessionLoader,
         writer: SessionWriter,
         clock: Callable[[], datetime],
     ) -> None:
-        self._engine = engine
+        self._flows = flows
         self._storage = storage
         self._loader = loader
         self._writer = writer
@@ -37,7 +38,7 @@ class Resumption:
         shows the new step). Idempotent: a session no longer waiting is left alone."""
         for _ in range(ATTEMPTS):
             record = await self._loader.stored(session_id)
-            state = None if record is None else self._engine.resume(record.state)
+            state = None if record is None else engine_of(self._flows, record).resume(record.state)
             if record is None or state is None:
                 return False
             try:

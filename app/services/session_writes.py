@@ -21,10 +21,12 @@ from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import history_context, impersonal_snapshot
 from app.services.storage import SessionStorage, SessionUnitOfWork
+from app.services.versions import workflow_of
 from app.telemetry.metrics import Metrics
 from workflows.engine import SessionState
-from workflows.model import Step, Workflow
+from workflows.model import Step
 from workflows.personal import redacted
+from workflows.registry import Registry
 
 
 class Conflict(Exception):
@@ -49,7 +51,7 @@ class SessionWriter:
         storage: SessionStorage,
         events: SessionEvents,
         loader: SessionLoader,
-        workflow: Workflow,
+        flows: Registry,
         limits: LeadLimits,
         clock: Callable[[], datetime],
         metrics: Metrics,
@@ -57,7 +59,7 @@ class SessionWriter:
         self._storage = storage
         self._events = events
         self._loader = loader
-        self._workflow = workflow
+        self._flows = flows
         self._limits = limits
         self._clock = clock
         self._metrics = metrics
@@ -85,7 +87,10 @@ class SessionWriter:
                 {"context": sorted(result.context)},
             )
             if key is not None:
-                outcome = {"kind": "moved", "record": impersonal_snapshot(self._workflow, saved)}
+                outcome = {
+                    "kind": "moved",
+                    "record": impersonal_snapshot(workflow_of(self._flows, saved), saved),
+                }
                 await uow.sessions.remember_outcome(before.id, key, outcome, after.updated_at)
             event = await step_changed(uow, saved, "transition")
         self._events.committed(event, work=bool(result.work))
@@ -133,7 +138,7 @@ class SessionWriter:
             event = await step_changed(uow, saved, action)
             if remember is not None:
                 key, outcome = remember
-                snapshot = impersonal_snapshot(self._workflow, saved)
+                snapshot = impersonal_snapshot(workflow_of(self._flows, saved), saved)
                 await uow.sessions.remember_outcome(
                     record.id, key, {**outcome, "record": snapshot}, now
                 )

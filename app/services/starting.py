@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from prometheus_client import Counter
+
 from app.security import hash_token, new_token
 from app.services.host_sites import HostSites
 from app.services.rates import ServiceRates
@@ -20,8 +22,8 @@ from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
 from app.telemetry.metrics import Metrics
 from workflows.commands import StartWorkflow
-from workflows.engine import Engine
 from workflows.outcomes import InvalidStart, JsonObject, Moved, Outcome
+from workflows.registry import Registry
 
 log = logging.getLogger("trex.workflow")
 MAX_CONTEXT_BYTES = 4096
@@ -30,7 +32,7 @@ MAX_CONTEXT_BYTES = 4096
 class Starting:
     def __init__(
         self,
-        engine: Engine,
+        flows: Registry,
         storage: SessionStorage,
         events: SessionEvents,
         loader: SessionLoader,
@@ -39,8 +41,10 @@ class Starting:
         rates: ServiceRates,
         clock: Callable[[], datetime],
         metrics: Metrics,
+        workflow: str = "trex",
     ) -> None:
-        self._engine = engine
+        self._flows = flows
+        self._workflow = workflow
         self._storage = storage
         self._events = events
         self._loader = loader
@@ -48,11 +52,8 @@ class Starting:
         self._sites = sites
         self._rates = rates
         self._clock = clock
-        labels = (engine.workflow.name, str(engine.workflow.version))
-        self._started_at = {  # a session always starts at an entry step
-            step: metrics.sessions_started.labels(*labels, step)
-            for step in engine.workflow.entries.values()
-        }
+        self._started = metrics.sessions_started.labels
+        self._started_at: dict[tuple[int, str], Counter] = {}
 
     async def start(self, command: StartWorkflow) -> Outcome:
         host_context = _checked_context(command.context)
@@ -79,7 +80,7 @@ class Starting:
             )
             event = await step_changed(uow, record, "start")
         self._events.committed(event)
-        self._started_at[record.state.current_step].inc()
+        self._count_start(record)
         self._loader.keep(record)
         bound(record)
         log.info("session %s started at %s", record.id, record.state.current_step)
@@ -92,19 +93,28 @@ class Starting:
         host_context: dict[str, Any] | None,
         site_id: str,
     ) -> SessionRecord:
-        workflow, now = self._engine.workflow, self._clock()
+        workflow, now = self._flows.current(self._workflow), self._clock()
+        engine = self._flows.engine(workflow.name, workflow.version)
         return SessionRecord(
             id=str(uuid.uuid4()),
             token_hash=hash_token(token),
             workflow=workflow.name,
             definition_version=workflow.version,
-            state=self._engine.start(workflow_type),
+            state=engine.start(workflow_type),
             context={"host": host_context} if host_context else {},
             created_at=now,
             updated_at=now,
             last_seq=1,
             host_site_id=site_id,
         )
+
+    def _count_start(self, record: SessionRecord) -> None:
+        key = (record.definition_version, record.state.current_step)
+        counter = self._started_at.get(key)
+        if counter is None:  # a session always starts at an entry step: a bounded label
+            counter = self._started(record.workflow, str(key[0]), key[1])
+            self._started_at[key] = counter
+        counter.inc()
 
 
 def _checked_context(context: JsonObject | None) -> dict[str, Any] | None:

@@ -15,9 +15,9 @@ from app.services.effects import (
 from app.services.inventory import InventoryService
 from app.services.records import SessionRecord
 from app.services.storage import SessionStorage
+from app.services.versions import engine_of, workflow_of
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
-from workflows.engine import Engine
 from workflows.model import Component, Step, Summary
 from workflows.outcomes import (
     CompletionData,
@@ -34,18 +34,19 @@ from workflows.outcomes import (
     StepData,
     StepView,
 )
+from workflows.registry import Registry
 from workflows.rules import describe
 
 
 class ViewBuilder:
     def __init__(
         self,
-        engine: Engine,
+        flows: Registry,
         inventory: InventoryService,
         storage: SessionStorage,
         today: Callable[[], date],
     ) -> None:
-        self._engine = engine
+        self._flows = flows
         self._inventory = inventory
         self._storage = storage
         self._today = today
@@ -60,8 +61,8 @@ class ViewBuilder:
         step_id: str | None = None,
     ) -> StepView:
         """The view of the session's current step (or of `step_id`, for an idempotent replay)."""
-        state = record.state
-        step = self._engine.workflow.step(step_id or state.current_step)
+        state, engine = record.state, engine_of(self._flows, record)
+        step = engine.workflow.step(step_id or state.current_step)
         notice = record.context.get("notice") or {}
         return StepView(
             session=SessionSummary(
@@ -73,12 +74,12 @@ class ViewBuilder:
                 token,
             ),
             step=step,
-            values=self._engine.values_for(state, step.id),
+            values=engine.values_for(state, step.id),
             validation_rules=self._rules_for(step),
             navigation=Navigation(
-                can_go_back=step.id == state.current_step and self._engine.can_go_back(state),
-                next_step_id=self._engine.next_step_id(step),
-                progress=self._engine.progress(state),
+                can_go_back=step.id == state.current_step and engine.can_go_back(state),
+                next_step_id=engine.next_step_id(step),
+                progress=engine.progress(state),
             ),
             data=await self._data(record, step),
             message=notice.get("text") if notice.get("step") == step.id else None,
@@ -129,7 +130,7 @@ class ViewBuilder:
         dealer = None if vehicle is None else self._inventory.dealer(vehicle.dealer_id)
         if vehicle is None or dealer is None:
             return None
-        listed_on = self._engine.workflow.steps.get(str(selected.get("from")))
+        listed_on = workflow_of(self._flows, record).steps.get(str(selected.get("from")))
         results = None if listed_on is None else listed_on.results
         criteria = {} if results is None else record.state.answers.get(results.criteria_from, {})
         zip_code = criteria.get("zip")

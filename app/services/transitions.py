@@ -22,11 +22,12 @@ from app.services.replies import Replies
 from app.services.session_loader import SessionLoader
 from app.services.session_writes import Conflict, OverCap, SessionWriter, VehicleTaken
 from app.services.step_views import ViewBuilder
+from app.services.versions import engine_of
 from app.tasks import TaskRunner
 from workflows.commands import Transition
-from workflows.engine import Engine
 from workflows.model import Step
 from workflows.outcomes import Moved, NotFound, Outcome, Rejected
+from workflows.registry import Registry
 from workflows.rules import validate
 
 log = logging.getLogger("trex.workflow")
@@ -35,7 +36,7 @@ log = logging.getLogger("trex.workflow")
 class Transitions:
     def __init__(
         self,
-        engine: Engine,
+        flows: Registry,
         loader: SessionLoader,
         writer: SessionWriter,
         replies: Replies,
@@ -45,7 +46,7 @@ class Transitions:
         tasks: TaskRunner,
         clock: Callable[[], datetime],
     ) -> None:
-        self._engine = engine
+        self._flows = flows
         self._loader = loader
         self._writer = writer
         self._replies = replies
@@ -74,7 +75,7 @@ class Transitions:
                 return replayed
         if record.state.current_step != command.current_step:
             return await (again() if recent else self._replies.stale(record))
-        step = self._engine.workflow.step(command.current_step)
+        step = engine_of(self._flows, record).workflow.step(command.current_step)
         if step.awaits is not None or step.terminal:
             if recent:
                 return await again()
@@ -101,9 +102,10 @@ class Transitions:
             await self._effects[name](effect_context, result)
         if result.rejection is not None:
             return await self._reject_into(record, step, result.rejection, key)
-        target = self._engine.resolve(self._engine.choose(step, values), record.state.path)
+        engine = engine_of(self._flows, record)
+        target = engine.resolve(engine.choose(step, values), record.state.path)
         context = {k: v for k, v in {**record.context, **result.context}.items() if k != "notice"}
-        state = self._engine.advance(record.state, values, target)
+        state = engine.advance(record.state, values, target)
         moved = replace(record, state=state, context=context, updated_at=now)
         try:
             saved = await self._writer.commit_transition(record, moved, step, values, result, key)
@@ -126,8 +128,9 @@ class Transitions:
         """A business rejection: send the visitor where the step says, with the reason shown."""
         if step.on_reject is None:
             return await self._replies.rejected(record, rejection.code, rejection.reason)
-        target = self._engine.resolve(step.on_reject, record.state.path)
-        state = self._engine.move(record.state, target)
+        engine = engine_of(self._flows, record)
+        target = engine.resolve(step.on_reject, record.state.path)
+        state = engine.move(record.state, target)
         notice = {"notice": {"step": target, "text": rejection.reason, "code": rejection.code}}
         outcome = {"kind": "rejected", "code": rejection.code, "reason": rejection.reason}
         remember = None if key is None else (key, outcome)

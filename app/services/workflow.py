@@ -37,7 +37,6 @@ from app.tasks import TaskRunner
 from app.telemetry.metrics import Metrics, TransitionMeter
 from workflows.commands import Back, StartWorkflow, Transition
 from workflows.definition import definition_info
-from workflows.engine import Engine
 from workflows.outcomes import (
     ANONYMOUS,
     Caller,
@@ -51,6 +50,7 @@ from workflows.outcomes import (
     SessionUpdate,
     Stale,
 )
+from workflows.registry import Registry, UnknownVersion
 
 # The outcome label of each answer (the metrics' bounded enum).
 OUTCOMES: dict[type, str] = {
@@ -65,21 +65,24 @@ OUTCOMES: dict[type, str] = {
 class WorkflowService:
     def __init__(
         self,
-        engine: Engine,
+        flows: Registry,
         starting: Starting,
         transitions: Transitions,
         going_back: GoingBack,
         resumption: Resumption,
         read_side: SessionUpdates,
-        meter: TransitionMeter,
+        metrics: Metrics,
+        workflow: str = "trex",
     ) -> None:
-        self._engine = engine
+        self._flows = flows
+        self._metrics = metrics
+        self._workflow = workflow
+        self._meters: dict[tuple[str, int], TransitionMeter] = {}
         self._starting = starting
         self._transitions = transitions
         self._going_back = going_back
         self._resumption = resumption
         self._read_side = read_side
-        self._meter = meter
 
     async def start(self, command: StartWorkflow) -> Outcome:
         return await self._starting.start(command)
@@ -98,13 +101,26 @@ class WorkflowService:
         try:
             outcome = await answer
         except RateLimited:
-            self._meter.record(command, step, "rate_limited", started)
+            self._meter().record(command, step, "rate_limited", started)
             raise
         except Exception:
-            self._meter.record(command, step, "error", started)
+            self._meter().record(command, step, "error", started)
             raise
-        self._meter.record(command, step, OUTCOMES[type(outcome)], started)
+        self._meter(outcome).record(command, step, OUTCOMES[type(outcome)], started)
         return outcome
+
+    def _meter(self, outcome: Outcome | None = None) -> TransitionMeter:
+        """The meter of the session's version (the current one's when the answer has none)."""
+        if outcome is None or isinstance(outcome, NotFound):
+            workflow = self._flows.current(self._workflow)
+        else:
+            session = outcome.view.session
+            workflow = self._flows.get(session.workflow, session.version)
+        key = (workflow.name, workflow.version)
+        meter = self._meters.get(key)
+        if meter is None:
+            meter = self._meters[key] = self._metrics.transitions_of(*key, workflow.steps)
+        return meter
 
     async def resume(self, session_id: str, context_update: dict[str, Any]) -> bool:
         return await self._resumption.resume(session_id, context_update)
@@ -126,15 +142,17 @@ class WorkflowService:
     ) -> AsyncIterator[SessionUpdate]:
         return self._read_side.updates(session_id, token, after_seq, caller)
 
-    def definition(self, name: str) -> DefinitionInfo | None:
-        if name != self._engine.workflow.name:
+    def definition(self, name: str, version: int | None = None) -> DefinitionInfo | None:
+        """A version of a workflow (its current one by default); None if it is not defined."""
+        try:
+            return definition_info(self._flows.get(name, version))
+        except UnknownVersion:
             return None
-        return definition_info(self._engine.workflow)
 
 
 def workflow_service(
     *,
-    engine: Engine,
+    flows: Registry,
     storage: SessionStorage,
     inventory: InventoryService,
     effects: dict[str, Handler],
@@ -147,20 +165,22 @@ def workflow_service(
     limits: LeadLimits,
     rates: ServiceRates,
     metrics: Metrics | None = None,
+    workflow: str = "trex",
 ) -> WorkflowService:
-    """The service and its parts, sharing one loader (so one cache) and one writer; measured
-    into `metrics` (None: a registry of its own, which nobody reads)."""
-    workflow = engine.workflow
+    """The service and its parts, sharing one loader (so one cache) and one writer; new
+    sessions start on `workflow`'s current version of `flows`; measured into `metrics` (None:
+    a registry of its own, which nobody reads)."""
     metrics = metrics or Metrics()
     loader = SessionLoader(storage, cache, rates)
-    writer = SessionWriter(storage, events, loader, workflow, limits, clock, metrics)
-    replies = Replies(storage, loader, views, workflow)
+    writer = SessionWriter(storage, events, loader, flows, limits, clock, metrics)
+    replies = Replies(storage, loader, views, flows)
     return WorkflowService(
-        engine,
-        Starting(engine, storage, events, loader, views, sites, rates, clock, metrics),
-        Transitions(engine, loader, writer, replies, views, inventory, effects, tasks, clock),
-        GoingBack(engine, loader, writer, replies, views),
-        Resumption(engine, storage, loader, writer, clock),
+        flows,
+        Starting(flows, storage, events, loader, views, sites, rates, clock, metrics, workflow),
+        Transitions(flows, loader, writer, replies, views, inventory, effects, tasks, clock),
+        GoingBack(flows, loader, writer, replies, views),
+        Resumption(flows, storage, loader, writer, clock),
         SessionUpdates(loader, events, views, rates),
-        metrics.transitions_of(workflow.name, workflow.version, workflow.steps),
+        metrics,
+        workflow,
     )

@@ -1,6 +1,6 @@
 """Bad input at every input step (malformed requests: test_malformed_requests.py).
 
-The steps, their fields and their types come from the flow definition (`workflows.trex.build()`);
+The steps, their fields and their types come from the flow definition (trex v1);
 the way to each step is found by a breadth-first search over the definition's transitions, with
 the valid answers of `answers.py`. A `ValidationFailed` changes nothing, so each step's session is
 walked once and then receives every bad payload.

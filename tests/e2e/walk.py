@@ -22,10 +22,10 @@ from tests.support.answers import (
     credit_applicant,
     dealer_offer,
 )
-from workflows import trex
 from workflows.model import Goto, Step
+from workflows.registry import definition
 
-WORKFLOW = trex.build()
+WORKFLOW = definition("trex", 1)
 FIRST_STEP = WORKFLOW.entries[None]
 Json = dict[str, Any]
 Answer = Callable[[Json], Json]

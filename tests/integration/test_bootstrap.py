@@ -10,21 +10,36 @@ import pytest
 
 from app.bootstrap import UNAVAILABLE_AFTER_RESTART, bootstrap
 from app.db.sessions import SessionRepository
+from app.services.versions import VersionsMissing
 from app.settings import Settings
 from tests.support.answers import CONTACT
-from workflows import trex
 from workflows.checker import DefinitionError
 from workflows.commands import StartWorkflow, Transition
 from workflows.model import Goto, SessionStatus
 from workflows.outcomes import Caller, ConfirmationData, Moved
+from workflows.registry import Registry, Release, definition
 
 
 async def test_a_broken_definition_stops_start_up_naming_the_step(settings: Settings) -> None:
-    workflow = trex.build()
+    workflow = definition("trex", 1)
     steps = dict(workflow.steps)
     steps["financing_needs"] = replace(steps["financing_needs"], default=Goto("nowhere"))
     with pytest.raises(DefinitionError, match="financing_needs: transition to unknown step"):
-        await bootstrap(settings, replace(workflow, steps=steps))
+        await bootstrap(settings, Registry.of([Release(replace(workflow, steps=steps))]))
+
+
+async def test_a_deploy_that_dropped_a_version_with_sessions_on_it_stops_naming_them(
+    settings: Settings,
+) -> None:
+    container = await bootstrap(settings)
+    await container.service.start(StartWorkflow("buying", None, Caller()))
+    await container.aclose()
+    only_v2 = Registry.of([Release(replace(definition("trex", 1), version=2))])
+    with pytest.raises(VersionsMissing, match=r"trex v1 \(1 sessions\).*trex flows migrate"):
+        await bootstrap(settings, only_v2)
+    both = Registry.of([Release(definition("trex", 1)), *only_v2.releases.values()])
+    container = await bootstrap(settings, both)
+    await container.aclose()
 
 
 async def test_a_session_left_waiting_by_a_stopped_process_moves_on(settings: Settings) -> None:

@@ -18,10 +18,10 @@ from app.services.funnel import Funnel
 from app.services.funnel_fold import bucket_of, bucket_value
 from app.settings import Settings
 from tests.support.answers import CONTACT, PRIVATE_BUYER, SEARCH, VEHICLE_TO_SELL
-from workflows import trex
 from workflows.commands import StartWorkflow, Transition
 from workflows.funnel import FunnelFigures
 from workflows.outcomes import Caller, Moved, ResultsData
+from workflows.registry import definition
 
 Walk = list[tuple[str, dict[str, Any]]]
 TO_SEARCH: Walk = [
@@ -209,8 +209,8 @@ async def test_two_processes_folding_at_once_count_each_move_once(settings: Sett
     container = await bootstrap(replace(settings, inprocess_workers=False))
     try:
         await _walk_the_sessions(container)
-        storage, workflow = SqlStorage(container.db), trex.build()
-        one, other = (Funnel(storage, container.sites, workflow, now, batch=3) for _ in range(2))
+        storage, workflow = SqlStorage(container.db), definition("trex", 1)
+        one, other = (Funnel(storage, container.sites, [workflow], now, batch=3) for _ in range(2))
         await asyncio.gather(one.fold(), other.fold())
         figures = await _figures(container.funnel)
         assert _reached(figures) == EXPECTED_REACHED

@@ -24,10 +24,10 @@ from app.services.erasure import Eraser
 from app.services.records import LeadRecord, SessionRecord, StoredEvent
 from app.services.retention import Retention
 from tests import stack
-from workflows import trex
 from workflows.engine import SessionState
 from workflows.erasure import ErasureRequest
 from workflows.model import SessionStatus
+from workflows.registry import definition
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 ADA = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
@@ -40,7 +40,7 @@ ADA_PRIVATE = (
     "1 Infinite Loop",
 )
 GRACE = {"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com"}
-WORKFLOW = trex.build()
+WORKFLOW = definition("trex", 1)
 
 
 def _contact(person: dict[str, str], phone: str) -> dict[str, Any]:
@@ -124,7 +124,7 @@ async def test_an_erasure_removes_the_customer_everywhere_and_nobody_else(db: Da
     await _seed(db, ada, _contact(ADA, "+14155550123"), site="demo")
     await _seed(db, grace, _contact(GRACE, "+14155550199"), site="demo")
     await _seed(db, elsewhere, _contact(ADA, "+14155550123"), site="other")
-    eraser = Eraser(SqlStorage(db), WORKFLOW, lambda: NOW)
+    eraser = Eraser(SqlStorage(db), [WORKFLOW], lambda: NOW)
 
     counts = await eraser.erase_customer("demo", ErasureRequest(email="ADA@example.com"), "test")
 
@@ -157,7 +157,7 @@ async def test_a_customer_is_found_by_phone_in_any_format_or_by_lead(db: Databas
     first, second = _sid(11), _sid(12)
     lead = await _seed(db, first, _contact(ADA, "+14155550123"))
     await _seed(db, second, _contact(GRACE, "+14155550199"))
-    eraser = Eraser(SqlStorage(db), WORKFLOW, lambda: NOW)
+    eraser = Eraser(SqlStorage(db), [WORKFLOW], lambda: NOW)
     by_phone = await eraser.erase_customer("demo", ErasureRequest(phone="+14155550123"), "t")
     assert (by_phone.sessions, by_phone.leads) == (1, 1)
     assert "+14155550123" not in await _everything_about(db, first)
@@ -180,7 +180,7 @@ async def test_retention_deletes_idle_sessions_and_erases_old_leads_in_batches(
     await _seed(db, old_lead, _contact(ADA, "+14155550123"), at=NOW - 366 * days)
     await _seed(db, new_lead, _contact(GRACE, "+14155550199"), at=NOW - 364 * days)
     storage = SqlStorage(db)
-    eraser = Eraser(storage, WORKFLOW, lambda: NOW)
+    eraser = Eraser(storage, [WORKFLOW], lambda: NOW)
     retention = Retention(storage, eraser, lambda: NOW, session_days=30, lead_days=365, batch=1)
 
     swept = await retention.sweep()

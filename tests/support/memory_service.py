@@ -34,9 +34,9 @@ from app.tasks import TaskRunner
 from app.telemetry.metrics import Metrics
 from tests.support.memory_storage import MemoryStorage
 from workflows.commands import StartWorkflow, Transition
-from workflows.engine import Engine
 from workflows.model import Component, Field, FieldType, Goto, Step, Workflow
 from workflows.outcomes import Moved, Outcome
+from workflows.registry import Registry, Release
 
 T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 VEHICLE = "veh-1"
@@ -166,13 +166,13 @@ def process(
 ) -> Process:
     """A server on `storage`, with a session cache of its own, measured into `metrics`, its
     rates `rates` (default: none refused)."""
-    engine, clock, cache = Engine(small_flow()), Clock(), SessionCache()
+    flows, clock, cache = Registry.of([Release(small_flow())]), Clock(), SessionCache()
     inventory = InventoryService(Unread(), (), ())
     events = SessionEvents(storage, EventBus(), clock, metrics)
-    views = ViewBuilder(engine, inventory, storage, lambda: T0.date())
+    views = ViewBuilder(flows, inventory, storage, lambda: T0.date())
     reserve = reserve or Reserve()
     service = workflow_service(
-        engine=engine,
+        flows=flows,
         storage=storage,
         inventory=inventory,
         effects={"reserve": reserve},
@@ -185,6 +185,7 @@ def process(
         limits=LeadLimits(),
         rates=rates or ServiceRates(),
         metrics=metrics,
+        workflow="small",
     )
     return Process(storage, service, cache, events, reserve)
 

@@ -11,6 +11,7 @@ second gets None (the conflict). A vehicle is held only while it is free, counts
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
@@ -73,6 +74,9 @@ class MemorySessions:
             for r in self._s.sessions.values()
             if r.state.status is SessionStatus.WAITING and r.updated_at < since_before
         ]
+
+    async def versions_in_use(self) -> dict[tuple[str, int], int]:
+        return dict(Counter((r.workflow, r.definition_version) for r in self._s.sessions.values()))
 
     async def add(self, record: SessionRecord) -> None:
         assert record.id not in self._s.sessions, "duplicate session id"

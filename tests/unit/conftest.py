@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from tests.support.answers import VALID_ANSWERS
+from workflows.registry import definition
 from workflows.rules import FieldError, Lookups, validate
-from workflows.trex import build
 
 MODELS: dict[str, tuple[str, ...]] = {
     "Toyota": ("Corolla", "Camry", "RAV4"),
@@ -59,7 +59,7 @@ Check = Callable[[str, object], tuple[dict[str, object], list[FieldError]]]
 @pytest.fixture
 def run(fake_lookups: Lookups, fixed_today: date) -> Check:
     """Validates data for a T-Rex step with the fake lookups on the fixed day."""
-    workflow = build()
+    workflow = definition("trex", 1)
 
     def check(step_id: str, data: object) -> tuple[dict[str, object], list[FieldError]]:
         return validate(workflow.step(step_id), data, lookups=fake_lookups, today=fixed_today)

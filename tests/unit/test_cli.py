@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from app.cli import main
-from workflows import trex
+from workflows.registry import definition
 
 
 def test_graph_prints_every_step_as_mermaid(capsys: pytest.CaptureFixture[str]) -> None:
     main(["graph"])
     printed = capsys.readouterr().out
     assert printed.startswith("flowchart TD")
-    for step_id in trex.build().steps:
+    for step_id in definition("trex", 1).steps:
         assert step_id in printed
 
 

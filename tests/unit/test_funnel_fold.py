@@ -15,7 +15,6 @@ from app.services.funnel_fold import (
     fold,
     quantile,
 )
-from workflows import trex
 from workflows.funnel import (
     DayCounts,
     FunnelKey,
@@ -25,8 +24,15 @@ from workflows.funnel import (
     SessionMoves,
     StepCounts,
 )
+from workflows.registry import definition
 
-SHAPE = FunnelShape.of(trex.build())
+SHAPE = FunnelShape.of(definition("trex", 1))
+
+
+def shape_of(_: object) -> FunnelShape:
+    return SHAPE
+
+
 KEY = FunnelKey("demo", "trex", 1)
 T0 = datetime(2026, 11, 3, 9, 0, tzinfo=UTC)
 BUYING = (
@@ -72,7 +78,7 @@ def total(*deltas: RollupDelta) -> RollupTotals:
 
 
 def test_a_finished_buying_session_reaches_every_step_and_a_lead_and_stops_nowhere() -> None:
-    delta = fold([session(walk(BUYING))], 0, SHAPE)
+    delta = fold([session(walk(BUYING))], 0, shape_of)
     assert delta.days == {(KEY, T0.date()): DayCounts(started=1, leads=1)}
     assert {step for (_, _, step), c in delta.steps.items() if c.reached == 1} == set(BUYING)
     assert all(c.dropped == 0 for c in delta.steps.values())
@@ -83,22 +89,22 @@ def test_a_finished_buying_session_reaches_every_step_and_a_lead_and_stops_nowhe
 
 def test_folding_in_two_batches_adds_up_to_folding_at_once() -> None:
     moves = walk(BUYING)
-    once = total(fold([session(moves)], 0, SHAPE))
-    first = fold([session(moves[:3])], 0, SHAPE)
-    second = fold([session(moves)], 3, SHAPE)
+    once = total(fold([session(moves)], 0, shape_of))
+    first = fold([session(moves[:3])], 0, shape_of)
+    second = fold([session(moves)], 3, shape_of)
     assert total(first, second) == once
 
 
 def test_what_is_below_the_watermark_is_not_folded_again() -> None:
     moves = walk(BUYING)
-    assert fold([session(moves)], moves[-1].id, SHAPE).is_empty()
+    assert fold([session(moves)], moves[-1].id, shape_of).is_empty()
 
 
 def test_the_drop_off_moves_with_the_session_and_leaves_with_its_end() -> None:
     moves = walk(BUYING)
-    stopped = fold([session(moves[:3])], 0, SHAPE)
+    stopped = fold([session(moves[:3])], 0, shape_of)
     assert stopped.steps[(KEY, T0.date(), "vehicle_search")].dropped == 1
-    finished = fold([session(moves)], 3, SHAPE)
+    finished = fold([session(moves)], 3, shape_of)
     assert finished.steps[(KEY, T0.date(), "vehicle_search")].dropped == -1
     assert all(c.dropped <= 0 for c in finished.steps.values())
 
@@ -106,7 +112,7 @@ def test_the_drop_off_moves_with_the_session_and_leaves_with_its_end() -> None:
 def test_a_selling_session_counts_its_lead_before_its_end() -> None:
     steps: tuple[str, ...] = ("intent_selection", "has_buyer", "dealer_network")
     steps += ("credit_consent", "dealer_confirmation", "replacement_check")
-    delta = fold([session(walk(steps))], 0, SHAPE)
+    delta = fold([session(walk(steps))], 0, shape_of)
     assert delta.days[(KEY, T0.date())].leads == 1
     assert delta.steps[(KEY, T0.date(), "replacement_check")].dropped == 1
     assert delta.steps[(KEY, T0.date(), "dealer_network")].chosen == 1
@@ -124,14 +130,14 @@ def test_the_latest_branch_choice_counts_and_a_replacement_search_is_no_intent()
     moves.append(
         Move(8, "transition", "replacement_check", "vehicle_knowledge", T0 + timedelta(minutes=4))
     )
-    totals = total(fold([session(moves[:4])], 0, SHAPE), fold([session(moves)], 4, SHAPE))
+    totals = total(fold([session(moves[:4])], 0, shape_of), fold([session(moves)], 4, shape_of))
     chosen = {step: c.chosen for (_, step), c in totals.steps.items() if c.chosen}
     assert chosen == {"has_buyer": 1, "dealer_information": 1}
 
 
 def test_a_session_started_on_a_branch_has_chosen_it() -> None:
     moves = walk(("vehicle_knowledge", "carin_questions"))
-    delta = fold([session(moves)], 0, SHAPE)
+    delta = fold([session(moves)], 0, shape_of)
     chosen = {step for (_, _, step), c in delta.steps.items() if c.chosen}
     assert chosen == {"vehicle_knowledge", "carin_questions"}
 
@@ -144,14 +150,14 @@ def test_a_page_of_results_continues_the_visit() -> None:
     moves.append(
         Move(4, "transition", "search_results", "vehicle_selection", T0 + timedelta(seconds=65))
     )
-    delta = fold([session(moves)], 0, SHAPE)
+    delta = fold([session(moves)], 0, shape_of)
     results = {b: n for (_, _, step, b), n in delta.times.items() if step == "search_results"}
     assert results == {bucket_of(60.0): 1}
 
 
 def test_sessions_count_in_the_day_they_started() -> None:
     moves = walk(BUYING, seconds=3 * 3600)
-    delta = fold([session(moves)], 0, SHAPE)
+    delta = fold([session(moves)], 0, shape_of)
     assert {day for (_, day, _) in delta.steps} == {T0.date()}
 
 
@@ -169,8 +175,8 @@ def test_quantiles_come_from_the_merged_buckets_by_nearest_rank() -> None:
 
 
 def test_the_figures_list_every_step_of_the_definition_and_each_branch() -> None:
-    (funnel,) = figures(total(fold([session(walk(BUYING))], 0, SHAPE)), SHAPE)
-    assert [s.step for s in funnel.steps] == list(trex.build().steps)
+    (funnel,) = figures(total(fold([session(walk(BUYING))], 0, shape_of)), shape_of)
+    assert [s.step for s in funnel.steps] == list(definition("trex", 1).steps)
     intent = next(b for b in funnel.branches if b.name == "intent")
     assert intent.options == (("buying", 1), ("selling", 0))
     assert (funnel.started, funnel.leads) == (1, 1)
@@ -188,5 +194,7 @@ def test_a_branch_naming_an_unknown_step_is_refused_by_the_checker() -> None:
     from workflows.checker import check
     from workflows.model import Branch
 
-    broken = replace(trex.build(), branches=(Branch("x", ("intent_selection",), {"nowhere": "x"}),))
+    broken = replace(
+        definition("trex", 1), branches=(Branch("x", ("intent_selection",), {"nowhere": "x"}),)
+    )
     assert [str(f) for f in check(broken)] == ["branch x: names unknown step 'nowhere'"]

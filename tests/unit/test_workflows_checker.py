@@ -20,9 +20,9 @@ from workflows.model import (
     Step,
     Workflow,
 )
-from workflows.trex import build
+from workflows.registry import definition
 
-WORKFLOW = build()
+WORKFLOW = definition("trex", 1)
 EFFECTS = frozenset(name for step in WORKFLOW.steps.values() for name in step.effects)
 
 

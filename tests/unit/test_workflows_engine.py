@@ -12,14 +12,14 @@ import pytest
 from tests.support.answers import VALID_ANSWERS
 from workflows.engine import Engine, SessionState, UnknownWorkflowType
 from workflows.model import FieldType, Goto, Op, ReturnTo, SessionStatus, Step, Target
+from workflows.registry import definition
 from workflows.rules import Lookups, validate
-from workflows.trex import RESULTS_STEPS, build
 
-WORKFLOW = build()
+WORKFLOW = definition("trex", 1)
 ENGINE = Engine(WORKFLOW)
 ACTIVE, WAITING, SUBMITTED = SessionStatus.ACTIVE, SessionStatus.WAITING, SessionStatus.SUBMITTED
 RESUME = None  # a walk input meaning "the awaited outcome arrived"
-RETURN = ReturnTo(RESULTS_STEPS)
+RETURN = ReturnTo(("search_results", "carin_results"))
 APPLICANT = VALID_ANSWERS["credit_check"]
 
 

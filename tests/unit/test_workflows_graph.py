@@ -10,9 +10,9 @@ import pytest
 from workflows.checks import age_on, vin_check_digit, vin_check_digit_ok
 from workflows.graph import Graph, target_steps, to_mermaid
 from workflows.model import Component, Condition, Goto, Guard, Op, Step, Workflow
-from workflows.trex import build
+from workflows.registry import definition
 
-WORKFLOW = build()
+WORKFLOW = definition("trex", 1)
 GRAPH = Graph(WORKFLOW)
 MERMAID = to_mermaid(WORKFLOW)
 EDGE = re.compile(r"^ {4}(\w+) (-->|-\.->)(?:\|([^|]*)\|)? (\w+)$")

@@ -7,10 +7,10 @@ from datetime import date
 import pytest
 
 from tests.unit.conftest import Check, codes
+from workflows.registry import definition
 from workflows.rules import Lookups, validate
-from workflows.trex import build
 
-WORKFLOW = build()
+WORKFLOW = definition("trex", 1)
 INPUT_STEPS = [step.id for step in WORKFLOW.steps.values() if step.fields]
 
 

@@ -10,10 +10,10 @@ import pytest
 
 from tests.unit.conftest import codes
 from workflows.model import Field, FieldType, Step
+from workflows.registry import definition
 from workflows.rules import Lookups, describe, validate
-from workflows.trex import build
 
-WORKFLOW = build()
+WORKFLOW = definition("trex", 1)
 
 
 def fields_of(kinds: set[FieldType]) -> list[object]:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.conftest import Check, codes
+from workflows.registry import definition
 from workflows.rules import MAX_KEY_ECHO, FieldError
-from workflows.trex import build
 
-WORKFLOW = build()
+WORKFLOW = definition("trex", 1)
 INPUT_STEPS = [step.id for step in WORKFLOW.steps.values() if step.fields]
 
 
