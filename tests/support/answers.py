@@ -97,3 +97,9 @@ VALID_ANSWERS: dict[str, dict[str, Any]] = {
     "dealer_confirmation": CONTACT,
     "replacement_check": {"wants_replacement": False},
 }
+
+# The answers a walk over a real server starts from (the model-based tests' base answers): the
+# broad SEARCH, so vehicles held by earlier walks never empty the results.
+WALK_ANSWERS: dict[str, dict[str, Any]] = {**VALID_ANSWERS, "vehicle_search": SEARCH}
+# The SSN the sandbox bureau answers each outcome for (unavailable is a fault, not an applicant).
+SSN_FOR_OUTCOME = {"approved": APPROVED_SSN, "declined": DECLINED_SSN, "referred": REFERRED_SSN}
