@@ -6,11 +6,10 @@ conftest prints."""
 
 from __future__ import annotations
 
-import importlib
-
 from tests.support.answers import WALK_ANSWERS
 from tests.support.model_paths import Environment, Plan, Transition, plan
 from workflows.model import Workflow
+from workflows.registry import default
 
 ENVIRONMENT = Environment(
     outcomes={"credit_result": ("approved", "declined", "referred", "unavailable")},
@@ -24,14 +23,8 @@ def plan_for(workflow: Workflow) -> Plan:
 
 
 def definitions() -> list[Workflow]:
-    """Every shipped definition: each version the registry (`workflows.registry`) serves, or,
-    before there was one, the flow built in code (`workflows.trex`)."""
-    try:
-        registry = importlib.import_module("workflows.registry")
-    except ModuleNotFoundError:
-        built: Workflow = importlib.import_module("workflows.trex").build()
-        return [built]
-    return list(registry.default())
+    """Every shipped definition: each version the registry serves."""
+    return list(default())
 
 
 def current(name: str = "trex") -> Workflow:

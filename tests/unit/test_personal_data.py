@@ -10,14 +10,14 @@ import pytest
 from app.services.records import SessionRecord
 from app.services.snapshots import history_context, impersonal_snapshot, replayed_record
 from schema.redaction import without_values
-from workflows import trex
 from workflows.checker import check
 from workflows.engine import SessionState
 from workflows.erasure import checked_request
 from workflows.model import Component, Field, FieldType, Sensitivity, SessionStatus, Step
 from workflows.personal import REDACTED, personal_names, redacted, scrubbed
+from workflows.registry import definition
 
-WORKFLOW = trex.build()
+WORKFLOW = definition("trex", 1)
 NOW = datetime(2026, 11, 26, tzinfo=UTC)
 CONTACT: dict[str, object] = {
     "first_name": "Ada",
