@@ -49,6 +49,12 @@ class Receiver:
         with self.lock:
             return self.answers.pop(0) if self.answers else 200
 
+    @property
+    def holding(self) -> bool:
+        """The first request has come and is being held."""
+        with self.lock:
+            return self._held
+
     def hold(self) -> float:
         with self.lock:
             if self._held or not self.hold_first_seconds:
