@@ -14,7 +14,7 @@ from typing import Any
 
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import NoOpMeter
-from opentelemetry.trace import TracerProvider, get_current_span
+from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider, get_current_span
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -41,22 +41,60 @@ class _StatementTracer(EngineTracer):
     """The instrumentation's statement spans, only inside a trace being recorded: a statement
     of an unsampled request (or of a loop no request started) costs one check, not the
     instrumentation's attribute parsing and a span; and no pool bookkeeping (that is
-    `Database.measure`'s)."""
+    `Database.measure`'s).
+
+    Inside a recorded trace each statement's span has the instrumentation's name and
+    attributes, worked out once per statement text (the hot statements are built once at
+    import) rather than each time; and a failed statement's span names the failure's type
+    only (the driver's message may quote a value, e.g. PostgreSQL's "Key (…)=(…)")."""
+
+    _SHOWN_AT_MOST = 512  # statement texts remembered (an IN list of another length is another)
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        self._shown: dict[str, tuple[str, dict[str, Any]]] = {}
+        super().__init__(*args, **kw)  # type: ignore[no-untyped-call]
 
     def _before_cur_exec(
-        self, conn: Any, cursor: Any, statement: Any, params: Any, *rest: Any
+        self, conn: Any, cursor: Any, statement: Any, params: Any, context: Any, *rest: Any
     ) -> Any:
         if not get_current_span().is_recording():
             return statement, params
-        return super()._before_cur_exec(conn, cursor, statement, params, *rest)  # type: ignore[no-untyped-call]
+        shown = self._shown.get(statement)
+        if shown is None:  # the instrumentation's own span, and what it shows, remembered
+            kept = super()._before_cur_exec(conn, cursor, statement, params, context, *rest)  # type: ignore[no-untyped-call]
+            self._remember(statement, context._otel_span)
+            return kept
+        name, attributes = shown
+        context._otel_span = self.tracer.start_span(
+            name, kind=SpanKind.CLIENT, attributes=attributes
+        )
+        return statement, params
+
+    def _remember(self, statement: Any, span: Any) -> None:
+        name, attributes = getattr(span, "name", None), getattr(span, "attributes", None)
+        if not isinstance(statement, str) or name is None or attributes is None:
+            return
+        if len(self._shown) >= self._SHOWN_AT_MOST:
+            self._shown.clear()
+        self._shown[statement] = (name, dict(attributes))
 
     @classmethod
     def _register_event_listener(cls, target: Any, identifier: str, *args: Any, **kw: Any) -> None:
-        if identifier in _STATEMENT_EVENTS:  # pool events: each checkout would pay a listener
+        if identifier == "handle_error":
+            super()._register_event_listener(target, identifier, _failed, **kw)  # type: ignore[no-untyped-call]
+        elif identifier in _STATEMENT_EVENTS:  # pool events: each checkout would pay a listener
             super()._register_event_listener(target, identifier, *args, **kw)  # type: ignore[no-untyped-call]
 
 
-_STATEMENT_EVENTS = frozenset({"before_cursor_execute", "after_cursor_execute", "handle_error"})
+_STATEMENT_EVENTS = frozenset({"before_cursor_execute", "after_cursor_execute"})
+
+
+def _failed(context: Any) -> None:
+    span = getattr(context.execution_context, "_otel_span", None)
+    if span is None:
+        return
+    span.set_status(Status(StatusCode.ERROR, type(context.original_exception).__name__))
+    span.end()
 
 
 class Database:
@@ -102,7 +140,7 @@ class Database:
         tracer = provider.get_tracer("opentelemetry.instrumentation.sqlalchemy")
         # The pool's connection counts are the metrics' business (prometheus-client), not here.
         unmeasured = NoOpMeter("trex").create_up_down_counter("db.client.connections.usage")
-        _StatementTracer(tracer, self.engine.sync_engine, unmeasured)  # type: ignore[no-untyped-call]
+        _StatementTracer(tracer, self.engine.sync_engine, unmeasured)
 
     def measure(self, metrics: Metrics) -> None:
         """The pool's size and the connections checked out and beyond it, read at each scrape

@@ -7,20 +7,28 @@ goes straight to the app under a parent that is not sampled, so nothing below it
 span, the statements, the work it puts in the outbox) records or starts a trace of its own; a
 request it keeps goes through the instrumentation, and `HeadSampler` keeps every span of it. A
 request that brings a `traceparent` follows that parent, as before.
+
+Under a dropped request a span would be a non-recording child of a non-recording parent: the
+tracers of a `HeadSampledProvider` hand back that parent instead (no sampler call, no span, no
+change of context), so the GraphQL operation, the external calls and whatever else opens a span
+there cost one context lookup each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from contextvars import ContextVar
+from types import TracebackType
 from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.context import Context, attach, detach
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
-from opentelemetry.trace import Link, SpanKind, TraceState
+from opentelemetry.trace import Link, Span, SpanKind, TraceState
 from opentelemetry.util.types import Attributes
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -104,3 +112,57 @@ class HeadSampled:
             await self._app(scope, receive, send)
         finally:
             detach(token)
+
+
+def _dropped_parent() -> Span | None:
+    """The current span if it belongs to a request head sampling dropped, else None."""
+    if _KEPT.get() is not False:
+        return None
+    current = trace.get_current_span()
+    return None if current.is_recording() else current
+
+
+class _Unchanged(AbstractContextManager[Span]):
+    """`start_as_current_span` under a dropped request: the parent, current already."""
+
+    __slots__ = ("_span",)
+
+    def __init__(self, span: Span) -> None:
+        self._span = span
+
+    def __enter__(self) -> Span:
+        return self._span
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        return None
+
+
+class _HeadTracer(trace.Tracer):
+    """The SDK's tracer, but under a dropped request the dropped parent itself."""
+
+    def __init__(self, tracer: trace.Tracer) -> None:
+        self._tracer = tracer
+
+    def start_span(self, name: str, context: Context | None = None, *args: Any, **kw: Any) -> Span:
+        if context is None and (parent := _dropped_parent()) is not None:
+            return parent
+        return self._tracer.start_span(name, context, *args, **kw)
+
+    def start_as_current_span(  # type: ignore[override]  # a context manager, as the API's is
+        self, name: str, context: Context | None = None, *args: Any, **kw: Any
+    ) -> AbstractContextManager[Span]:
+        if context is None and (parent := _dropped_parent()) is not None:
+            return _Unchanged(parent)
+        return self._tracer.start_as_current_span(name, context, *args, **kw)
+
+
+class HeadSampledProvider(TracerProvider):
+    """The SDK's provider whose tracers skip span work under a request head sampling dropped."""
+
+    def get_tracer(self, *args: Any, **kw: Any) -> trace.Tracer:
+        return _HeadTracer(super().get_tracer(*args, **kw))

@@ -25,7 +25,6 @@ from opentelemetry import trace
 from opentelemetry.context import Context, attach, detach
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
-from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.sdk.trace.sampling import (
     ALWAYS_OFF,
@@ -37,7 +36,7 @@ from opentelemetry.sdk.trace.sampling import (
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.middleware import Middleware
 
-from app.telemetry.head_sampling import HeadSampled, HeadSampler
+from app.telemetry.head_sampling import HeadSampled, HeadSampledProvider, HeadSampler
 
 __all__ = [
     "TRACER",
@@ -65,20 +64,38 @@ _SAMPLERS: dict[str, Callable[[float], Sampler]] = {
 }
 
 
-def provider_from_env(env: Mapping[str, str]) -> TracerProvider | None:
+def provider_from_env(env: Mapping[str, str]) -> HeadSampledProvider | None:
     """The provider the `OTEL_*` variables of `env` ask for; None (tracing off) unless they
     name an exporter or an OTLP endpoint."""
     exporters = _exporters(env)
     if not exporters:
         return None
     service = env.get("OTEL_SERVICE_NAME") or DEFAULT_SERVICE
-    provider = TracerProvider(
-        resource=Resource.create({SERVICE_NAME: service}),
+    provider = HeadSampledProvider(
+        resource=_Resource.of(Resource.create({SERVICE_NAME: service})),
         sampler=HeadSampler(sampler_from_env(env)),
     )
     for exporter in exporters:
+        # The SDK's limits (OTEL_BSP_*): batches of 512 every 5 s at most, 2048 spans queued at
+        # most (more are dropped, never waited for), sent from a thread of its own.
         provider.add_span_processor(BatchSpanProcessor(exporter))
     return provider
+
+
+class _Resource(Resource):
+    """The service's resource, hashed once: the OTLP encoder groups every span it sends by
+    resource, and the SDK's hash serialises all the attributes to JSON each time."""
+
+    _hash: int
+
+    @classmethod
+    def of(cls, resource: Resource) -> _Resource:
+        made = cls(resource.attributes, resource.schema_url)
+        made._hash = Resource.__hash__(made)
+        return made
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 def sampler_from_env(env: Mapping[str, str]) -> Sampler:

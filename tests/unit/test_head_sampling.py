@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
 
-from app.telemetry.head_sampling import HeadSampled, HeadSampler
+from app.telemetry.head_sampling import HeadSampled, HeadSampledProvider, HeadSampler
 from app.telemetry.tracing import traceparent
 
 SAMPLED_PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
@@ -23,10 +24,18 @@ class App:
     def __init__(self, provider: TracerProvider) -> None:
         self.tracer = provider.get_tracer("test")
         self.seen: list[str | None] = []
+        self.opened: list[trace.Span] = []
+        self.parents: list[trace.Span] = []
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        with self.tracer.start_as_current_span("inside"):
+        parent = trace.get_current_span()
+        with self.tracer.start_as_current_span("inside") as span:
             self.seen.append(traceparent())
+            self.opened.append(span)
+        beside = self.tracer.start_span("beside")
+        beside.end()
+        self.opened.append(beside)
+        self.parents.append(parent)
         await send({"type": "http.response.start", "status": 200, "headers": []})
         await send({"type": "http.response.body", "body": b"ok"})
 
@@ -55,9 +64,11 @@ def _sampled(context: str | None) -> bool:
     return bool(int(context.rsplit("-", 1)[1], 16) & 1)
 
 
-def _stack(sampler: Sampler) -> tuple[App, HeadSampled, InMemorySpanExporter]:
+def _stack(
+    sampler: Sampler, kind: type[TracerProvider] = TracerProvider
+) -> tuple[App, HeadSampled, InMemorySpanExporter]:
     exported = InMemorySpanExporter()
-    provider = TracerProvider(sampler=HeadSampler(sampler))
+    provider = kind(sampler=HeadSampler(sampler))
     provider.add_span_processor(SimpleSpanProcessor(exported))
     inner = App(provider)
     return (
@@ -79,7 +90,7 @@ async def test_a_kept_request_records_its_server_span_and_everything_under_it() 
     inner, app, exported = _stack(ALWAYS_ON)
     await _request(app)
     spans = exported.get_finished_spans()
-    assert {span.name for span in spans} == {"inside", "POST /graphql"}
+    assert {span.name for span in spans} == {"inside", "beside", "POST /graphql"}
     assert len({span.context.trace_id for span in spans}) == 1
     assert _sampled(inner.seen[0])
 
@@ -98,3 +109,33 @@ async def test_probes_are_never_traced(sampler: Sampler) -> None:
     await _request(app, path="/healthz")
     assert exported.get_finished_spans() == ()
     assert not _sampled(inner.seen[0])
+
+
+async def test_under_a_dropped_request_the_providers_tracers_hand_back_the_parent() -> None:
+    """No span objects, no sampler call, no context switch: the dropped parent itself."""
+    inner, app, exported = _stack(ALWAYS_OFF, HeadSampledProvider)
+    await _request(app)
+    [parent] = inner.parents
+    assert not parent.is_recording()
+    assert parent.get_span_context().is_valid
+    assert inner.opened == [parent, parent]
+    assert not _sampled(inner.seen[0])
+    assert exported.get_finished_spans() == ()
+
+
+async def test_a_kept_request_of_the_provider_records_as_before() -> None:
+    inner, app, exported = _stack(ALWAYS_ON, HeadSampledProvider)
+    await _request(app)
+    spans = exported.get_finished_spans()
+    assert {span.name for span in spans} == {"inside", "beside", "POST /graphql"}
+    assert len({id(span) for span in [*inner.opened, *inner.parents]}) == 3  # spans of their own
+    assert _sampled(inner.seen[0])
+
+
+def test_outside_any_request_the_providers_sampler_decides() -> None:
+    exported = InMemorySpanExporter()
+    provider = HeadSampledProvider(sampler=HeadSampler(ALWAYS_ON))
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    with provider.get_tracer("relay").start_as_current_span("relay lead.created"):
+        pass
+    assert [span.name for span in exported.get_finished_spans()] == ["relay lead.created"]
