@@ -1,16 +1,20 @@
 """The pure workflow engine: session state + answers → the next state. No I/O.
 
-The service layer validates input (`workflows.rules`), runs effects, then asks the engine where
-the session goes and persists what it answers.
+`decide` takes a transition in one call: is the answered step the current one, does it take
+input, are the answers valid (`workflows.rules`), where do the guards send the session, which
+effects run. The service layer runs those effects, then records `advance` (or, if an effect
+rejects, `rejected`). Guards read the visitor's answers, never what an effect adds to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 
 from workflows.graph import Graph
 from workflows.model import Component, Goto, SessionStatus, Step, Target, Workflow
+from workflows.rules import FieldError, Lookups, validate
 
 Answers = Mapping[str, Mapping[str, object]]
 
@@ -36,6 +40,41 @@ class UnknownWorkflowType(ValueError):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class NotCurrent:
+    """The answer is for another step than the session's current one."""
+
+    current_step: str
+
+
+@dataclass(frozen=True, slots=True)
+class NoInput:
+    """The current step takes no answer: it waits for an outcome, or the flow is over."""
+
+    step: Step
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """The answers break the step's rules: every failing field, nothing moves."""
+
+    step: Step
+    errors: tuple[FieldError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Go:
+    """Valid answers: run `effects`, then record `values` and move to `target`."""
+
+    step: Step
+    values: dict[str, object]
+    target: str
+    effects: tuple[str, ...]
+
+
+Decision = NotCurrent | NoInput | Refused | Go
+
+
 class Engine:
     def __init__(self, workflow: Workflow) -> None:
         self.workflow = workflow
@@ -47,6 +86,33 @@ class Engine:
             raise UnknownWorkflowType(workflow_type)
         answers = dict(self.workflow.entry_answers.get(workflow_type, {}))
         return SessionState(first, self._status_of(first), answers, (first,))
+
+    def decide(
+        self,
+        state: SessionState,
+        step_id: str,
+        data: object,
+        *,
+        lookups: Lookups,
+        today: date,
+    ) -> Decision:
+        """A transition from `step_id` with `data` (as the client sent it), decided."""
+        if state.current_step != step_id:
+            return NotCurrent(state.current_step)
+        step = self.workflow.step(step_id)
+        if step.awaits is not None or step.terminal:
+            return NoInput(step)
+        values, errors = validate(step, data, lookups=lookups, today=today)
+        if errors:
+            return Refused(step, tuple(errors))
+        target = self.resolve(self.choose(step, values), state.path)
+        return Go(step, values, target, step.effects)
+
+    def rejected(self, state: SessionState, step: Step) -> SessionState | None:
+        """Where a business rejection of `step`'s effects sends the session (None: it stays)."""
+        if step.on_reject is None:
+            return None
+        return self.move(state, self.resolve(step.on_reject, state.path))
 
     def choose(self, step: Step, values: Mapping[str, object]) -> Target:
         for guard in step.guards:

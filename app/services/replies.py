@@ -3,6 +3,8 @@ what a request that lost a write conflict sees."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from app.services.records import SessionRecord
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import replayed_record
@@ -23,7 +25,7 @@ class Replies:
         self._views = views
         self._flows = flows
 
-    async def invalid(self, record: SessionRecord, errors: list[FieldError]) -> Outcome:
+    async def invalid(self, record: SessionRecord, errors: Sequence[FieldError]) -> Outcome:
         return Invalid(tuple(errors), await self._views.build(record))
 
     async def rejected(self, record: SessionRecord, code: str, reason: str) -> Outcome:

@@ -12,7 +12,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from app.services.effects import VEHICLE_TAKEN, EffectContext, EffectResult, Handler, Rejection
 from app.services.inventory import InventoryService
@@ -25,10 +24,10 @@ from app.services.step_views import ViewBuilder
 from app.services.versions import engine_of
 from app.tasks import TaskRunner
 from workflows.commands import Transition
+from workflows.engine import Go, NoInput, NotCurrent, Refused
 from workflows.model import Step
 from workflows.outcomes import Moved, NotFound, Outcome, Rejected
 from workflows.registry import Registry
-from workflows.rules import validate
 
 log = logging.getLogger("trex.workflow")
 
@@ -73,37 +72,39 @@ class Transitions:
             replayed = await self._replies.replay(record, key)
             if replayed is not None:
                 return replayed
-        if record.state.current_step != command.current_step:
+        engine = engine_of(self._flows, record)
+        current = engine.workflow.step(record.state.current_step)
+        lookups = await lookups_for(self._inventory, record, current)
+        today = self._clock().date()
+        decision = engine.decide(
+            record.state, command.current_step, command.data, lookups=lookups, today=today
+        )
+        if isinstance(decision, NotCurrent):
             return await (again() if recent else self._replies.stale(record))
-        step = engine_of(self._flows, record).workflow.step(command.current_step)
-        if step.awaits is not None or step.terminal:
+        if isinstance(decision, NoInput):
             if recent:
                 return await again()
-            return await self._replies.rejected(record, "no_input", _no_input_reason(step))
-        lookups = await lookups_for(self._inventory, record, step)
-        values, errors = validate(step, command.data, lookups=lookups, today=self._clock().date())
-        if errors:
-            return await (again() if recent else self._replies.invalid(record, errors))
+            reason = _no_input_reason(decision.step)
+            return await self._replies.rejected(record, "no_input", reason)
+        if isinstance(decision, Refused):
+            return await (again() if recent else self._replies.invalid(record, decision.errors))
         try:
-            return await self._advance(record, step, values, command)
+            return await self._advance(record, decision, command)
         except Conflict:
             self._loader.forget(session_id)
             if recent:
                 return await again()
             return await self._replies.after_conflict(session_id, key)
 
-    async def _advance(
-        self, record: SessionRecord, step: Step, values: dict[str, Any], command: Transition
-    ) -> Outcome:
-        now, key = self._clock(), command.idempotency_key
+    async def _advance(self, record: SessionRecord, go: Go, command: Transition) -> Outcome:
+        now, key, step, values = self._clock(), command.idempotency_key, go.step, go.values
         result = EffectResult()
         effect_context = EffectContext(record, step, values, now, command.caller)
-        for name in step.effects:
+        for name in go.effects:
             await self._effects[name](effect_context, result)
         if result.rejection is not None:
             return await self._reject_into(record, step, result.rejection, key)
-        engine = engine_of(self._flows, record)
-        target = engine.resolve(engine.choose(step, values), record.state.path)
+        engine, target = engine_of(self._flows, record), go.target
         context = {k: v for k, v in {**record.context, **result.context}.items() if k != "notice"}
         state = engine.advance(record.state, values, target)
         moved = replace(record, state=state, context=context, updated_at=now)
@@ -126,11 +127,10 @@ class Transitions:
         self, record: SessionRecord, step: Step, rejection: Rejection, key: str | None
     ) -> Outcome:
         """A business rejection: send the visitor where the step says, with the reason shown."""
-        if step.on_reject is None:
+        state = engine_of(self._flows, record).rejected(record.state, step)
+        if state is None:
             return await self._replies.rejected(record, rejection.code, rejection.reason)
-        engine = engine_of(self._flows, record)
-        target = engine.resolve(step.on_reject, record.state.path)
-        state = engine.move(record.state, target)
+        target = state.current_step
         notice = {"notice": {"step": target, "text": rejection.reason, "code": rejection.code}}
         outcome = {"kind": "rejected", "code": rejection.code, "reason": rejection.reason}
         remember = None if key is None else (key, outcome)

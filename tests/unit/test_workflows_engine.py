@@ -10,10 +10,18 @@ from typing import Protocol
 import pytest
 
 from tests.support.answers import VALID_ANSWERS
-from workflows.engine import Engine, SessionState, UnknownWorkflowType
+from workflows.engine import (
+    Engine,
+    Go,
+    NoInput,
+    NotCurrent,
+    Refused,
+    SessionState,
+    UnknownWorkflowType,
+)
 from workflows.model import FieldType, Goto, Op, ReturnTo, SessionStatus, Step, Target
 from workflows.registry import definition
-from workflows.rules import Lookups, validate
+from workflows.rules import Lookups
 
 WORKFLOW = definition("trex", 1)
 ENGINE = Engine(WORKFLOW)
@@ -45,12 +53,12 @@ def walk(
                 assert resumed is not None, f"{state.current_step} awaits nothing"
                 states.append(resumed)
                 continue
-            step = WORKFLOW.step(state.current_step)
-            data = {**valid_answers[step.id], **given}
-            values, errors = validate(step, data, lookups=fake_lookups, today=fixed_today)
-            assert errors == [], f"{step.id}: {errors}"
-            target = ENGINE.resolve(ENGINE.choose(step, values), state.path)
-            states.append(ENGINE.advance(state, values, target))
+            step_id = state.current_step
+            data = {**valid_answers[step_id], **given}
+            go = ENGINE.decide(state, step_id, data, lookups=fake_lookups, today=fixed_today)
+            assert isinstance(go, Go), f"{step_id}: {go}"
+            assert go.effects == WORKFLOW.step(step_id).effects
+            states.append(ENGINE.advance(state, go.values, go.target))
         return states
 
     return run
@@ -72,6 +80,44 @@ NO_FINANCING: Inputs = (
     {"needs_financing": False},
     {"first_name": "Sam", "zip": "30301"},
 )
+
+
+# --- decide ------------------------------------------------------------------------------------
+
+
+def test_decide_refuses_an_answer_for_another_step_than_the_current_one(
+    fake_lookups: Lookups, fixed_today: date
+) -> None:
+    state = ENGINE.start("buying")
+    found = ENGINE.decide(state, "intent_selection", {}, lookups=fake_lookups, today=fixed_today)
+    assert found == NotCurrent("vehicle_knowledge")
+
+
+def test_decide_refuses_input_to_a_pending_or_terminal_step(
+    fake_lookups: Lookups, fixed_today: date
+) -> None:
+    for step_id in ("credit_check_pending", "selling_complete"):
+        found = ENGINE.decide(at(step_id), step_id, {}, lookups=fake_lookups, today=fixed_today)
+        assert found == NoInput(WORKFLOW.step(step_id))
+
+
+def test_decide_lists_every_failing_field_and_decides_nothing_else(
+    fake_lookups: Lookups, fixed_today: date
+) -> None:
+    state = at("carin_questions", "vehicle_knowledge")
+    data = {"passengers": 0}
+    found = ENGINE.decide(state, "carin_questions", data, lookups=fake_lookups, today=fixed_today)
+    assert isinstance(found, Refused)
+    assert {error.field for error in found.errors} == {"budget_max", "primary_use", "passengers"}
+
+
+def test_rejected_sends_the_session_where_the_step_says_or_nowhere(walk: Walk) -> None:
+    *_, confirming = walk("buying", {"knows_vehicle": True}, {}, {}, {"confirm": True})
+    assert confirming.current_step == "buying_confirmation"
+    back_to = ENGINE.rejected(confirming, WORKFLOW.step("buying_confirmation"))
+    assert back_to is not None
+    assert back_to.current_step == "search_results"
+    assert ENGINE.rejected(at("has_buyer"), WORKFLOW.step("has_buyer")) is None
 
 
 # --- start ---------------------------------------------------------------------------------------
