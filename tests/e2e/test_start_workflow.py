@@ -33,3 +33,18 @@ async def test_a_host_context_that_is_too_large_is_refused_clearly(api: Api) -> 
 async def test_an_unknown_workflow_name_has_no_definition(api: Api) -> None:
     found = await api.execute(operation("workflow_definition"), {"name": "unicorn"})
     assert found["workflowDefinition"] is None
+
+
+async def test_any_defined_version_of_a_workflow_is_served_and_others_are_null(api: Api) -> None:
+    query = (
+        'query($v: Int) { workflowDefinition(name: "trex", version: $v) '
+        "{ name version steps { id } } }"
+    )
+    current = await api.execute(query, {"v": None})
+    first = await api.execute(query, {"v": 1})
+    assert first["workflowDefinition"]["version"] == 1
+    assert current["workflowDefinition"]["version"] >= 1
+    assert {"intent_selection", "buying_complete"} <= {
+        step["id"] for step in first["workflowDefinition"]["steps"]
+    }
+    assert (await api.execute(query, {"v": 99}))["workflowDefinition"] is None

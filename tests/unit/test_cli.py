@@ -21,3 +21,14 @@ def test_schema_prints_the_sdl(capsys: pytest.CaptureFixture[str]) -> None:
     printed = capsys.readouterr().out
     assert "union WorkflowResult" in printed
     assert "sessionUpdates(sessionId: ID!, afterSeq: Int = null): SessionUpdate!" in printed
+
+
+def test_graph_prints_any_version_and_refuses_an_undefined_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["graph", "--version", "1"])
+    assert "intent_selection" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as stopped:
+        main(["graph", "--version", "99"])
+    assert stopped.value.code == 2
+    assert "no version 99 of 'trex' is defined" in capsys.readouterr().err
