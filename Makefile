@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The graphql-http audit (tests/node, npm ci from its lockfile; skipped without npm).
+NODE_TESTS := tests/node/node_modules/.package-lock.json
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -16,12 +18,15 @@ $(STAMP): pyproject.toml
 	./scripts/vendor-single-spa.sh
 	touch $(STAMP)
 
+$(NODE_TESTS): tests/node/package-lock.json
+	./scripts/install-node-tests.sh
+
 run: $(STAMP)
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/trex serve
 
 # Every test on the embedded stack (SQLite, in-process events), then the integration and
 # end-to-end tests again on the scale-out stack (PostgreSQL and Redis on this machine).
-test: lint types layers
+test: lint types layers $(NODE_TESTS)
 	$(BIN)/pytest -q
 	TREX_TEST_STACK=scaleout $(BIN)/pytest -q tests/integration tests/e2e
 
@@ -54,4 +59,4 @@ graph: $(STAMP)
 	$(BIN)/trex graph
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache tests/node/node_modules

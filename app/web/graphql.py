@@ -4,21 +4,23 @@ the schema's prepared operations (documents seen before run straight on graphql-
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+from typing import Any, cast
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError, OperationType, get_operation_ast
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from app import jsoncodec
 from app.services.rates import REFUSAL_DELAY_SECONDS
 from app.web.graphiql import graphiql_page
+from app.web.media import JSON, negotiated, shaped
 from app.web.prepared import is_json_post, prepared_response, replayed
 from app.web.refusals import as_refusal
 from app.web.websockets import LimitedTransportWS
@@ -42,18 +44,29 @@ class TRexGraphQL(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A JSON POST of a prepared operation is answered before Strawberry's view
         (app.web.prepared); everything else (and a request that cannot be answered there)
-        goes to Strawberry with its body replayed."""
+        goes to Strawberry with its body replayed. Each answer is in the media type the
+        request accepts (app.web.media)."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        media = negotiated(request.headers.get("accept"))
         if is_json_post(scope):
-            request = Request(scope, receive)
             body = await request.body()
             response = await prepared_response(
-                self._prepared, body, lambda: self.get_context(request, None)
+                self._prepared, body, lambda: self.get_context(request, None), media
             )
             if response is not None:
                 await response(scope, receive, send)
                 return
-            receive = replayed(body, receive)
-        await super().__call__(scope, receive, send)
+            request = Request(scope, replayed(body, receive))
+        try:
+            response = await self.run(request)
+        except MethodNotAllowed as refused:
+            response = refused.response(media)
+        except HTTPException as refused:  # as Strawberry answers it
+            response = PlainTextResponse(refused.reason, status_code=refused.status_code)
+        await response(scope, receive, send)
 
     async def execute_single(
         self,
@@ -65,10 +78,14 @@ class TRexGraphQL(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         query = request_data.query
+        if request_adapter.method == "GET":
+            return await self._over_get(
+                request, request_adapter, sub_response, context, request_data
+            )
         if query is not None and self._is_subscription(query, request_data.operation_name):
             # A client's mistake, answered as one (not as a fault with a traceback).
             return ExecutionResult(data=None, errors=[GraphQLError(SUBSCRIPTION_OVER_HTTP)])
-        if request_adapter.method != "POST" or query is None or request_data.extensions:
+        if query is None or request_data.extensions:
             return await super().execute_single(
                 request, request_adapter, sub_response, context, root_value, request_data
             )
@@ -86,6 +103,25 @@ class TRexGraphQL(GraphQL[Context, None]):
             await asyncio.sleep(REFUSAL_DELAY_SECONDS)
         return result
 
+    async def _over_get(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """GET runs no operation (a mutation must not, and queries are not served over GET: a
+        query string would carry session tokens into access logs): 405 with `Allow: POST`."""
+        try:
+            return await super().execute_single(
+                request, request_adapter, sub_response, context, None, request_data
+            )
+        except HTTPException as refused:
+            if isinstance(refused.__cause__, InvalidOperationTypeError):
+                raise MethodNotAllowed() from refused
+            raise
+
     def _is_subscription(self, query: str, operation_name: str | None) -> bool:
         if "subscription" not in query or self._prepared.get(query, operation_name) is not None:
             return False  # no subscription in it, or a query or a mutation known already
@@ -96,12 +132,23 @@ class TRexGraphQL(GraphQL[Context, None]):
         operation = get_operation_ast(document, operation_name)
         return operation is not None and operation.operation is OperationType.SUBSCRIPTION
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        """The media type the answer will have rides on the sub-response to `create_response`."""
+        sub_response = await super().get_sub_response(request)
+        sub_response.media_type = negotiated(request.headers.get("accept"))
+        return sub_response
+
     def create_response(
         self,
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
-        return as_refusal(super().create_response(response_data, sub_response), response_data)
+        media = sub_response.media_type or JSON
+        status, body = shaped(response_data, media)
+        response = super().create_response(cast(GraphQLHTTPResponse, body), sub_response)
+        response.status_code = sub_response.status_code or status
+        response.headers["content-type"] = media
+        return as_refusal(response, response_data)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         container = request.app.state.container
@@ -131,6 +178,23 @@ class TRexGraphQL(GraphQL[Context, None]):
         if not isinstance(parsed, dict | list):
             raise HTTPException(400, "The request body must be a JSON object.")
         return parsed
+
+
+class MethodNotAllowed(HTTPException):
+    """An operation sent over GET: a GraphQL answer with 405 and `Allow: POST`."""
+
+    MESSAGE = (
+        "Operations are run over POST only: send a POST with a JSON body "
+        "(Content-Type: application/json)."
+    )
+
+    def __init__(self) -> None:
+        super().__init__(405, self.MESSAGE)
+
+    def response(self, media: str) -> Response:
+        error = GraphQLError(self.MESSAGE, extensions={"code": "METHOD_NOT_ALLOWED"})
+        body = jsoncodec.dumps({"errors": [error.formatted]})
+        return Response(body, status_code=405, media_type=media, headers={"Allow": "POST"})
 
 
 def _rate_limited(result: ExecutionResult) -> bool:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.types import Message, Receive, Scope
 
 from app import jsoncodec
+from app.web.media import JSON, shaped
 from app.web.refusals import as_refusal
 from resolvers.execution.prepared import PreparedOperations
 from schema.context import Context
@@ -27,10 +28,13 @@ def is_json_post(scope: Scope) -> bool:
 
 
 async def prepared_response(
-    prepared: PreparedOperations, body: bytes, context: Callable[[], Awaitable[Context]]
+    prepared: PreparedOperations,
+    body: bytes,
+    context: Callable[[], Awaitable[Context]],
+    media: str = JSON,
 ) -> Response | None:
-    """The answer to `body` when it asks for a prepared operation, else None (Strawberry's
-    view answers it, and anything malformed, its way)."""
+    """The answer to `body` in `media` (app.web.media) when it asks for a prepared operation,
+    else None (Strawberry's view answers it, and anything malformed, its way)."""
     try:
         payload = jsoncodec.loads(body)
     except ValueError:
@@ -47,7 +51,8 @@ async def prepared_response(
     answer: dict[str, object] = {"data": result.data}
     if result.errors:
         answer["errors"] = [error.formatted for error in result.errors]
-    response = Response(jsoncodec.dumps(answer), media_type="application/json")
+    status, shaped_answer = shaped(answer, media)
+    response = Response(jsoncodec.dumps(shaped_answer), status_code=status, media_type=media)
     return as_refusal(response, answer)
 
 

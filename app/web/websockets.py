@@ -8,8 +8,11 @@ sockets and subscriptions one client may hold.
   client address. Refused before the socket opens (HTTP 403).
 - By uvicorn (`uvicorn_options`): messages over `ws_max_message_bytes` close the socket with
   1009. permessage-deflate is off, so the size counted is the size held in memory.
-- By the protocol (`LimitedTransportWS`): `connection_init` within `ws_init_timeout_seconds`
-  (4408 after); each subscribe counts against the client address's rate and, for
+- By the protocol (`LimitedTransportWS`): a message that is not a protocol message (not a JSON
+  object, an `id` or a payload field of the wrong type) closes the socket with 4400 "Invalid
+  message received" (naming the field), as graphql-transport-ws says; `connection_init`
+  within `ws_init_timeout_seconds` (4408 after), its payload an object or null; each subscribe
+  counts against the client address's rate and, for
   `sessionUpdates`, against `subscriptions_per_session` live subscriptions across every socket.
   A refused subscribe is an `error` message for its id, and the socket stays open.
 
@@ -51,7 +54,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
     ErrorMessage,
+    Message,
     SubscribeMessage,
 )
 
@@ -200,11 +205,22 @@ async def _deny(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
-    """Strawberry's graphql-transport-ws handler, with each subscribe counted first."""
+    """Strawberry's graphql-transport-ws handler, with each message checked and each subscribe
+    counted first."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._session_slots: dict[str, tuple[str, str]] = {}
+
+    async def handle_message(self, message: Message) -> None:
+        fault = message_fault(message)
+        if fault is not None:
+            log.info("websocket closed: invalid message (%s)", fault)
+            await self.handle_invalid_message(f"{INVALID_MESSAGE}: {fault}")
+            return
+        if message["type"] == "connection_init" and message.get("payload") is None:
+            message = ConnectionInitMessage(type="connection_init", payload={})
+        await super().handle_message(message)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         """In a log context of its own, which the operation's task inherits."""
@@ -256,6 +272,43 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     @property
     def _websocket(self) -> WebSocket:
         return cast(ASGIWebSocketAdapter, self.websocket).ws
+
+
+INVALID_MESSAGE = "Invalid message received"
+# The fields of a protocol message that graphql-transport-ws types, and the JSON type of each.
+OBJECT_OR_NULL: tuple[type, ...] = (dict, type(None))
+STRING_OR_NULL: tuple[type, ...] = (str, type(None))
+PAYLOAD_FIELDS: dict[str, tuple[tuple[str, tuple[type, ...], str], ...]] = {
+    "subscribe": (
+        ("query", (str,), "a string"),
+        ("variables", OBJECT_OR_NULL, "an object or null"),
+        ("operationName", STRING_OR_NULL, "a string or null"),
+        ("extensions", OBJECT_OR_NULL, "an object or null"),
+    ),
+}
+WITH_ID = frozenset({"subscribe", "complete"})
+
+
+def message_fault(message: object) -> str | None:
+    """What makes `message` no graphql-transport-ws message (the field and the rule), or
+    None. An unknown `type` is left to Strawberry, which closes with 4400 naming it."""
+    if not isinstance(message, dict):
+        return "a message must be a JSON object"
+    kind = message.get("type")
+    if not isinstance(kind, str):
+        return '"type" must be a string'
+    if kind in WITH_ID and not (isinstance(message.get("id"), str) and message["id"]):
+        return '"id" must be a non-empty string'
+    payload = message.get("payload")
+    if kind == "subscribe":
+        if not isinstance(payload, dict):
+            return '"payload" must be an object'
+        for name, types, rule in PAYLOAD_FIELDS[kind]:
+            if not isinstance(payload.get(name), types):  # absent reads as null
+                return f'"payload.{name}" must be {rule}'
+    elif kind in {"connection_init", "ping", "pong"} and not isinstance(payload, OBJECT_OR_NULL):
+        return '"payload" must be an object or null'
+    return None
 
 
 def subscribed_session(payload: dict[str, Any]) -> str | None:

@@ -14,6 +14,9 @@ package's docstring). What is used, and why:
   the base of the shared subscription execution.
 - graphql-core's `Executor._relevant_sub_fields`: the field memo that a per-event copy of an
   executor shares with the subscription's executor.
+- `ExecutionContext._provided_operation_name`: the `operationName` the client sent; the public
+  `operation_name` falls back to the first operation's name, so a document of several
+  operations without one would run its first (even a mutation) instead of being refused.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from graphql import ExecutionResult as CoreResult
 from graphql import execute as core_execute
 from strawberry.execution import optimized_is_awaitable
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext, validate_document
+from strawberry.types import ExecutionContext
 
 __all__ = [
     "StrawberryGraphQLCoreExecutionContext",
@@ -36,6 +40,7 @@ __all__ = [
     "core_schema",
     "execute",
     "forget_field_memo",
+    "provided_operation_name",
 ]
 
 Rules = tuple[type[ASTValidationRule], ...]
@@ -79,3 +84,9 @@ def forget_field_memo(executor: Executor[Any]) -> None:
     subscription's, which would keep a new entry for every event for as long as the
     subscription lives."""
     executor._relevant_sub_fields = {}
+
+
+def provided_operation_name(context: ExecutionContext) -> str | None:
+    """The `operationName` of the request itself (None when the client sent none)."""
+    name: str | None = context._provided_operation_name
+    return name

@@ -16,8 +16,14 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.execution import ParseOptions
 
 from resolvers.execution.cost import CostCap
-from resolvers.execution.internals import Validator, cached_validation, core_schema
+from resolvers.execution.internals import (
+    Validator,
+    cached_validation,
+    core_schema,
+    provided_operation_name,
+)
 from resolvers.execution.limits import Limits, limit_rules
+from resolvers.execution.request_errors import ambiguous_operation
 from schema.errors import should_mask
 
 MASKED = "Internal error."
@@ -92,11 +98,20 @@ class PolicyExtension(SchemaExtension):
             self._policy.mask_result(context.result)
 
     def on_parse(self) -> Iterator[None]:
-        """Parsed, and refused here when over the cost cap: validation never sees it."""
+        """Parsed, and refused here when over the cost cap or when it has several operations
+        and no operationName: validation never sees it. A document that does not parse is
+        left to Strawberry, which parses it again and answers its syntax error as a
+        pre-execution error (on every transport: raised here, it would escape a websocket's
+        stream as a fault)."""
         context = self.execution_context
-        context.graphql_document, refused = self._policy.parse(
-            context.query or "", context.parse_options
-        )
+        try:
+            document, refused = self._policy.parse(context.query or "", context.parse_options)
+        except GraphQLError:
+            yield
+            return
+        context.graphql_document = document
+        if refused is None:
+            refused = ambiguous_operation(document.definitions, provided_operation_name(context))
         if refused is not None:  # the request's answer; on_validate leaves it so
             context.pre_execution_errors = [refused]
         yield

@@ -9,7 +9,7 @@ operations through its schema, the subscription resolvers the shared events thro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
@@ -18,13 +18,16 @@ from graphql import GraphQLError
 from opentelemetry.trace import Tracer
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StreamResult
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 from strawberry.types.info import Info
 
 from resolvers.execution.error_log import log_errors
 from resolvers.execution.limits import Limits
 from resolvers.execution.policy import ExecutionPolicy, PolicyExtension
 from resolvers.execution.prepared import PreparedOperations
+from resolvers.execution.request_errors import refusals_first
 from resolvers.execution.shared_events import SharedEvents
 from resolvers.execution.spans import TracedPolicyExtension
 
@@ -57,6 +60,29 @@ class PolicedSchema(strawberry.Schema):
             config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
         )
         self.prepared = PreparedOperations(self, self.policy)
+
+    async def stream(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+    ) -> StreamResult:
+        """Strawberry's stream, a refusal before the first event answered as a pre-execution
+        error (resolvers.execution.request_errors): over graphql-transport-ws an `error`."""
+        results = await super().stream(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            operation_extensions,
+            allowed_operation_types,
+        )
+        return refusals_first(results)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None

@@ -142,4 +142,5 @@ async def test_lead_status_of_another_site_s_lead_reads_like_an_unknown_lead(
     token = {"other site": sites.other.secret_key, "session token": flow.token}.get(who)
     async with api.subscribe(LEAD_STATUS, {"id": flow.step["leadId"]}, token) as updates:
         message = await updates.next()
-    assert message["payload"]["errors"][0]["message"] == "Lead not found."
+    assert message["type"] == "error", message  # refused before its first event
+    assert message["payload"][0]["message"] == "Lead not found."

@@ -48,12 +48,15 @@ async def test_after_seq_replays_every_event_then_goes_live(api: Api) -> None:
 
 
 async def test_a_wrong_token_reads_like_an_unknown_session(api: Api) -> None:
+    """Refused before its first event: an `error` message (a graphql-ws client's `sink.error`),
+    not a `next`, and no `complete` after it."""
     flow = await api.start()
     variables = {"sessionId": flow.session_id}
     async with api.subscribe(operation("session_updates"), variables, "not-the-token") as updates:
         message = await updates.next()
-    assert message["type"] == "next"
-    assert message["payload"]["errors"][0]["message"] == f"Session {flow.session_id} not found."
+    assert message["type"] == "error", message
+    assert message["payload"][0]["message"] == f"Session {flow.session_id} not found."
     async with api.subscribe(operation("session_updates"), {"sessionId": "nope"}, None) as other:
         unknown = await other.next()
-    assert unknown["payload"]["errors"][0]["message"] == "Session nope not found."
+    assert unknown["type"] == "error", unknown
+    assert unknown["payload"][0]["message"] == "Session nope not found."

@@ -222,9 +222,10 @@ async def test_a_subscribe_over_the_rate_is_an_error_and_the_socket_stays(
         await initialised(ws)
         for attempt in range(SUBSCRIBES_PER_MINUTE):
             await subscribe(ws, f"ok{attempt}", LEAD_STATUS)
-            answers = [await received(ws), await received(ws)]
-            # No secret key: "Lead not found", then complete.
-            assert [a["type"] for a in answers] == ["next", "complete"], answers
+            # No secret key: "Lead not found", refused before its first event.
+            answer = await received(ws)
+            assert answer["type"] == "error", answer
+            assert answer["payload"][0]["message"] == "Lead not found.", answer
         await subscribe(ws, "over", LEAD_STATUS)
         refused = await received(ws)
         assert refused["type"] == "error"

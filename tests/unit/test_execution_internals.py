@@ -23,6 +23,7 @@ from resolvers.execution.internals import (
     cached_validation,
     core_schema,
     forget_field_memo,
+    provided_operation_name,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -155,7 +156,27 @@ def test_strawberry_takes_a_document_and_errors_an_extension_set() -> None:
         strawberry_schema.validate_document = original
 
 
-PRIVATE_ATTRIBUTES = {"_schema", "_relevant_sub_fields", "_process_errors", "_process_result"}
+def test_the_provided_operation_name_is_what_the_request_sent() -> None:
+    """Strawberry's public `operation_name` falls back to the first operation's name (so it
+    would run the first of several); the one the client sent is kept apart."""
+    document = parse("query A { pick(choice: {a: 1}) } query B { pick(choice: {b: 1}) }")
+    sent = ExecutionContext(query="", schema=SCHEMA, allowed_operations=())
+    sent.graphql_document = document
+    assert sent.operation_name == "A"
+    assert provided_operation_name(sent) is None
+    named = ExecutionContext(
+        query="", schema=SCHEMA, allowed_operations=(), provided_operation_name="B"
+    )
+    assert provided_operation_name(named) == "B"
+
+
+PRIVATE_ATTRIBUTES = {
+    "_schema",
+    "_relevant_sub_fields",
+    "_process_errors",
+    "_process_result",
+    "_provided_operation_name",
+}
 PRIVATE_NAMES = {
     "_get_parse_cache",
     "_get_validate_cache",
