@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs tests/node (the graphql-http audit of the GraphQL-over-HTTP spec, from the npm registry,
-# as its lockfile pins it) for tests/e2e/test_graphql_http_audit.py. Without npm that test skips.
+# Installs tests/node (graphql-http's audit of the GraphQL-over-HTTP spec and graphql-ws's client,
+# from the npm registry as its lockfile pins them) for tests/e2e/test_graphql_http_audit.py.
+# Without npm those tests skip.
 set -euo pipefail
 dir="$(cd "$(dirname "$0")/.." && pwd)/tests/node"
 if ! command -v npm >/dev/null; then
