@@ -14,15 +14,24 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.history import recorded_sessions
 from app.db.tables import HISTORY, IDEMPOTENCY, SESSIONS
 from app.services.records import SessionRecord, session_columns, session_record, state_columns
 from workflows.model import SessionStatus
+from workflows.replay import RecordedSession
 
 _GET = select(SESSIONS).where(SESSIONS.c.id == bindparam("_id"))
 _WAITING = (
     select(SESSIONS.c.id)
     .where(SESSIONS.c.status == SessionStatus.WAITING.value)
     .where(SESSIONS.c.updated_at < bindparam("_before"))
+)
+_IN_FLIGHT = (
+    select(SESSIONS.c.id)
+    .where(SESSIONS.c.workflow == bindparam("_workflow"))
+    .where(SESSIONS.c.definition_version == bindparam("_version"))
+    .where(SESSIONS.c.status.in_([SessionStatus.ACTIVE.value, SessionStatus.WAITING.value]))
+    .order_by(SESSIONS.c.created_at, SESSIONS.c.id)
 )
 _VERSIONS = select(
     SESSIONS.c.workflow, SESSIONS.c.definition_version, func.count().label("n")
@@ -71,6 +80,12 @@ class SessionRepository:
     async def waiting_ids(self, since_before: datetime) -> list[str]:
         """Sessions waiting for an outcome since before `since_before`."""
         found = await self._session.execute(_WAITING, {"_before": since_before})
+        return list(found.scalars().all())
+
+    async def in_flight(self, workflow: str, version: int) -> list[str]:
+        """The sessions of `workflow` `version` not ended yet (active or waiting), oldest first."""
+        bound = {"_workflow": workflow, "_version": version}
+        found = await self._session.execute(_IN_FLIGHT, bound)
         return list(found.scalars().all())
 
     async def versions_in_use(self) -> dict[tuple[str, int], int]:
@@ -123,6 +138,9 @@ class SessionRepository:
             "at": at,
         }
         await self._session.execute(_ADD_HISTORY, entry)
+
+    async def recorded(self, workflow: str, version: int, limit: int) -> list[RecordedSession]:
+        return await recorded_sessions(self._session, workflow, version, limit)
 
     async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None:
         found = await self._session.execute(_OUTCOME, {"_id": session_id, "_key": _key_digest(key)})

@@ -12,6 +12,7 @@ from typing import Any
 
 from workflows.engine import SessionState
 from workflows.model import SessionStatus
+from workflows.variants import DEFAULT_VARIANT, Variant
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class SessionRecord:
     row_version: int = 1
     last_seq: int = 0
     host_site_id: str = "demo"
+    # Which of its host site's variants the session started in (workflows/variants.py).
+    variant: str = DEFAULT_VARIANT
 
 
 def session_columns(record: SessionRecord) -> dict[str, Any]:
@@ -38,14 +41,17 @@ def session_columns(record: SessionRecord) -> dict[str, Any]:
         "definition_version": record.definition_version,
         "row_version": record.row_version,
         "host_site_id": record.host_site_id,
+        "variant": record.variant,
         "created_at": record.created_at,
         **state_columns(record),
     }
 
 
 def state_columns(record: SessionRecord) -> dict[str, Any]:
-    """What a move changes: the state, the context, the event count and the time."""
+    """What a move changes: the state, the context, the event count and the time, and the
+    definition version (a migration moves the session onto the next one)."""
     return {
+        "definition_version": record.definition_version,
         "current_step": record.state.current_step,
         "status": record.state.status.value,
         "answers": {step: dict(values) for step, values in record.state.answers.items()},
@@ -76,6 +82,7 @@ def session_record(columns: Mapping[str, Any]) -> SessionRecord:
         row_version=columns["row_version"],
         last_seq=columns["last_seq"],
         host_site_id=columns["host_site_id"],
+        variant=columns.get("variant") or DEFAULT_VARIANT,
     )
 
 
@@ -140,6 +147,8 @@ class HostSite:
     id: str
     name: str
     origins: tuple[str, ...]
+    # Which versions its new sessions start on (none: the current one, variant "default").
+    variants: tuple[Variant, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,11 +31,18 @@ from app.services.records import (
 from vehicles.models import Dealer, Vehicle
 from workflows.funnel import RollupDelta, RollupTotals, SessionMoves
 from workflows.model import SessionStatus
+from workflows.replay import RecordedSession
+from workflows.variants import Variant
 
 
 class SessionStore(Protocol):
     async def get(self, session_id: str) -> SessionRecord | None: ...
     async def waiting_ids(self, since_before: datetime) -> list[str]: ...
+    async def in_flight(self, workflow: str, version: int) -> list[str]:
+        """The ids of the sessions on `workflow` `version` that are active or waiting, oldest
+        first (what `trex flows migrate` moves)."""
+        ...
+
     async def versions_in_use(self) -> dict[tuple[str, int], int]:
         """How many stored sessions run on each (workflow, version)."""
         ...
@@ -57,6 +64,10 @@ class SessionStore(Protocol):
         input_: dict[str, Any] | None = None,
         result: dict[str, Any] | None = None,
     ) -> None: ...
+    async def recorded(self, workflow: str, version: int, limit: int) -> list[RecordedSession]:
+        """The whole history of at most `limit` sessions of `version`, the oldest first, each
+        row in order (a shadow replay's input)."""
+
     async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None: ...
     async def remember_outcome(
         self, session_id: str, key: str, outcome: dict[str, Any], at: datetime
@@ -172,6 +183,9 @@ class HostSiteStore(Protocol):
     async def by_publishable_hash(self, digest: str) -> HostSite | None: ...
     async def by_secret_hash(self, digest: str) -> HostSite | None: ...
     async def set_origins(self, site_id: str, origins: list[str]) -> HostSite | None: ...
+    async def set_variants(self, site_id: str, variants: tuple[Variant, ...]) -> HostSite | None:
+        """The site with its new variants; None: no such site."""
+
     async def all_origins(self) -> list[str]:
         """`StorageUnavailable` when the database does not answer."""
 
