@@ -18,7 +18,11 @@ from app.erase_command import ErasureRefused, erase
 from app.flows_command import FlowsRefused
 from app.flows_command import add_parser as add_flows_parser
 from app.flows_command import run as run_flows
+from app.flows_command import FlowsRefused
+from app.flows_command import add_parser as add_flows_parser
+from app.flows_command import run as run_flows
 from app.funnel_command import FunnelRefused, as_json, as_table, funnel_report
+from app.services.flow_migration import MigrationRefused
 from app.services.flow_migration import MigrationRefused
 from app.services.site_origins import InvalidOrigin
 from app.services.versions import VersionsMissing
@@ -180,6 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     add_variants_parser(site_commands)
     add_webhooks_parser(commands)
     add_flows_parser(commands)
+    add_flows_parser(commands)
     erase = commands.add_parser("erase", help="erase a customer's personal data; prints counts")
     erase.add_argument("--site", required=True, help="the host site's id")
     erase.add_argument("--email")
@@ -241,6 +246,11 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.stdout.write(flows_report.text)
             if not flows_report.ok:
                 raise SystemExit(2)
+        elif args.command == "flows":
+            flows_report = asyncio.run(run_flows(settings, args))
+            sys.stdout.write(flows_report.text)
+            if not flows_report.ok:
+                raise SystemExit(2)
         elif args.command == "graph":
             _graph(args.workflow, args.version)
         else:
@@ -255,6 +265,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         SiteNotFound,
         ErasureRefused,
         FunnelRefused,
+        FlowsRefused,
+        MigrationRefused,
         FlowsRefused,
         MigrationRefused,
         WebhookRefused,
