@@ -18,19 +18,13 @@ from app.erase_command import ErasureRefused, erase
 from app.flows_command import FlowsRefused
 from app.flows_command import add_parser as add_flows_parser
 from app.flows_command import run as run_flows
-from app.flows_command import FlowsRefused
-from app.flows_command import add_parser as add_flows_parser
-from app.flows_command import run as run_flows
 from app.funnel_command import FunnelRefused, as_json, as_table, funnel_report
-from app.services.flow_migration import MigrationRefused
 from app.services.flow_migration import MigrationRefused
 from app.services.site_origins import InvalidOrigin
 from app.services.versions import VersionsMissing
 from app.settings import Settings, UnsafeSettings
 from app.telemetry.logs import configure as configure_logging
 from app.telemetry.logs import uses_json
-from app.variants_command import add_parser as add_variants_parser
-from app.variants_command import run as run_variants
 from app.webhooks_command import add_parser as add_webhooks_parser
 from app.webhooks_command import run as run_webhooks
 from vehicles.demo_stock import DEMO_SEED, generate_inventory
@@ -39,7 +33,6 @@ from workflows.checker import DefinitionError, ensure_valid
 from workflows.graph import to_mermaid
 from workflows.registry import UnknownVersion
 from workflows.serialization import FormatError
-from workflows.variants import VariantsRefused
 from workflows.webhooks import WebhookRefused
 
 
@@ -181,9 +174,7 @@ def _parser() -> argparse.ArgumentParser:
     origins = site_commands.add_parser("origins", help="replace a site's origins")
     origins.add_argument("--id", required=True)
     origins.add_argument("--origin", action="append", required=True, help="(repeatable)")
-    add_variants_parser(site_commands)
     add_webhooks_parser(commands)
-    add_flows_parser(commands)
     add_flows_parser(commands)
     erase = commands.add_parser("erase", help="erase a customer's personal data; prints counts")
     erase.add_argument("--site", required=True, help="the host site's id")
@@ -226,8 +217,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "worker":
             asyncio.run(_work(settings))
         elif args.command == "host-site":
-            acting = run_variants if args.action == "variants" else _host_site
-            site = asyncio.run(acting(settings, args))
+            site = asyncio.run(_host_site(settings, args))
             sys.stdout.write(json.dumps(site, indent=2) + "\n")
         elif args.command == "webhooks":
             done = asyncio.run(run_webhooks(settings, args))
@@ -241,11 +231,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.stdout.write(as_json(report) if args.json else as_table(report))
         elif args.command == "demo-stock":
             _demo_stock(args.out, args.seed, args.vehicles, args.dealers)
-        elif args.command == "flows":
-            flows_report = asyncio.run(run_flows(settings, args))
-            sys.stdout.write(flows_report.text)
-            if not flows_report.ok:
-                raise SystemExit(2)
         elif args.command == "flows":
             flows_report = asyncio.run(run_flows(settings, args))
             sys.stdout.write(flows_report.text)
@@ -267,10 +252,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         FunnelRefused,
         FlowsRefused,
         MigrationRefused,
-        FlowsRefused,
-        MigrationRefused,
         WebhookRefused,
-        VariantsRefused,
     ) as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None
