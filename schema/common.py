@@ -8,7 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from schema.json import as_json
-from workflows.model import Field, SessionStatus
+from workflows.model import Field, Option, SessionStatus
 from workflows.outcomes import DealerCard, Navigation, SessionSummary, VehicleCard
 
 SessionStatusEnum = strawberry.enum(SessionStatus, name="SessionStatus")
@@ -58,12 +58,15 @@ class FieldSpec:
     required: bool
     label: str
     group: str | None
-    options: list[FieldOption] | None
+    options: list[FieldOption] | None = strawberry.field(
+        description="The choices, where they are known: the definition's, or the service's "
+        "(makes, the chosen make's models, dealers, the vehicles listed on this page)."
+    )
     constraints: JSON
 
     @staticmethod
-    def of(spec: Field, constraints: object) -> FieldSpec:
-        options = [FieldOption(value=o.value, label=o.label) for o in spec.options]
+    def of(spec: Field, constraints: object, known: tuple[Option, ...] = ()) -> FieldSpec:
+        options = [FieldOption(value=o.value, label=o.label) for o in spec.options or known]
         return FieldSpec(
             name=spec.name,
             type=spec.type.value,

@@ -51,7 +51,11 @@ class Step:
     @strawberry.field(description="A generic description: any client can render it as a form.")
     def fields(self) -> list[FieldSpec]:
         rules = cast(dict[str, object], self.view.validation_rules["fields"])
-        return [FieldSpec.of(spec, rules[spec.name]) for spec in self.view.step.fields]
+        known = self.view.options
+        return [
+            FieldSpec.of(spec, rules[spec.name], known.get(spec.name, ()))
+            for spec in self.view.step.fields
+        ]
 
     @strawberry.field(description="The same rules the server enforces, per field.")
     def validation_rules(self) -> JSON:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from workflows.engine import Progress
-from workflows.model import SessionStatus, Step
+from workflows.model import Option, SessionStatus, Step
 from workflows.rules import FieldError
 
 JsonObject = Mapping[str, object]
@@ -157,6 +157,9 @@ class StepView:
     data: StepData = None
     message: str | None = None
     ui: JsonObject = field(default_factory=dict)
+    # The options only the service knows (`options_from`), by field: makes, the chosen make's
+    # models, dealers, the vehicles listed on this page.
+    options: Mapping[str, tuple[Option, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ from vehicles.models import (
     page_slice,
 )
 from vehicles.search import search
+from workflows.model import Option
 from workflows.outcomes import DealerCard, Relaxation, ResultsData, VehicleCard
 
 log = logging.getLogger("trex.inventory")
@@ -50,6 +51,14 @@ class InventoryService:
         self.dealer_cards = tuple(_dealer_card(dealer) for dealer in dealers)
         self.makes = tuple(catalogue.makes())
         self.models = {make: tuple(catalogue.models(make)) for make in self.makes}
+        self._options = {
+            "makes": tuple(Option(make, make) for make in self.makes),
+            "dealers": tuple(Option(card.id, card.name) for card in self.dealer_cards),
+            **{
+                f"models:{make}": tuple(Option(model, model) for model in models)
+                for make, models in self.models.items()
+            },
+        }
         self._availability: tuple[float, frozenset[str]] | None = None
         self._refreshing = asyncio.Lock()
         self._rankings: OrderedDict[str, SearchResult] = OrderedDict()
@@ -73,6 +82,13 @@ class InventoryService:
 
     def vehicle(self, vehicle_id: str) -> Vehicle | None:
         return self._vehicles.get(vehicle_id)
+
+    def options(self, source: str, answers: Mapping[str, object]) -> tuple[Option, ...]:
+        """A field's options from `source` (`makes`, `models` of the chosen make, `dealers`);
+        none where they are not known."""
+        if source == "models":
+            source = f"models:{answers.get('make')}"
+        return self._options.get(source, ())
 
     def dealer_name(self, dealer_id: object) -> str | None:
         dealer = self._dealers.get(str(dealer_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.services.idempotency import Idempotency
 from app.services.records import SessionRecord
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import replayed_record
@@ -14,6 +15,11 @@ from app.services.versions import workflow_of
 from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
 from workflows.registry import Registry
 from workflows.rules import FieldError
+
+REUSED_KEY = (
+    "This idempotencyKey was already used for another request (another step or other "
+    "answers); send a new key for a new request."
+)
 
 
 class Replies:
@@ -34,7 +40,7 @@ class Replies:
     async def stale(self, record: SessionRecord) -> Outcome:
         return Stale(record.state.current_step, await self._views.build(record))
 
-    async def after_conflict(self, session_id: str, key: str | None) -> Outcome:
+    async def after_conflict(self, session_id: str, key: Idempotency | None) -> Outcome:
         """Another request moved the session first: its first answer if it was this one's
         (same key), else the session as it is now, stale."""
         self._loader.forget(session_id)
@@ -47,12 +53,15 @@ class Replies:
                 return replayed
         return await self.stale(record)
 
-    async def replay(self, record: SessionRecord, key: str) -> Outcome | None:
-        """The first answer given under this key, rendered from the session as it was then."""
+    async def replay(self, record: SessionRecord, key: Idempotency) -> Outcome | None:
+        """The first answer given under this key, rendered from the session as it was then;
+        a refusal if the key was used for another request."""
         async with self._storage.read() as uow:
-            stored = await uow.sessions.idempotent_outcome(record.id, key)
+            stored = await uow.sessions.idempotent_outcome(record.id, key.key)
         if stored is None:
             return None
+        if stored.get("request", key.request) != key.request:
+            return await self.rejected(record, "idempotency_key_reused", REUSED_KEY)
         view = await self._views.build(
             replayed_record(workflow_of(self._flows, record), stored["record"], record)
         )

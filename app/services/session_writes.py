@@ -15,6 +15,7 @@ from typing import Any
 
 from app.services.completion import completed_if_done
 from app.services.effects import EffectResult, Rejection
+from app.services.idempotency import Idempotency
 from app.services.lead_limits import LeadLimits
 from app.services.records import SessionRecord
 from app.services.session_events import SessionEvents, step_changed
@@ -71,7 +72,7 @@ class SessionWriter:
         step: Step,
         values: dict[str, Any],
         result: EffectResult,
-        key: str | None,
+        key: Idempotency | None,
     ) -> SessionRecord:
         async with self._storage.write() as uow:
             saved = await _saved(uow, after)
@@ -89,9 +90,10 @@ class SessionWriter:
             if key is not None:
                 outcome = {
                     "kind": "moved",
+                    "request": key.request,
                     "record": impersonal_snapshot(workflow_of(self._flows, saved), saved),
                 }
-                await uow.sessions.remember_outcome(before.id, key, outcome, after.updated_at)
+                await uow.sessions.remember_outcome(before.id, key.key, outcome, after.updated_at)
             event = await step_changed(uow, saved, "transition")
         self._events.committed(event, work=bool(result.work))
         self._loader.keep(saved)

@@ -18,7 +18,7 @@ from app.services.storage import SessionStorage
 from app.services.versions import engine_of, workflow_of
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
-from workflows.model import Component, Step, Summary
+from workflows.model import Component, Option, Step, Summary
 from workflows.outcomes import (
     CompletionData,
     ConfirmationData,
@@ -64,6 +64,8 @@ class ViewBuilder:
         state, engine = record.state, engine_of(self._flows, record)
         step = engine.workflow.step(step_id or state.current_step)
         notice = record.context.get("notice") or {}
+        values = engine.values_for(state, step.id)
+        data = await self._data(record, step)
         return StepView(
             session=SessionSummary(
                 record.id,
@@ -74,17 +76,37 @@ class ViewBuilder:
                 token,
             ),
             step=step,
-            values=engine.values_for(state, step.id),
+            values=values,
             validation_rules=self._rules_for(step),
             navigation=Navigation(
                 can_go_back=step.id == state.current_step and engine.can_go_back(state),
                 next_step_id=engine.next_step_id(step),
                 progress=engine.progress(state),
             ),
-            data=await self._data(record, step),
+            data=data,
             message=notice.get("text") if notice.get("step") == step.id else None,
             ui=dict(step.ui),
+            options=self._known_options(step, values, data),
         )
+
+    def _known_options(
+        self, step: Step, values: Mapping[str, object], data: StepData
+    ) -> dict[str, tuple[Option, ...]]:
+        """The options of the step's fields that only the service knows, where it knows them
+        (a model's, once a make is chosen)."""
+        found: dict[str, tuple[Option, ...]] = {}
+        for spec in step.fields:
+            source = spec.options_from
+            if source == "listed_vehicles":
+                cards = data.vehicles if isinstance(data, ResultsData) else ()
+                options = tuple(Option(c.id, f"{c.year} {c.make} {c.model}") for c in cards)
+            elif source is not None:
+                options = self._inventory.options(source, values)
+            else:
+                continue
+            if options:
+                found[spec.name] = options
+        return found
 
     def _rules_for(self, step: Step) -> Mapping[str, object]:
         key = (step.id, self._today())

@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from app.services.effects import VEHICLE_TAKEN, EffectContext, EffectResult, Handler, Rejection
+from app.services.idempotency import Idempotency
 from app.services.inventory import InventoryService
 from app.services.lookups import lookups_for
 from app.services.records import SessionRecord
@@ -58,7 +59,7 @@ class Transitions:
     async def transition(self, command: Transition, *, cached: bool = True) -> Outcome:
         """Move the session on from `command.current_step` with `command.data`; `cached`:
         start from this process's latest copy of the session."""
-        session_id, key = command.session_id, command.idempotency_key
+        session_id, key = command.session_id, Idempotency.of(command)
         record, recent = await self._loader.opened(
             session_id, command.token, cached, command.caller
         )
@@ -97,7 +98,7 @@ class Transitions:
             return await self._replies.after_conflict(session_id, key)
 
     async def _advance(self, record: SessionRecord, go: Go, command: Transition) -> Outcome:
-        now, key, step, values = self._clock(), command.idempotency_key, go.step, go.values
+        now, key, step, values = self._clock(), Idempotency.of(command), go.step, go.values
         result = EffectResult()
         effect_context = EffectContext(record, step, values, now, command.caller)
         for name in go.effects:
@@ -124,7 +125,7 @@ class Transitions:
         return Moved(await self._views.build(saved))
 
     async def _reject_into(
-        self, record: SessionRecord, step: Step, rejection: Rejection, key: str | None
+        self, record: SessionRecord, step: Step, rejection: Rejection, key: Idempotency | None
     ) -> Outcome:
         """A business rejection: send the visitor where the step says, with the reason shown."""
         state = engine_of(self._flows, record).rejected(record.state, step)
@@ -133,7 +134,7 @@ class Transitions:
         target = state.current_step
         notice = {"notice": {"step": target, "text": rejection.reason, "code": rejection.code}}
         outcome = {"kind": "rejected", "code": rejection.code, "reason": rejection.reason}
-        remember = None if key is None else (key, outcome)
+        remember = None if key is None else (key.key, {**outcome, "request": key.request})
         try:
             saved = await self._writer.save_move(record, state, "rejected", notice, remember)
         except Conflict:

@@ -213,15 +213,24 @@ async def test_the_same_idempotency_key_returns_the_first_answer_and_moves_once(
     assert first["stepId"] == "vehicle_knowledge"
     assert first["navigation"]["progress"]["stepsDone"] == 1
 
-    # A retry (same key, even with other data) gets the very same answer and moves nothing.
-    for data in ({"intent": "buying"}, {"intent": "selling"}, {"intent": 5}):
-        replay, replay_text = await call(
+    # A retry (same key, same request) gets the very same answer and moves nothing.
+    replay, replay_text = await call(
+        api,
+        "transition",
+        transition_input(flow.session_id, "intent_selection", {"intent": "buying"}, key),
+        bearer(flow.token),
+    )
+    assert replay_text == first_text, replay
+    # The same key for another request is refused as reused, and moves nothing either.
+    for data in ({"intent": "selling"}, {"intent": 5}):
+        refused, _ = await call(
             api,
             "transition",
             transition_input(flow.session_id, "intent_selection", data, key),
             bearer(flow.token),
         )
-        assert replay_text == first_text, (data, replay)
+        assert refused["__typename"] == "TransitionRejected", refused
+        assert refused["code"] == "idempotency_key_reused"
     reloaded = await flow.reload()
     assert reloaded["stepId"] == "vehicle_knowledge"
     assert reloaded["navigation"]["progress"]["stepsDone"] == 1

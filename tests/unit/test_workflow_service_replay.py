@@ -20,14 +20,20 @@ async def test_the_same_key_answers_the_first_answer_and_moves_once() -> None:
     assert len(server.storage.state.history) == 2  # start and one transition
 
 
-async def test_the_same_key_with_other_data_still_answers_the_first_answer() -> None:
+async def test_the_same_key_for_another_request_is_refused_as_reused_and_changes_nothing() -> None:
     server = process(stocked())
     session = await server.started()
     await server.submit(session, "intro", {"go": True}, key="k-1")
     await server.moved(session, "choose", {"vehicle_id": VEHICLE})
-    again = await server.submit(session, "intro", {"nonsense": 1}, key="k-1")
-    assert isinstance(again, Moved)
-    assert again.view.step.id == "choose"  # as it was then, not confirm (where it is now)
+    before = await server.stored(session[0])
+    for step, data in (("intro", {"nonsense": 1}), ("confirm", {"go": True})):
+        refused = await server.submit(session, step, data, key="k-1")
+        assert isinstance(refused, Rejected)
+        assert refused.code == "idempotency_key_reused"
+        assert refused.view.step.id == "confirm"  # where the session is now
+    assert await server.stored(session[0]) == before
+    again = await server.submit(session, "intro", {"go": True}, key="k-1")
+    assert isinstance(again, Moved)  # the first request itself is still answered
 
 
 async def test_a_restarted_server_replays_the_first_answer_from_storage() -> None:
