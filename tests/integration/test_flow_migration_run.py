@@ -11,6 +11,7 @@ own function runs against the database the server uses, as `trex flows migrate` 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,7 +120,8 @@ async def test_v2_deployed_with_sessions_in_flight_each_finishes_on_v1_or_contin
     container = await bootstrap(settings, flows)
     service = container.service
     fresh = await service.start(StartWorkflow("selling", None, Caller()))
-    assert isinstance(fresh, Moved) and fresh.view.session.version == 2
+    assert isinstance(fresh, Moved)
+    assert fresh.view.session.version == 2
     for visitor in (deciding, private, network):
         assert (await _record(container, visitor.id)).definition_version == 1
     before = await _rows(container)
@@ -137,7 +139,8 @@ async def test_v2_deployed_with_sessions_in_flight_each_finishes_on_v1_or_contin
     ]
     at = lines.index(f"{private.id}  financing_needs → financing")
     kept, dropped = lines[at + 1], lines[at + 2]
-    assert "buyer_type.buyer_type" in kept and "private_buyer_details.buyer_phone" in kept
+    assert "buyer_type.buyer_type" in kept
+    assert "private_buyer_details.buyer_phone" in kept
     assert "buyer_email" not in kept
     assert dropped.startswith("    dropped: private_buyer_details.buyer_email (")
     assert f"{network.id}  credit_consent: refused [missing_answers]" in lines
@@ -155,6 +158,7 @@ async def test_v2_deployed_with_sessions_in_flight_each_finishes_on_v1_or_contin
 
     # A subscriber on the private seller's session; then the run that leaves the refused on v1.
     updates = service.updates(private.id, private.token, private.seq)
+    assert isinstance(updates, AsyncGenerator)
     pushed = asyncio.ensure_future(anext(updates))
     done = await migrate(settings, flows, "trex", 2, dry_run=False, skip_refused=True)
     assert done.ok, done.text
@@ -166,7 +170,8 @@ async def test_v2_deployed_with_sessions_in_flight_each_finishes_on_v1_or_contin
 
     moved = await _record(container, private.id)
     assert (moved.definition_version, moved.state.current_step) == (2, "financing")
-    assert moved.state.path[-1] == "financing" and "financing_needs" not in moved.state.path
+    assert moved.state.path[-1] == "financing"
+    assert "financing_needs" not in moved.state.path
     assert moved.state.answers["buyer_type"] == {"buyer_type": "private_party"}
     assert moved.state.answers["private_buyer_details"] == {
         k: v for k, v in BUYER.items() if k != "buyer_email"
@@ -183,9 +188,11 @@ async def test_v2_deployed_with_sessions_in_flight_each_finishes_on_v1_or_contin
     stale = await service.transition(
         Transition(private.id, private.token, "financing_needs", {"needs_financing": False})
     )
-    assert isinstance(stale, Stale) and stale.expected_step == "financing"
+    assert isinstance(stale, Stale)
+    assert stale.expected_step == "financing"
     current = await service.current(private.id, private.token)
-    assert isinstance(current, Moved) and current.view.step.id == "financing"
+    assert isinstance(current, Moved)
+    assert current.view.step.id == "financing"
     on_v2 = await _finish(
         service,
         private,

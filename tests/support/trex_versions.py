@@ -24,7 +24,6 @@ from workflows.model import (
     Guard,
     Op,
     Option,
-    Step,
     Workflow,
 )
 from workflows.registry import Registry, Release, definition
