@@ -25,6 +25,8 @@ from app.services.versions import VersionsMissing
 from app.settings import Settings, UnsafeSettings
 from app.telemetry.logs import configure as configure_logging
 from app.telemetry.logs import uses_json
+from app.variants_command import add_parser as add_variants_parser
+from app.variants_command import run as run_variants
 from app.webhooks_command import add_parser as add_webhooks_parser
 from app.webhooks_command import run as run_webhooks
 from vehicles.demo_stock import DEMO_SEED, generate_inventory
@@ -33,6 +35,7 @@ from workflows.checker import DefinitionError, ensure_valid
 from workflows.graph import to_mermaid
 from workflows.registry import UnknownVersion
 from workflows.serialization import FormatError
+from workflows.variants import VariantsRefused
 from workflows.webhooks import WebhookRefused
 
 
@@ -174,6 +177,7 @@ def _parser() -> argparse.ArgumentParser:
     origins = site_commands.add_parser("origins", help="replace a site's origins")
     origins.add_argument("--id", required=True)
     origins.add_argument("--origin", action="append", required=True, help="(repeatable)")
+    add_variants_parser(site_commands)
     add_webhooks_parser(commands)
     add_flows_parser(commands)
     erase = commands.add_parser("erase", help="erase a customer's personal data; prints counts")
@@ -217,7 +221,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif args.command == "worker":
             asyncio.run(_work(settings))
         elif args.command == "host-site":
-            site = asyncio.run(_host_site(settings, args))
+            acting = run_variants if args.action == "variants" else _host_site
+            site = asyncio.run(acting(settings, args))
             sys.stdout.write(json.dumps(site, indent=2) + "\n")
         elif args.command == "webhooks":
             done = asyncio.run(run_webhooks(settings, args))
@@ -253,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         FlowsRefused,
         MigrationRefused,
         WebhookRefused,
+        VariantsRefused,
     ) as error:
         sys.stderr.write(f"{error}\n")
         raise SystemExit(2) from None

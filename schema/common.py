@@ -32,6 +32,9 @@ class SessionInfo:
     seq: int = strawberry.field(
         description="The number of the session's latest event: subscribe with afterSeq: seq."
     )
+    variant: str = strawberry.field(
+        description="Its host site's variant it started in (`default` without variants)."
+    )
 
     @staticmethod
     def of(summary: SessionSummary) -> SessionInfo:
@@ -42,6 +45,7 @@ class SessionInfo:
             workflow=summary.workflow,
             version=summary.version,
             seq=summary.seq,
+            variant=summary.variant,
         )
 
 

@@ -14,7 +14,10 @@ class StartWorkflowInput:
         default=None, description="BUYING or SELLING skips the intent question; null asks it."
     )
     context: JSON | None = strawberry.field(
-        default=None, description="Host page context (page, campaign), kept with the session."
+        default=None,
+        description="Host page context (page, campaign), kept with the session; its "
+        "`visitorId` (a string, at most 100 characters) keeps a visitor in one variant of "
+        "the site's split (else the client's address does).",
     )
 
 

@@ -18,6 +18,15 @@ class ScoreFactor:
     points: int
 
 
+@strawberry.type(description="What the lead's session ran.")
+class LeadSession:
+    workflow: str
+    version: int
+    variant: str = strawberry.field(
+        description="Your site's variant the session started in (`default` without variants)."
+    )
+
+
 @strawberry.type
 class Lead:
     id: strawberry.ID
@@ -30,6 +39,9 @@ class Lead:
     dealer_ids: list[strawberry.ID]
     outcomes: JSON
     history: list[LeadStatusEvent]
+    session: LeadSession | None = strawberry.field(
+        description="The workflow, version and variant of the session it came from."
+    )
 
     @staticmethod
     def of(view: LeadView) -> Lead:
@@ -44,4 +56,11 @@ class Lead:
             dealer_ids=[strawberry.ID(d) for d in view.dealer_ids],
             outcomes=as_json(view.outcomes),
             history=[LeadStatusEvent.of(event) for event in view.history],
+            session=None
+            if view.session is None
+            else LeadSession(
+                workflow=view.session.workflow,
+                version=view.session.version,
+                variant=view.session.variant,
+            ),
         )

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-# Issue 12 gives sessions a variant (A/B); until then every session is in this one.
-DEFAULT_VARIANT = "default"
+# A session's variant (workflows/variants.py): "default" unless its host site has variants.
+from workflows.variants import DEFAULT_VARIANT as DEFAULT_VARIANT
 
 
 @dataclass(frozen=True, slots=True)

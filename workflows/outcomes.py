@@ -14,6 +14,7 @@ from datetime import datetime
 from workflows.engine import Progress
 from workflows.model import Option, SessionStatus, Step
 from workflows.rules import FieldError
+from workflows.variants import DEFAULT_VARIANT
 
 JsonObject = Mapping[str, object]
 
@@ -26,6 +27,7 @@ class SessionSummary:
     version: int
     seq: int
     token: str | None = None
+    variant: str = DEFAULT_VARIANT  # its host site's variant it started in
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +242,16 @@ class LeadView:
     dealer_ids: tuple[str, ...]
     outcomes: JsonObject
     history: tuple[LeadStatusEvent, ...]
+    session: LeadSession | None = None  # None once its session is gone
+
+
+@dataclass(frozen=True, slots=True)
+class LeadSession:
+    """What a lead's session ran: the workflow, its version and the site's variant."""
+
+    workflow: str
+    version: int
+    variant: str
 
 
 @dataclass(frozen=True, slots=True)

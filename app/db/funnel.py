@@ -79,6 +79,7 @@ _MOVES = (
         SESSIONS.c.host_site_id,
         SESSIONS.c.workflow,
         SESSIONS.c.definition_version,
+        SESSIONS.c.variant,
     )
     .join(SESSIONS, SESSIONS.c.id == HISTORY.c.session_id)
     .where(HISTORY.c.session_id.in_(bindparam("_ids", expanding=True)))
@@ -217,7 +218,7 @@ def _by_session(rows: Sequence[Any]) -> list[SessionMoves]:
     for index, row in enumerate(rows):
         moves.append(Move(int(row.id), row.action, row.from_step, row.to_step, row.at))
         if index + 1 == len(rows) or rows[index + 1].session_id != row.session_id:
-            key = FunnelKey(row.host_site_id, row.workflow, int(row.definition_version))
+            key = _funnel_key(row)  # the session's site, workflow, version and variant
             sessions.append(SessionMoves(row.session_id, key, tuple(moves)))
             moves = []
     return sessions

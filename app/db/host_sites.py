@@ -16,8 +16,10 @@ from app.db.inserts import insert_new
 from app.db.tables import HOST_SITES
 from app.services.records import HostSite, HostSiteKeys
 from app.services.storage import StorageUnavailable
+from workflows.variants import Variant
 
-_SITE = select(HOST_SITES.c.id, HOST_SITES.c.name, HOST_SITES.c.origins)
+_COLUMNS = (HOST_SITES.c.id, HOST_SITES.c.name, HOST_SITES.c.origins, HOST_SITES.c.variants)
+_SITE = select(*_COLUMNS)
 _BY_ID = _SITE.where(HOST_SITES.c.id == bindparam("_id"))
 _BY_PUBLISHABLE = _SITE.where(HOST_SITES.c.publishable_key_hash == bindparam("_hash"))
 _BY_SECRET = _SITE.where(HOST_SITES.c.secret_key_hash == bindparam("_hash"))
@@ -50,7 +52,17 @@ class HostSiteRepository:
             update(HOST_SITES)
             .where(HOST_SITES.c.id == site_id)
             .values(origins=origins)
-            .returning(HOST_SITES.c.id, HOST_SITES.c.name, HOST_SITES.c.origins)
+            .returning(*_COLUMNS)
+        )
+        return _site((await self._session.execute(query)).first())
+
+    async def set_variants(self, site_id: str, variants: tuple[Variant, ...]) -> HostSite | None:
+        """The site with its new variants (none: the current version); None: no such site."""
+        query = (
+            update(HOST_SITES)
+            .where(HOST_SITES.c.id == site_id)
+            .values(variants=_variant_rows(variants))
+            .returning(*_COLUMNS)
         )
         return _site((await self._session.execute(query)).first())
 
@@ -65,7 +77,16 @@ class HostSiteRepository:
 
 
 def _site(row: Row[Any] | None) -> HostSite | None:
-    return None if row is None else HostSite(row.id, row.name, tuple(row.origins))
+    if row is None:
+        return None
+    variants = tuple(
+        Variant(str(v["name"]), int(v["version"]), int(v["weight"])) for v in row.variants or ()
+    )
+    return HostSite(row.id, row.name, tuple(row.origins), variants)
+
+
+def _variant_rows(variants: tuple[Variant, ...]) -> list[dict[str, Any]]:
+    return [{"name": v.name, "version": v.version, "weight": v.weight} for v in variants]
 
 
 def _columns(site: HostSite, keys: HostSiteKeys, at: datetime) -> dict[str, Any]:
@@ -73,6 +94,7 @@ def _columns(site: HostSite, keys: HostSiteKeys, at: datetime) -> dict[str, Any]
         "id": site.id,
         "name": site.name,
         "origins": list(site.origins),
+        "variants": _variant_rows(site.variants),
         "publishable_key_hash": keys.publishable_hash,
         "secret_key_hash": keys.secret_hash,
         "created_at": at,

@@ -31,6 +31,8 @@ class SessionRow(SQLModel, table=True):
     row_version: int = 1
     last_seq: int = 0
     host_site_id: str = Field(default="demo", max_length=40)
+    # Its host site's variant it started in (workflows/variants.py).
+    variant: str = Field(default="default", max_length=40)
     created_at: datetime
     # Retention counts inactivity from here.
     updated_at: datetime = Field(index=True)
@@ -104,6 +106,10 @@ class HostSiteRow(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=40)
     name: str = Field(max_length=100)
     origins: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    # [{"name", "version", "weight"}]: which versions its new sessions start on (none: current).
+    variants: list[dict[str, Any]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False)
+    )
     publishable_key_hash: str = Field(max_length=64, unique=True)
     secret_key_hash: str = Field(max_length=64, unique=True)
     created_at: datetime

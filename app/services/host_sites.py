@@ -17,6 +17,7 @@ from app.security import hash_token
 from app.services.records import HostSite, HostSiteKeys
 from app.services.site_origins import normalize_origin, normalized_or_none
 from app.services.storage import Storage
+from workflows.variants import Variant
 
 DEMO_SITE = "demo"
 # The demo site has no keys: its digests are not hex, so no key ever matches them.
@@ -100,16 +101,26 @@ class HostSites:
         async with self._storage.read() as uow:
             return await uow.sites.by_secret_hash(hash_token(key))
 
-    async def site_for_start(self, publishable_key: str | None, origin: str | None) -> str | None:
+    async def set_variants(self, site_id: str, variants: tuple[Variant, ...]) -> HostSite | None:
+        """Replaces the site's variants, checked already (`app.services.site_variants`); None:
+        no such site (the demo site has none). New sessions read them at their start."""
+        if site_id == DEMO_SITE:
+            return None
+        async with self._storage.write() as uow:
+            return await uow.sites.set_variants(site_id, variants)
+
+    async def site_for_start(
+        self, publishable_key: str | None, origin: str | None
+    ) -> HostSite | None:
         """The site a new session belongs to: the demo site without a key (unless keyless
         starts are off); None when the key is missing, unknown or used from an origin the
         site did not allow."""
         if publishable_key is None:
-            return DEMO_SITE if self._keyless_starts else None
+            return _DEMO if self._keyless_starts else None
         site = await self.by_publishable_key(publishable_key)
         if site is None or origin is None or normalized_or_none(origin) not in site.origins:
             return None
-        return site.id
+        return site
 
 
 def _normalized(origins: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from workflows.erasure import (
     NothingToErase,
     checked_request,
 )
-from workflows.outcomes import LeadStatusEvent, LeadView, UnknownLead
+from workflows.outcomes import LeadSession, LeadStatusEvent, LeadView, UnknownLead
 from workflows.webhooks import WebhookPort
 
 
@@ -60,12 +60,16 @@ class LeadQueries:
             return None
         async with self._storage.read() as uow:
             events = await uow.events.after(lead.session_id, 0)
+            record = await uow.sessions.get(lead.session_id)
         history = [
             lead_status_event(e)
             for e in events
             if e.type == LEAD_STATUS and e.payload.get("lead_id") == lead.id
         ]
-        return _lead_view(lead, tuple(history))
+        session = None
+        if record is not None:
+            session = LeadSession(record.workflow, record.definition_version, record.variant)
+        return _lead_view(lead, tuple(history), session)
 
     async def updates(
         self, lead_id: str | None, secret_key: str | None
@@ -114,7 +118,9 @@ def _stored(message: dict[str, Any], payload: dict[str, Any]) -> StoredEvent:
     return StoredEvent("", int(message["seq"]), str(message["type"]), payload, at)
 
 
-def _lead_view(lead: LeadRecord, history: tuple[LeadStatusEvent, ...]) -> LeadView:
+def _lead_view(
+    lead: LeadRecord, history: tuple[LeadStatusEvent, ...], session: LeadSession | None
+) -> LeadView:
     scored = lead.outcomes.get("scored") or {}
     factors = tuple((str(f["factor"]), int(f["points"])) for f in scored.get("factors", []))
     routed = lead.outcomes.get("routed") or {}
@@ -129,4 +135,5 @@ def _lead_view(lead: LeadRecord, history: tuple[LeadStatusEvent, ...]) -> LeadVi
         dealer_ids=tuple(routed.get("dealers", ())),
         outcomes=lead.outcomes,
         history=history,
+        session=session,
     )

@@ -1,5 +1,6 @@
-"""Starting a session: the host site named by its publishable key and origin, a new token
-(answered once, stored as its hash), the first step, its history entry and event."""
+"""Starting a session: the host site named by its publishable key and origin, the version its
+variants place the visitor on (app/services/site_variants.py), a new token (answered once,
+stored as its hash), the first step, its history entry and event."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from app.services.rates import ServiceRates
 from app.services.records import SessionRecord
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader, bound
+from app.services.site_variants import Placement, placement, visitor_of
 from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
 from app.telemetry.metrics import Metrics
@@ -59,15 +61,17 @@ class Starting:
         host_context = _checked_context(command.context)
         caller = command.caller
         await self._rates.starting(caller)
-        site_id = await self._sites.site_for_start(caller.publishable_key, caller.origin)
-        if site_id is None:
+        visitor = visitor_of(host_context, caller)
+        site = await self._sites.site_for_start(caller.publishable_key, caller.origin)
+        if site is None:
             refused = "This publishable key is not valid from this origin."
             if caller.publishable_key is None:
                 refused = "A publishable key (the X-Publishable-Key header) is required."
             raise InvalidStart(refused, "publishableKey")
-        await self._rates.started_for(site_id)
+        await self._rates.started_for(site.id)
         token = new_token()
-        record = self._new_record(command.workflow_type, token, host_context, site_id)
+        placed = placement(self._flows, self._workflow, site, visitor)
+        record = self._new_record(command.workflow_type, token, host_context, site.id, placed)
         async with self._storage.write() as uow:
             await uow.sessions.add(record)
             await uow.sessions.add_history(
@@ -83,7 +87,13 @@ class Starting:
         self._count_start(record)
         self._loader.keep(record)
         bound(record)
-        log.info("session %s started at %s", record.id, record.state.current_step)
+        log.info(
+            "session %s started at %s (v%d, variant %s)",
+            record.id,
+            record.state.current_step,
+            record.definition_version,
+            record.variant,
+        )
         return Moved(await self._views.build(record, token=token))
 
     def _new_record(
@@ -92,8 +102,10 @@ class Starting:
         token: str,
         host_context: dict[str, Any] | None,
         site_id: str,
+        placed: Placement,
     ) -> SessionRecord:
-        workflow, now = self._flows.current(self._workflow), self._clock()
+        """A session of the site, on the version of the variant it was placed in."""
+        workflow, now = placed.workflow, self._clock()
         engine = self._flows.engine(workflow.name, workflow.version)
         return SessionRecord(
             id=str(uuid.uuid4()),
@@ -106,6 +118,7 @@ class Starting:
             updated_at=now,
             last_seq=1,
             host_site_id=site_id,
+            variant=placed.variant,
         )
 
     def _count_start(self, record: SessionRecord) -> None:

@@ -74,6 +74,7 @@ class ViewBuilder:
                 record.definition_version,
                 record.last_seq,
                 token,
+                record.variant,
             ),
             step=step,
             values=values,

@@ -10,9 +10,11 @@ from typing import Any
 import pytest
 
 from app.services.host_sites import HostSites, NewHostSite
+from app.services.site_variants import configure
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer
 from tests.support import answers
+from workflows import registry
 
 ORIGIN = "https://cars.acme.example"
 LEAD = """query Lead($id: ID!) { lead(leadId: $id) { id reference kind status score
@@ -144,3 +146,56 @@ async def test_lead_status_of_another_site_s_lead_reads_like_an_unknown_lead(
         message = await updates.next()
     assert message["type"] == "error", message  # refused before its first event
     assert message["payload"][0]["message"] == "Lead not found."
+
+
+START_IN = """mutation Start($input: StartWorkflowInput!) { startWorkflow(input: $input) {
+  ... on Step { stepId session { id token workflow version variant } } } }"""
+LEAD_SESSION = "query Lead($id: ID!) { lead(leadId: $id) { session { workflow version variant } } }"
+
+
+async def test_a_sites_split_is_sticky_and_the_lead_shows_its_variant(
+    api: Api, running: RunningServer
+) -> None:
+    site = await running.container.sites.create("Split Cars", [ORIGIN])
+    flows = registry.default()
+    await configure(running.container.sites, flows, "trex", site.site.id, "a=1:50,b=1:50")
+    headers = {"x-publishable-key": site.publishable_key, "origin": ORIGIN}
+
+    async def start(visitor: str | None, context: dict[str, object]) -> dict[str, Any]:
+        context = context if visitor is None else {**context, "visitorId": visitor}
+        variables = {"input": {"workflowType": "SELLING", "context": context}}
+        response = await api.http.post(
+            "/graphql", json={"query": START_IN, "variables": variables}, headers=headers
+        )
+        body: dict[str, Any] = response.json()
+        return body
+
+    variants = {}
+    for n in range(8):
+        session = (await start(f"visitor-{n}", {}))["data"]["startWorkflow"]["session"]
+        assert (session["workflow"], session["version"]) == ("trex", 1)
+        variants[f"visitor-{n}"] = session["variant"]
+        again = (await start(f"visitor-{n}", {"page": "/again"}))["data"]["startWorkflow"]
+        assert again["session"]["variant"] == session["variant"]  # sticky
+    assert set(variants.values()) == {"a", "b"}
+    refused = await start(None, {"visitorId": 42})
+    assert refused["data"] is None
+    assert "context.visitorId must be a string" in refused["errors"][0]["message"]
+
+    started = (await start("visitor-0", {}))["data"]["startWorkflow"]
+    flow = Flow(api, started["session"]["id"], started["session"]["token"], started)
+    for data in (
+        {"has_buyer": True},
+        {"buyer_type": "private"},
+        answers.PRIVATE_BUYER,
+        {"needs_financing": False},
+        answers.CONTACT,
+    ):
+        await flow.submit(data)
+    await flow.submit({"wants_replacement": False})
+    found = await api.execute(LEAD_SESSION, {"id": flow.step["leadId"]}, site.secret_key)
+    assert found["lead"]["session"] == {
+        "workflow": "trex",
+        "version": 1,
+        "variant": variants["visitor-0"],
+    }

@@ -56,3 +56,31 @@ def test_a_bad_origin_or_site_is_named(capsys: pytest.CaptureFixture[str]) -> No
         main(["host-site", "origins", "--id", "site_nope", "--origin", "https://a.example"])
     assert unknown.value.code == 2
     assert "No host site 'site_nope'." in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("database")
+def test_a_sites_variants_are_set_checked_and_cleared(capsys: pytest.CaptureFixture[str]) -> None:
+    site = str(run(capsys, "create", "--name", "Acme", "--origin", "https://acme.example")["id"])
+    pinned = run(capsys, "variants", "--id", site, "--split", "a=1:60, b=1:40")
+    assert pinned == {
+        "id": site,
+        "name": "Acme",
+        "variants": [
+            {"name": "a", "version": 1, "weight": 60},
+            {"name": "b", "version": 1, "weight": 40},
+        ],
+    }
+    for split, named in [
+        ("a=1:50,b=99:50", "variant 'b': version 99 of 'trex' is not defined (defined: 1"),
+        ("a=1:0", "variant 'a': a weight is an integer from 1 to 10000"),
+        ("Not A Slug=1", "is not name=version:weight"),
+    ]:
+        with pytest.raises(SystemExit) as refused:
+            main(["host-site", "variants", "--id", site, "--split", split])
+        assert refused.value.code == 2
+        assert named in capsys.readouterr().err
+    assert run(capsys, "variants", "--id", site, "--clear")["variants"] == []
+    with pytest.raises(SystemExit) as unknown:
+        main(["host-site", "variants", "--id", "site_nope", "--clear"])
+    assert unknown.value.code == 2
+    assert "No host site 'site_nope'." in capsys.readouterr().err
