@@ -19,7 +19,11 @@ from app.flows_command import FlowsRefused
 from app.flows_command import add_parser as add_flows_parser
 from app.flows_command import run as run_flows
 from app.funnel_command import FunnelRefused, as_json, as_table, funnel_report
+from app.replay_command import add_parser as add_replay_parser
+from app.replay_command import is_replay
+from app.replay_command import run as run_replay
 from app.services.flow_migration import MigrationRefused
+from app.services.replay import ReplayRefused
 from app.services.site_origins import InvalidOrigin
 from app.services.versions import VersionsMissing
 from app.settings import Settings, UnsafeSettings
@@ -180,6 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     add_variants_parser(site_commands)
     add_webhooks_parser(commands)
     add_flows_parser(commands)
+    add_replay_parser(commands)
     erase = commands.add_parser("erase", help="erase a customer's personal data; prints counts")
     erase.add_argument("--site", required=True, help="the host site's id")
     erase.add_argument("--email")
@@ -236,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.stdout.write(as_json(report) if args.json else as_table(report))
         elif args.command == "demo-stock":
             _demo_stock(args.out, args.seed, args.vehicles, args.dealers)
+        elif is_replay(args):
+            sys.stdout.write(asyncio.run(run_replay(settings, args)))
         elif args.command == "flows":
             flows_report = asyncio.run(run_flows(settings, args))
             sys.stdout.write(flows_report.text)
@@ -255,6 +262,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         SiteNotFound,
         ErasureRefused,
         FunnelRefused,
+        ReplayRefused,
         FlowsRefused,
         MigrationRefused,
         WebhookRefused,

@@ -14,9 +14,11 @@ from typing import Any
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.db.history import recorded_sessions
 from app.db.tables import HISTORY, IDEMPOTENCY, SESSIONS
 from app.services.records import SessionRecord, session_columns, session_record, state_columns
 from workflows.model import SessionStatus
+from workflows.replay import RecordedSession
 
 _GET = select(SESSIONS).where(SESSIONS.c.id == bindparam("_id"))
 _WAITING = (
@@ -136,6 +138,9 @@ class SessionRepository:
             "at": at,
         }
         await self._session.execute(_ADD_HISTORY, entry)
+
+    async def recorded(self, workflow: str, version: int, limit: int) -> list[RecordedSession]:
+        return await recorded_sessions(self._session, workflow, version, limit)
 
     async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None:
         found = await self._session.execute(_OUTCOME, {"_id": session_id, "_key": _key_digest(key)})

@@ -31,6 +31,7 @@ from app.services.records import (
 from vehicles.models import Dealer, Vehicle
 from workflows.funnel import RollupDelta, RollupTotals, SessionMoves
 from workflows.model import SessionStatus
+from workflows.replay import RecordedSession
 from workflows.variants import Variant
 
 
@@ -63,6 +64,10 @@ class SessionStore(Protocol):
         input_: dict[str, Any] | None = None,
         result: dict[str, Any] | None = None,
     ) -> None: ...
+    async def recorded(self, workflow: str, version: int, limit: int) -> list[RecordedSession]:
+        """The whole history of at most `limit` sessions of `version`, the oldest first, each
+        row in order (a shadow replay's input)."""
+
     async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None: ...
     async def remember_outcome(
         self, session_id: str, key: str, outcome: dict[str, Any], at: datetime

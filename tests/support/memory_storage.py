@@ -27,6 +27,7 @@ from tests.support.memory_leads import (
     Work,
 )
 from workflows.model import SessionStatus
+from workflows.replay import RecordedRow, RecordedSession, workflow_type_of
 
 
 @dataclass
@@ -126,6 +127,25 @@ class MemorySessions:
     ) -> None:
         entry = {"session_id": session_id, "action": action, "from": from_step, "to": to_step}
         self._s.history.append({**entry, "at": at, "input": input_ or {}, "result": result or {}})
+
+    async def recorded(self, workflow: str, version: int, limit: int) -> list[RecordedSession]:
+        chosen = sorted(
+            (
+                r
+                for r in self._s.sessions.values()
+                if (r.workflow, r.definition_version) == (workflow, version)
+            ),
+            key=lambda r: (r.created_at, r.id),
+        )[:limit]
+        return [self._recorded(r.id, workflow, version) for r in chosen]
+
+    def _recorded(self, session_id: str, workflow: str, version: int) -> RecordedSession:
+        rows = tuple(
+            RecordedRow(h["action"], h["from"], h["to"], dict(h["input"]), h["at"])
+            for h in self._s.history
+            if h["session_id"] == session_id
+        )
+        return RecordedSession(session_id, workflow, version, workflow_type_of(rows), rows)
 
     async def idempotent_outcome(self, session_id: str, key: str) -> dict[str, Any] | None:
         return self._s.outcomes.get((session_id, key))
