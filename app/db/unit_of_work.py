@@ -7,7 +7,7 @@ that touches only sessions builds only that one.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cached_property
 
@@ -29,6 +29,10 @@ from app.db.webhooks import WebhookRepository
 class SqlUnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+        self.committed: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        self.committed.append(action)
 
     @cached_property
     def sessions(self) -> SessionRepository:
@@ -83,4 +87,7 @@ class SqlStorage:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqlUnitOfWork]:
         async with self.database.write() as session:
-            yield SqlUnitOfWork(session)
+            uow = SqlUnitOfWork(session)
+            yield uow
+        for action in uow.committed:  # not reached when the block raised or the commit failed
+            action()

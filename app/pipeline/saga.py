@@ -297,7 +297,7 @@ class LeadPipeline:
             # The site's webhooks, in this same transaction (app/pipeline/webhooks.py).
             await enqueue_lead_status(uow, payload, self._clock())
             log.info("lead %s: %s", lead.reference, status)
-            self._metrics.lead_statuses.labels(lead.kind, status).inc()
+            uow.after_commit(self._metrics.lead_statuses.labels(lead.kind, status).inc)
 
     async def _lead(self, item: OutboxItem) -> LeadRecord | None:
         async with self._storage.read() as uow:

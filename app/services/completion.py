@@ -3,8 +3,7 @@
 Either can come last: the visitor's final transition (the leads may be done already) or the
 lead pipeline recording a lead's last outcome (the session may be at its end already), so both
 call this in their own unit of work, after writing what they changed, and it counts the session
-in `trex_sessions_completed_total` (the unit of work is about to commit: nothing after this in
-either can refuse it)."""
+in `trex_sessions_completed_total` once that unit of work has committed."""
 
 from __future__ import annotations
 
@@ -28,7 +27,8 @@ async def completed_if_done(
     if not statuses or any(status != COMPLETED for status in statuses):
         return record
     await uow.sessions.set_status(record.id, SessionStatus.COMPLETED)
-    metrics.sessions_completed.labels(record.workflow, str(record.definition_version)).inc()
+    counter = metrics.sessions_completed.labels(record.workflow, str(record.definition_version))
+    uow.after_commit(counter.inc)
     completed = replace(record.state, status=SessionStatus.COMPLETED)
     return replace(record, state=completed, row_version=record.row_version + 1)
 

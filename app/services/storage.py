@@ -10,7 +10,7 @@ a database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -142,6 +142,10 @@ class SessionUnitOfWork(Protocol):
     def outbox(self) -> OutboxStore: ...
     @property
     def client_counts(self) -> ClientCountStore: ...
+    def after_commit(self, action: Callable[[], None]) -> None:
+        """Run `action` once this unit of work has committed (never if it rolls back): what
+        counts a write (a metric) counts only what was written."""
+        ...
 
 
 class SessionStorage(Protocol):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -185,6 +185,10 @@ class MemoryUnitOfWork:
         self.leads = MemoryLeads(state)
         self.outbox = MemoryOutbox(state)
         self.client_counts = MemoryClientCounts(state)
+        self.committed: list[Callable[[], None]] = []
+
+    def after_commit(self, action: Callable[[], None]) -> None:
+        self.committed.append(action)
 
 
 class MemoryStorage:
@@ -207,6 +211,9 @@ class MemoryStorage:
     async def write(self) -> AsyncIterator[MemoryUnitOfWork]:
         async with self._writing:
             working = self.state.copy()
-            yield MemoryUnitOfWork(working)
+            uow = MemoryUnitOfWork(working)
+            yield uow
             self.state = working  # not reached when the block raised: nothing is applied
             self.commits += 1
+            for action in uow.committed:
+                action()
