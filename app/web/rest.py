@@ -3,7 +3,9 @@
 `POST /api/workflow/start`, `/transition` and `/back` answer a `WorkflowStepResponse`, or a
 `ValidationError` (400), `StaleStep` (409), `SessionNotFound` (404) or `TransitionRejected`
 (422). The session token is returned once by `start` (`sessionToken`) and expected afterwards as
-`Authorization: Bearer <token>`, as over GraphQL. No GraphQL runs here.
+`Authorization: Bearer <token>`, as over GraphQL. No GraphQL runs here. Each body is read as its
+schema in the OpenAPI document (`app.web.openapi`) says: an unknown property, or one missing or
+of the wrong type, is a 400 naming it; `context`, `workflowType` and `idempotencyKey` may be null.
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ from workflows.outcomes import (
 from workflows.ports import WorkflowPort
 
 WORKFLOW_TYPES = {"buying", "selling"}
+# Each body's properties, as its schema in the OpenAPI document lists them: any other is refused
+# (400 naming it), as GraphQL refuses a field its input type does not have.
+START_FIELDS = ("workflowType", "context")
+TRANSITION_FIELDS = ("sessionId", "currentStep", "data", "idempotencyKey")
+BACK_FIELDS = ("sessionId", "currentStep")
 
 
 class BadRequest(Exception):
@@ -98,7 +105,7 @@ def outcome_response(outcome: Outcome) -> JSONResponse:
     return JSONResponse({"sessionId": outcome.session_id, "code": "session_not_found"}, 404)
 
 
-async def _body(request: Request) -> dict[str, Any]:
+async def _body(request: Request, fields: tuple[str, ...]) -> dict[str, Any]:
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json":
         raise NotJson
@@ -110,6 +117,10 @@ async def _body(request: Request) -> dict[str, Any]:
         ) from None
     if not isinstance(body, dict):
         raise BadRequest("body", "The request body must be a JSON object.")
+    for name in body:
+        if name not in fields:
+            known = ", ".join(fields)
+            raise BadRequest(str(name)[:100], f"Unknown property; this body takes {known}.")
     return body
 
 
@@ -134,7 +145,7 @@ def _service(request: Request) -> WorkflowPort:
 
 
 async def start(request: Request) -> Response:
-    body = await _body(request)
+    body = await _body(request, START_FIELDS)
     kind = _text(body, "workflowType", required=False)
     if kind is not None and kind not in WORKFLOW_TYPES:
         raise BadRequest("workflowType", "workflowType must be buying, selling or absent.")
@@ -147,7 +158,7 @@ async def start(request: Request) -> Response:
 
 
 async def transition(request: Request) -> Response:
-    body = await _body(request)
+    body = await _body(request, TRANSITION_FIELDS)
     session_id, step = _text(body, "sessionId"), _text(body, "currentStep")
     key = _text(body, "idempotencyKey", required=False)
     if "data" not in body:
@@ -158,7 +169,7 @@ async def transition(request: Request) -> Response:
 
 
 async def back(request: Request) -> Response:
-    body = await _body(request)
+    body = await _body(request, BACK_FIELDS)
     session_id, step = _text(body, "sessionId"), _text(body, "currentStep")
     token = bearer(request.headers.get("authorization"))
     command = Back(str(session_id), token, str(step), _caller(request))

@@ -79,3 +79,27 @@ async def test_an_id_no_database_would_store_reads_as_unknown(api: Api) -> None:
     for odd in ("\x00", "a\x00b", "\U0001f600", "x" * 200):
         response = await _post(api, "back", {"sessionId": odd, "currentStep": "x"}, "token")
         assert response.status_code == 404, (odd, response.text)
+
+
+async def test_start_reads_its_body_as_its_schema_says(api: Api) -> None:
+    """`context: null` is no context, as over GraphQL; an unknown property is refused by name."""
+    started = await _post(api, "start", {"workflowType": None, "context": None})
+    assert started.status_code == 200, started.text
+    assert started.json()["stepId"] == "intent_selection"
+    for body, field in (
+        ({"workflow_type": "buying"}, "workflow_type"),
+        ({"context": [1]}, "context"),
+        ({"workflowType": "renting"}, "workflowType"),
+    ):
+        refused = await _post(api, "start", body)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["field"] == field, refused.text
+    session = started.json()
+    unknown = await _post(
+        api,
+        "back",
+        {"sessionId": session["sessionId"], "currentStep": "intent_selection", "extra": 1},
+        session["sessionToken"],
+    )
+    assert unknown.status_code == 400
+    assert unknown.json()["field"] == "extra"
