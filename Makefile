@@ -33,8 +33,11 @@ test: lint types layers $(NODE_TESTS)
 # Benchmarks (bench/): every part in one run of about ten minutes, each level bounded in time,
 # the load from a separate process on loopback; results in var/bench/ and the README's section.
 # `make bench BENCH_ARGS=--quick` is a one-minute smoke run (it leaves the README alone).
+# Then (i) what tracing costs, sampled at 0, 10 and 100%, against tracing off and a control pair
+# (`bench.observability`, about two minutes; OBSERVABILITY_ARGS, e.g. `--seconds 2`).
 bench: $(STAMP)
 	$(BIN)/python -m bench --readme README.md $(BENCH_ARGS)
+	$(BIN)/python -m bench.observability $(OBSERVABILITY_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -51,6 +54,7 @@ unit: $(STAMP)
 
 schema: $(STAMP)
 	$(BIN)/trex schema > schema/schema.graphql
+	$(BIN)/python -m resolvers.possible_types > schema/possible-types.json
 
 openapi: $(STAMP)
 	$(BIN)/python -c 'import json; from app.web.openapi import openapi_document as d; print(json.dumps(d(), indent=2))' > schema/openapi.json
