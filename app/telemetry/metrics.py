@@ -22,6 +22,7 @@ from threading import Thread
 from typing import Protocol
 from wsgiref.simple_server import WSGIServer
 
+from opentelemetry import trace
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -83,6 +84,10 @@ class TransitionMeter:
             children = self._children[key] = (self._count(*labels), self._seconds(*labels))
         children[0].inc()
         children[1].observe(seconds)
+        span = trace.get_current_span()  # the operation's, when it is sampled
+        if span.is_recording():
+            names = ("trex.workflow", "trex.version", "trex.command", "trex.step", "trex.outcome")
+            span.set_attributes(dict(zip(names, (*self._labels, *key), strict=True)))
 
 
 class ServiceMeter:

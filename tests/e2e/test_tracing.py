@@ -112,6 +112,12 @@ async def test_a_trace_links_a_transition_to_its_leads_asynchronous_work(traced:
     assert mutation.attributes == {
         "graphql.operation.type": "mutation",
         "graphql.operation.name": "Transition",
+        # The service's answer, with the metrics' bounded labels (never a raw currentStep).
+        "trex.workflow": "trex",
+        "trex.version": "1",
+        "trex.command": "transition",
+        "trex.step": "buying_confirmation",
+        "trex.outcome": "moved",
     }
     assert mutation.parent is not None
     assert request[0].context is not None
