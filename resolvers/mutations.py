@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers.webhooks import WebhookMutations
@@ -14,10 +16,16 @@ from workflows.commands import Back, StartWorkflow, Transition
 from workflows.outcomes import InvalidStart
 
 
-@strawberry.type
+@strawberry.type(
+    description="What a session and a site can do: start, answer, go back, erase, manage webhooks."
+)
 class Mutation(WebhookMutations):
     @strawberry.mutation(description="Start a session; the answer carries its token, once.")
-    async def start_workflow(self, info: Info, input: StartWorkflowInput) -> WorkflowResult:
+    async def start_workflow(
+        self,
+        info: Info,
+        input: Annotated[StartWorkflowInput, strawberry.argument(description="How to start.")],
+    ) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value
         command = StartWorkflow(kind, input.context, info.context.caller)  # type: ignore[arg-type]
         try:
@@ -27,7 +35,14 @@ class Mutation(WebhookMutations):
         return result_of(outcome)
 
     @strawberry.mutation(description="Submit the current step's answers.")
-    async def transition(self, info: Info, input: TransitionInput) -> WorkflowResult:
+    async def transition(
+        self,
+        info: Info,
+        input: Annotated[
+            TransitionInput,
+            strawberry.argument(description="The session, its current step and the answers."),
+        ],
+    ) -> WorkflowResult:
         context = info.context
         command = Transition(
             str(input.session_id),
@@ -40,7 +55,13 @@ class Mutation(WebhookMutations):
         return result_of(await limited(context.service.transition(command)))
 
     @strawberry.mutation(description="Return to the previous step, with its answers.")
-    async def back(self, info: Info, input: BackInput) -> WorkflowResult:
+    async def back(
+        self,
+        info: Info,
+        input: Annotated[
+            BackInput, strawberry.argument(description="The session and the step it leaves.")
+        ],
+    ) -> WorkflowResult:
         context = info.context
         command = Back(str(input.session_id), context.token, input.current_step, context.caller)
         return result_of(await limited(context.service.back(command)))
@@ -50,7 +71,9 @@ class Mutation(WebhookMutations):
         "site's data only."
     )
     async def erase_customer_data(
-        self, info: Info, input: EraseCustomerDataInput
+        self,
+        info: Info,
+        input: Annotated[EraseCustomerDataInput, strawberry.argument(description="Whose data.")],
     ) -> EraseCustomerDataResult:
         lead_id = None if input.lead_id is None else str(input.lead_id)
         outcome = await info.context.leads.erase_customer_data(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 
@@ -15,13 +16,23 @@ from workflows.outcomes import RateLimited, UnknownLead, UnknownSession, Updates
 INTERRUPTED = "Live updates interrupted; subscribe again with afterSeq."
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live updates over graphql-transport-ws (token in connection_init's payload)."
+)
 class Subscription:
     @strawberry.subscription(
         description="The session's numbered events; replays those after afterSeq, then live."
     )
     async def session_updates(
-        self, info: Info, session_id: strawberry.ID, after_seq: int | None = None
+        self,
+        info: Info,
+        session_id: Annotated[strawberry.ID, strawberry.argument(description="The session's id.")],
+        after_seq: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Replay the events after this number first (0: all of them)."
+            ),
+        ] = None,
     ) -> AsyncGenerator[SessionUpdate, None]:
         context = info.context
         updates = context.service.updates(str(session_id), context.token, after_seq, context.caller)
@@ -42,7 +53,12 @@ class Subscription:
         "or all of your site's leads when leadId is left out."
     )
     async def lead_status(
-        self, info: Info, lead_id: strawberry.ID | None = None
+        self,
+        info: Info,
+        lead_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="One lead; all of your site's leads when left out."),
+        ] = None,
     ) -> AsyncGenerator[LeadStatusEvent, None]:
         wanted = None if lead_id is None else str(lead_id)
         try:

@@ -3,6 +3,8 @@ merged into Query and Mutation. A refusal is a union member naming the field and
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from schema.context import Info
@@ -29,7 +31,15 @@ class WebhookQueries:
         "(Authorization: Bearer sk_…)."
     )
     async def webhooks(
-        self, info: Info, endpoint_id: strawberry.ID | None = None, limit: int = 50
+        self,
+        info: Info,
+        endpoint_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="Only this endpoint's deliveries."),
+        ] = None,
+        limit: Annotated[
+            int, strawberry.argument(description="At most this many deliveries (the newest).")
+        ] = 50,
     ) -> SiteWebhooksResult:
         port, key = info.context.leads.webhooks, info.context.token
         only = None if endpoint_id is None else str(endpoint_id)
@@ -50,7 +60,11 @@ class WebhookMutations:
         description="Register a webhook endpoint (Authorization: Bearer sk_…); the answer "
         "carries its signing secret, once."
     )
-    async def add_webhook_endpoint(self, info: Info, url: str) -> WebhookSecretResult:
+    async def add_webhook_endpoint(
+        self,
+        info: Info,
+        url: Annotated[str, strawberry.argument(description="Where to send the messages (https).")],
+    ) -> WebhookSecretResult:
         try:
             return issued(await info.context.leads.webhooks.add_endpoint(info.context.token, url))
         except domain.WebhookRefused as refusal:
@@ -61,7 +75,11 @@ class WebhookMutations:
         "grace period."
     )
     async def rotate_webhook_secret(
-        self, info: Info, endpoint_id: strawberry.ID
+        self,
+        info: Info,
+        endpoint_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The endpoint's id.")
+        ],
     ) -> WebhookSecretResult:
         port = info.context.leads.webhooks
         try:
@@ -71,7 +89,11 @@ class WebhookMutations:
 
     @strawberry.mutation(description="Remove an endpoint: nothing more is sent to it.")
     async def remove_webhook_endpoint(
-        self, info: Info, endpoint_id: strawberry.ID
+        self,
+        info: Info,
+        endpoint_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The endpoint's id.")
+        ],
     ) -> WebhookRemovalResult:
         try:
             await info.context.leads.webhooks.remove_endpoint(info.context.token, str(endpoint_id))
@@ -83,7 +105,11 @@ class WebhookMutations:
         description="Send one delivery again, with the same webhook-id and fresh attempts."
     )
     async def replay_webhook_delivery(
-        self, info: Info, delivery_id: strawberry.ID
+        self,
+        info: Info,
+        delivery_id: Annotated[
+            strawberry.ID, strawberry.argument(description="The delivery's id.")
+        ],
     ) -> WebhookReplayResult:
         port = info.context.leads.webhooks
         try:

@@ -8,27 +8,43 @@ import strawberry
 from strawberry.scalars import JSON
 
 from schema.json import as_json
-from workflows.model import Field, Option, SessionStatus
+from workflows.model import Field, Option
 from workflows.outcomes import DealerCard, Navigation, SessionSummary, VehicleCard
 
-SessionStatusEnum = strawberry.enum(SessionStatus, name="SessionStatus")
+
+@strawberry.enum(name="SessionStatus", description="Where a session stands.")
+class SessionStatusEnum(Enum):
+    """The GraphQL face of `workflows.model.SessionStatus`, member for member, described."""
+
+    ACTIVE = strawberry.enum_value("ACTIVE", description="On a step, waiting for the visitor.")
+    WAITING = strawberry.enum_value(
+        "WAITING", description="Waiting for something outside (a PendingStep)."
+    )
+    SUBMITTED = strawberry.enum_value(
+        "SUBMITTED", description="Its lead is sent; the pipeline works on it."
+    )
+    COMPLETED = strawberry.enum_value(
+        "COMPLETED", description="At its end, and all of its leads are too."
+    )
 
 
-@strawberry.enum
+@strawberry.enum(description="Which flow to start.")
 class WorkflowType(Enum):
-    BUYING = "buying"
-    SELLING = "selling"
+    BUYING = strawberry.enum_value("buying", description="Buying a vehicle.")
+    SELLING = strawberry.enum_value("selling", description="Selling (or trading in) a vehicle.")
 
 
-@strawberry.type
+@strawberry.type(description="A visitor's session: one walk through one version of a flow.")
 class SessionInfo:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(
+        description="The session's id (sessionId of every later operation)."
+    )
     token: str | None = strawberry.field(
         description="Only in startWorkflow's answer; null everywhere else."
     )
-    status: SessionStatusEnum  # type: ignore[valid-type]
-    workflow: str
-    version: int
+    status: SessionStatusEnum = strawberry.field(description="Where the session stands.")
+    workflow: str = strawberry.field(description="The flow's name (e.g. `trex`).")
+    version: int = strawberry.field(description="The version of the flow the session runs.")
     seq: int = strawberry.field(
         description="The number of the session's latest event: subscribe with afterSeq: seq."
     )
@@ -41,7 +57,7 @@ class SessionInfo:
         return SessionInfo(
             id=strawberry.ID(summary.id),
             token=summary.token,
-            status=summary.status,
+            status=SessionStatusEnum(summary.status.value),
             workflow=summary.workflow,
             version=summary.version,
             seq=summary.seq,
@@ -49,24 +65,33 @@ class SessionInfo:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One choice of a field.")
 class FieldOption:
-    value: str
-    label: str
+    value: str = strawberry.field(description="What to send.")
+    label: str = strawberry.field(description="What to show.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="One field of a step, described so that any client can render and check it."
+)
 class FieldSpec:
-    name: str
-    type: str
-    required: bool
-    label: str
-    group: str | None
+    name: str = strawberry.field(description="The key of the answer in `data`.")
+    type: str = strawberry.field(
+        description="string, text, integer, number, boolean, date, enum, multi_enum, email, "
+        "phone, zip, vin or ssn."
+    )
+    required: bool = strawberry.field(description="Whether an answer is required.")
+    label: str = strawberry.field(description="The field's label, for the visitor.")
+    group: str | None = strawberry.field(
+        description="Fields of one group are shown together; null for none."
+    )
     options: list[FieldOption] | None = strawberry.field(
         description="The choices, where they are known: the definition's, or the service's "
         "(makes, the chosen make's models, dealers, the vehicles listed on this page)."
     )
-    constraints: JSON
+    constraints: JSON = strawberry.field(
+        description="The field's rules, as validationRules has them for this field."
+    )
 
     @staticmethod
     def of(spec: Field, constraints: object, known: tuple[Option, ...] = ()) -> FieldSpec:
@@ -82,18 +107,20 @@ class FieldSpec:
         )
 
 
-@strawberry.type
+@strawberry.type(description="How far the session is, and how far it may still go.")
 class Progress:
-    steps_done: int
-    min_remaining: int
-    max_remaining: int
+    steps_done: int = strawberry.field(description="Steps answered so far.")
+    min_remaining: int = strawberry.field(description="Steps left on the shortest way to the end.")
+    max_remaining: int = strawberry.field(description="Steps left on the longest way to the end.")
 
 
-@strawberry.type
+@strawberry.type(description="Where the visitor can go from here.")
 class NavigationOptions:
-    can_go_back: bool
-    next_step_id: str | None
-    progress: Progress
+    can_go_back: bool = strawberry.field(description="Whether back is possible.")
+    next_step_id: str | None = strawberry.field(
+        description="The next step when it does not depend on the answers; else null."
+    )
+    progress: Progress = strawberry.field(description="Steps done and left.")
 
     @staticmethod
     def of(navigation: Navigation) -> NavigationOptions:
@@ -109,13 +136,13 @@ class NavigationOptions:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A dealership.")
 class Dealer:
-    id: strawberry.ID
-    name: str
-    city: str
-    state: str
-    zip: str
+    id: strawberry.ID = strawberry.field(description="The dealer's id.")
+    name: str = strawberry.field(description="Its name.")
+    city: str = strawberry.field(description="Its city.")
+    state: str = strawberry.field(description="Its state (two letters).")
+    zip: str = strawberry.field(description="Its ZIP code.")
 
     @staticmethod
     def of(card: DealerCard) -> Dealer:
@@ -128,25 +155,29 @@ class Dealer:
         )
 
 
-@strawberry.type
+@strawberry.type(description="A vehicle in stock at a dealer.")
 class Vehicle:
-    id: strawberry.ID
-    make: str
-    model: str
-    year: int
-    price: int
-    mileage: int
-    fuel_type: str
-    body_type: str
-    seats: int
-    transmission: str
-    drivetrain: str
-    features: list[str]
-    color: str
-    dealer: Dealer
-    distance_miles: float | None
-    match_score: int | None
-    match_reasons: list[str]
+    id: strawberry.ID = strawberry.field(description="The vehicle's id (send it to choose it).")
+    make: str = strawberry.field(description="Its make.")
+    model: str = strawberry.field(description="Its model.")
+    year: int = strawberry.field(description="Its model year.")
+    price: int = strawberry.field(description="Its price, in whole dollars.")
+    mileage: int = strawberry.field(description="Miles driven.")
+    fuel_type: str = strawberry.field(description="Its fuel (e.g. gasoline, hybrid, electric).")
+    body_type: str = strawberry.field(description="Its body (e.g. sedan, suv, truck).")
+    seats: int = strawberry.field(description="Its number of seats.")
+    transmission: str = strawberry.field(description="Its transmission.")
+    drivetrain: str = strawberry.field(description="Its drivetrain (e.g. fwd, awd).")
+    features: list[str] = strawberry.field(description="Its features.")
+    color: str = strawberry.field(description="Its colour.")
+    dealer: Dealer = strawberry.field(description="The dealer that has it.")
+    distance_miles: float | None = strawberry.field(
+        description="Miles from the visitor's ZIP to the dealer; null without a ZIP."
+    )
+    match_score: int | None = strawberry.field(
+        description="How well it meets the CarIn answers (higher is better); null without them."
+    )
+    match_reasons: list[str] = strawberry.field(description="Why it matches, for the visitor.")
 
     @staticmethod
     def of(card: VehicleCard) -> Vehicle:

@@ -9,34 +9,38 @@ from schema.json import as_json
 from workflows.outcomes import DefinitionInfo
 
 
-@strawberry.type
+@strawberry.type(description="A step of a flow's definition.")
 class StepDefinition:
-    id: str
-    component_name: str
-    title: str
-    terminal: bool
-    field_names: list[str]
+    id: str = strawberry.field(description="The step's id.")
+    component_name: str = strawberry.field(description="The component that renders it.")
+    title: str = strawberry.field(description="Its heading.")
+    terminal: bool = strawberry.field(description="Whether the flow ends here.")
+    field_names: list[str] = strawberry.field(description="The names of its fields.")
     personal_field_names: list[str] = strawberry.field(
         description="Fields holding personal or secret data: erased on request, never logged."
     )
-    effects: list[str]
+    effects: list[str] = strawberry.field(
+        description="What reaching or leaving it does (e.g. a credit check, a lead)."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A transition of the flow's graph.")
 class Edge:
-    source: str
-    target: str
-    label: str
+    source: str = strawberry.field(description="The step it leaves.")
+    target: str = strawberry.field(description="The step it reaches.")
+    label: str = strawberry.field(
+        description="Its condition (e.g. `wants_replacement = true`), or how it is taken."
+    )
 
 
-@strawberry.type
+@strawberry.type(description="A version of a flow, as data.")
 class WorkflowDefinitionInfo:
-    name: str
-    version: int
-    steps: list[StepDefinition]
-    edges: list[Edge]
-    entries: JSON
-    mermaid: str
+    name: str = strawberry.field(description="The flow's name.")
+    version: int = strawberry.field(description="This version's number.")
+    steps: list[StepDefinition] = strawberry.field(description="Its steps.")
+    edges: list[Edge] = strawberry.field(description="Its transitions.")
+    entries: JSON = strawberry.field(description="The first step of each way in (by intent).")
+    mermaid: str = strawberry.field(description="The graph as a Mermaid flowchart.")
 
     @staticmethod
     def of(info: DefinitionInfo) -> WorkflowDefinitionInfo:

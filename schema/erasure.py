@@ -12,9 +12,11 @@ from workflows.erasure import Erased, ErasureOutcome, InvalidErasure
 
 @strawberry.input(description="Whose data: the customer's e-mail and/or phone, or a lead id.")
 class EraseCustomerDataInput:
-    email: str | None = None
-    phone: str | None = None
-    lead_id: strawberry.ID | None = None
+    email: str | None = strawberry.field(default=None, description="The customer's e-mail address.")
+    phone: str | None = strawberry.field(default=None, description="The customer's phone number.")
+    lead_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One of the customer's leads."
+    )
 
 
 @strawberry.type(description="The customer's personal data is gone from everywhere T-Rex keeps it.")
@@ -25,17 +27,25 @@ class CustomerDataErased:
 
 @strawberry.type(description="No data of this customer under this key (or a wrong key).")
 class NothingToErase:
-    message: str = "No data of this customer was found for this key."
+    message: str = strawberry.field(
+        default="No data of this customer was found for this key.",
+        description="What happened, for people.",
+    )
 
 
 @strawberry.type(description="The request named nobody, or not in a valid form.")
 class InvalidErasureRequest:
-    errors: list[FieldError]
+    errors: list[FieldError] = strawberry.field(
+        description="What is wrong with the request, by field."
+    )
 
 
 EraseCustomerDataResult = Annotated[
     CustomerDataErased | NothingToErase | InvalidErasureRequest,
-    strawberry.union("EraseCustomerDataResult"),
+    strawberry.union(
+        "EraseCustomerDataResult",
+        description="The data erased (with counts), nothing found, or an invalid request.",
+    ),
 ]
 
 

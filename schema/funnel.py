@@ -10,9 +10,9 @@ import strawberry
 from workflows.funnel import BranchFigures, FunnelFigures, FunnelReport, StepFigures
 
 
-@strawberry.type
+@strawberry.type(description="One step of the funnel.")
 class FunnelStep:
-    step: str
+    step: str = strawberry.field(description="The step's id.")
     reached: int = strawberry.field(description="Sessions that reached the step.")
     dropped: int = strawberry.field(
         description="Sessions not finished whose last step this is (the drop-off)."
@@ -20,7 +20,9 @@ class FunnelStep:
     median_seconds: float | None = strawberry.field(
         description="Median time spent on a visit of the step (log buckets: within ±9%)."
     )
-    p90_seconds: float | None
+    p90_seconds: float | None = strawberry.field(
+        description="The time 9 visits in 10 of the step stay within (log buckets: within ±9%)."
+    )
 
     @staticmethod
     def of(figures: StepFigures) -> FunnelStep:
@@ -33,16 +35,16 @@ class FunnelStep:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One answer of a branch.")
 class FunnelOption:
-    option: str
-    sessions: int
+    option: str = strawberry.field(description="The answer.")
+    sessions: int = strawberry.field(description="Sessions that gave it.")
 
 
-@strawberry.type
+@strawberry.type(description="A question that splits the flow, and how the sessions answered.")
 class FunnelBranch:
     name: str = strawberry.field(description="intent, buyer or search.")
-    options: list[FunnelOption]
+    options: list[FunnelOption] = strawberry.field(description="Each answer, with its sessions.")
 
     @staticmethod
     def of(figures: BranchFigures) -> FunnelBranch:
@@ -50,15 +52,17 @@ class FunnelBranch:
         return FunnelBranch(name=figures.name, options=options)
 
 
-@strawberry.type
+@strawberry.type(description="The funnel of one version (and variant) of a flow.")
 class WorkflowFunnel:
-    workflow: str
-    version: int
-    variant: str
-    started: int
+    workflow: str = strawberry.field(description="The flow's name.")
+    version: int = strawberry.field(description="Its version.")
+    variant: str = strawberry.field(description="The site's variant (`default` without variants).")
+    started: int = strawberry.field(description="Sessions started.")
     leads: int = strawberry.field(description="Sessions that submitted a lead.")
-    steps: list[FunnelStep]
-    branches: list[FunnelBranch]
+    steps: list[FunnelStep] = strawberry.field(
+        description="Each step's reach, drop-off and time spent."
+    )
+    branches: list[FunnelBranch] = strawberry.field(description="The branches taken.")
 
     @staticmethod
     def of(figures: FunnelFigures) -> WorkflowFunnel:
@@ -75,9 +79,11 @@ class WorkflowFunnel:
 
 @strawberry.type(description="The sessions started on the days from firstDay to lastDay (UTC).")
 class Funnel:
-    first_day: date
-    last_day: date
-    funnels: list[WorkflowFunnel]
+    first_day: date = strawberry.field(description="The first day counted (UTC).")
+    last_day: date = strawberry.field(description="The last day counted (UTC).")
+    funnels: list[WorkflowFunnel] = strawberry.field(
+        description="One per flow version and variant."
+    )
 
     @staticmethod
     def of(report: FunnelReport) -> Funnel:

@@ -8,7 +8,7 @@ from strawberry.scalars import JSON
 from schema.common import WorkflowType
 
 
-@strawberry.input
+@strawberry.input(description="How to start a session.")
 class StartWorkflowInput:
     workflow_type: WorkflowType | None = strawberry.field(
         default=None, description="BUYING or SELLING skips the intent question; null asks it."
@@ -21,17 +21,25 @@ class StartWorkflowInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="The answers of the current step.")
 class TransitionInput:
-    session_id: strawberry.ID
-    current_step: str
-    data: JSON
+    session_id: strawberry.ID = strawberry.field(
+        description="The session's id (from startWorkflow's `session.id`)."
+    )
+    current_step: str = strawberry.field(
+        description="The step being answered (its stepId); another step gets StaleStep."
+    )
+    data: JSON = strawberry.field(
+        description='The answers, by field name (e.g. {"intent": "buying"}).'
+    )
     idempotency_key: str | None = strawberry.field(
         default=None, description="The same key twice returns the first answer, once."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which session goes back, from which step.")
 class BackInput:
-    session_id: strawberry.ID
-    current_step: str
+    session_id: strawberry.ID = strawberry.field(description="The session's id.")
+    current_step: str = strawberry.field(
+        description="The step being left (its stepId); another step gets StaleStep."
+    )

@@ -12,33 +12,40 @@ from schema.updates import LeadStatusEvent
 from workflows.outcomes import LeadView
 
 
-@strawberry.type
+@strawberry.type(description="One part of a lead's score.")
 class ScoreFactor:
-    factor: str
-    points: int
+    factor: str = strawberry.field(description="What counted.")
+    points: int = strawberry.field(description="How much.")
 
 
 @strawberry.type(description="What the lead's session ran.")
 class LeadSession:
-    workflow: str
-    version: int
+    workflow: str = strawberry.field(description="The flow's name.")
+    version: int = strawberry.field(description="The flow's version.")
     variant: str = strawberry.field(
         description="Your site's variant the session started in (`default` without variants)."
     )
 
 
-@strawberry.type
+@strawberry.type(
+    description="A lead of your site: what a confirmed session sent on, and how it went since."
+)
 class Lead:
-    id: strawberry.ID
-    reference: str
-    kind: str
+    id: strawberry.ID = strawberry.field(description="The lead's id.")
+    reference: str = strawberry.field(description="The reference the visitor was shown.")
+    kind: str = strawberry.field(description="What it is about (e.g. buying, selling, trade_in).")
     status: str = strawberry.field(description="RECEIVED, SUBMITTED, COMPLETED or REJECTED")
-    created_at: datetime
-    score: int | None
-    score_factors: list[ScoreFactor]
-    dealer_ids: list[strawberry.ID]
-    outcomes: JSON
-    history: list[LeadStatusEvent]
+    created_at: datetime = strawberry.field(description="When it was received.")
+    score: int | None = strawberry.field(description="Its score once scored; else null.")
+    score_factors: list[ScoreFactor] = strawberry.field(description="What made the score.")
+    dealer_ids: list[strawberry.ID] = strawberry.field(description="The dealers it was routed to.")
+    outcomes: JSON = strawberry.field(
+        description="What each stage of the pipeline answered (registration, scoring, "
+        "routing, contact)."
+    )
+    history: list[LeadStatusEvent] = strawberry.field(
+        description="Its status changes, oldest first."
+    )
     session: LeadSession | None = strawberry.field(
         description="The workflow, version and variant of the session it came from."
     )

@@ -27,35 +27,44 @@ from schema.steps import (
 from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
 
 
-@strawberry.type
+@strawberry.type(
+    description="One field that broke a rule: which, why (for people) and a stable code (for code)."
+)
 class FieldError:
-    field: str
-    message: str
-    code: str
+    field: str = strawberry.field(description="The field's name, as in the step's `fields`.")
+    message: str = strawberry.field(description="What is wrong, for the visitor (no value echoed).")
+    code: str = strawberry.field(
+        description="A stable code for the rule broken (e.g. `required`, `min_length`); "
+        "API.md lists them."
+    )
 
 
 @strawberry.type(description="The input broke a rule; nothing changed. Every failing field.")
 class ValidationFailed:
-    errors: list[FieldError]
-    step: Step
+    errors: list[FieldError] = strawberry.field(
+        description="Every failing field, each with its code."
+    )
+    step: Step = strawberry.field(description="The same step again, to correct the answers.")
 
 
 @strawberry.type(description="currentStep was not the session's current step (two tabs).")
 class StaleStep:
-    expected_step: str
-    step: Step
+    expected_step: str = strawberry.field(
+        description="The session's current step: send currentStep as this."
+    )
+    step: Step = strawberry.field(description="The session's current step, to carry on from.")
 
 
 @strawberry.type(description="No such session, or a wrong or missing token.")
 class SessionNotFound:
-    session_id: strawberry.ID
+    session_id: strawberry.ID = strawberry.field(description="The session id asked for.")
 
 
 @strawberry.type(description="A business rule refused the transition; `step` is where to go.")
 class TransitionRejected:
-    reason: str
-    code: str
-    step: Step
+    reason: str = strawberry.field(description="Why it was refused, for the visitor.")
+    code: str = strawberry.field(description="A stable code for the rule that refused it.")
+    step: Step = strawberry.field(description="Where the session is now: the step to go on from.")
 
 
 WorkflowResult = Annotated[
@@ -77,7 +86,13 @@ WorkflowResult = Annotated[
     | StaleStep
     | SessionNotFound
     | TransitionRejected,
-    strawberry.union("WorkflowResult"),
+    strawberry.union(
+        "WorkflowResult",
+        description="What startWorkflow, transition, back and session answer: the step the "
+        "session is on (a `Step`), or an expected failure (ValidationFailed, "
+        "StaleStep, SessionNotFound, TransitionRejected); never a GraphQL error "
+        "for these.",
+    ),
 ]
 
 

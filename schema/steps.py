@@ -32,19 +32,28 @@ from workflows.outcomes import (
 class Step:
     view: strawberry.Private[StepView]
 
-    @strawberry.field
+    @strawberry.field(
+        description="The session the step belongs to: its id, status, flow, version and "
+        "latest event."
+    )
     def session(self) -> SessionInfo:
         return SessionInfo.of(self.view.session)
 
-    @strawberry.field
+    @strawberry.field(
+        description="The step's id in the definition (e.g. `intent_selection`): send it as "
+        "currentStep."
+    )
     def step_id(self) -> str:
         return self.view.step.id
 
-    @strawberry.field
+    @strawberry.field(
+        description="Which component renders it (e.g. `IntentSelection`); an unknown one "
+        "renders `fields` as a form."
+    )
     def component_name(self) -> str:
         return self.view.step.component.value
 
-    @strawberry.field
+    @strawberry.field(description="The step's heading, for the visitor.")
     def title(self) -> str:
         return self.view.step.title
 
@@ -61,11 +70,15 @@ class Step:
     def validation_rules(self) -> JSON:
         return as_json(self.view.validation_rules)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Whether back is possible, the next step when it is known, and progress."
+    )
     def navigation(self) -> NavigationOptions:
         return NavigationOptions.of(self.view.navigation)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Presentation hints of the definition for this step (layout, labels, icons)."
+    )
     def ui_config(self) -> JSON:
         return as_json(self.view.ui)
 
@@ -78,19 +91,23 @@ class Step:
         return self.view.message
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the visitor wants to do: buy, sell, or both (the answer picks the flow)."
+)
 class IntentSelectionStep(Step):
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="A question with a few choices (e.g. whether the visitor knows the vehicle)."
+)
 class ChoiceStep(Step):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The search form: make, model, years, price, ZIP and distance.")
 class VehicleSearchStep(Step):
-    @strawberry.field
+    @strawberry.field(description="The makes in stock, for the make field.")
     def makes(self) -> list[str]:
         return list(cast(SearchFormData, self.view.data).makes)
 
@@ -100,32 +117,32 @@ class VehicleSearchStep(Step):
         return as_json({make: list(models) for make, models in data.models.items()})
 
 
-@strawberry.type
+@strawberry.type(description="A criterion that, dropped, would give matches.")
 class Relaxation:
-    field: str
-    matches: int
-    label: str
+    field: str = strawberry.field(description="The criterion's field in the search.")
+    matches: int = strawberry.field(description="How many vehicles match without it.")
+    label: str = strawberry.field(description='What to show the visitor, e.g. "Any year".')
 
 
-@strawberry.type
+@strawberry.type(description="One page of the vehicles that match the search, best first.")
 class VehicleResultsStep(Step):
-    @strawberry.field
+    @strawberry.field(description="This page's vehicles.")
     def vehicles(self) -> list[Vehicle]:
         return [Vehicle.of(card) for card in cast(ResultsData, self.view.data).vehicles]
 
-    @strawberry.field
+    @strawberry.field(description="How many vehicles match, on every page.")
     def total(self) -> int:
         return cast(ResultsData, self.view.data).total
 
-    @strawberry.field
+    @strawberry.field(description="This page's number, from 1.")
     def page(self) -> int:
         return cast(ResultsData, self.view.data).page
 
-    @strawberry.field
+    @strawberry.field(description="Vehicles per page.")
     def page_size(self) -> int:
         return cast(ResultsData, self.view.data).page_size
 
-    @strawberry.field
+    @strawberry.field(description="The search the results answer (the answers of the search step).")
     def criteria(self) -> JSON:
         return as_json(cast(ResultsData, self.view.data).criteria)
 
@@ -137,29 +154,38 @@ class VehicleResultsStep(Step):
         ]
 
 
-@strawberry.type
+@strawberry.type(
+    description="CarIn: a few questions about the visitor's needs, to score the vehicles."
+)
 class CarInQuestionsStep(Step):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The vehicle the visitor chose, in full, to confirm.")
 class VehicleSelectionStep(Step):
-    @strawberry.field
+    @strawberry.field(description="The chosen vehicle.")
     def vehicle(self) -> Vehicle:
         return Vehicle.of(cast(SelectionData, self.view.data).vehicle)
 
 
-@strawberry.type
+@strawberry.type(description="The outcome of the credit check.")
 class CreditResult:
-    status: str
-    amount: int | None
-    apr: float | None
-    reason: str | None
+    status: str = strawberry.field(description="approved, declined, referred or unavailable.")
+    amount: int | None = strawberry.field(
+        description="The amount approved, in whole dollars; null unless approved."
+    )
+    apr: float | None = strawberry.field(
+        description="The annual percentage rate offered; null unless approved."
+    )
+    reason: str | None = strawberry.field(description="Why, when it was not approved.")
 
 
-@strawberry.type
+@strawberry.type(
+    description="The visitor's contact details and a summary of the request, to confirm "
+    "before the lead is sent."
+)
 class ContactConfirmationStep(Step):
-    @strawberry.field
+    @strawberry.field(description="What will be sent: the answers that make the lead.")
     def summary(self) -> JSON:
         return as_json(cast(ConfirmationData, self.view.data).summary)
 
@@ -173,69 +199,75 @@ class ContactConfirmationStep(Step):
         )
 
 
-@strawberry.type
+@strawberry.type(description="Details of a private buyer (a sale without a dealer).")
 class PrivateBuyerDetailsStep(Step):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The dealers near the visitor, to pick from.")
 class DealerInformationStep(Step):
-    @strawberry.field
+    @strawberry.field(description="The dealers to choose from, nearest first.")
     def dealers(self) -> list[Dealer]:
         return [Dealer.of(card) for card in cast(DealersData, self.view.data).dealers]
 
 
-@strawberry.type
+@strawberry.type(description="Whether to offer the vehicle to the dealer network.")
 class DealerNetworkStep(Step):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The applicant's details for the credit check.")
 class CreditCheckStep(Step):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="The consent the visitor must give before the credit check.")
 class CreditConsentStep(Step):
-    @strawberry.field
+    @strawberry.field(description="The consent's wording, to show as it is.")
     def consent_text(self) -> str:
         return cast(ConsentData, self.view.data).consent_text
 
-    @strawberry.field
+    @strawberry.field(description="The wording's version, recorded with the consent.")
     def consent_version(self) -> str:
         return cast(ConsentData, self.view.data).consent_version
 
 
-@strawberry.type
+@strawberry.type(
+    description="Waiting for something outside (the credit bureau); the next step is pushed "
+    "over sessionUpdates."
+)
 class PendingStep(Step):
-    @strawberry.field
+    @strawberry.field(description="What the session waits for (e.g. `credit_check`).")
     def awaiting(self) -> str:
         return cast(PendingData, self.view.data).awaiting
 
-    @strawberry.field
+    @strawberry.field(description="When the wait began.")
     def since(self) -> datetime:
         return cast(PendingData, self.view.data).since
 
 
-@strawberry.type
+@strawberry.type(description="The end: the lead is received and moves on in the background.")
 class CompletionStep(Step):
-    @strawberry.field
+    @strawberry.field(description="The lead's id (leadStatus subscription, lead query).")
     def lead_id(self) -> strawberry.ID:
         return strawberry.ID(cast(CompletionData, self.view.data).lead_id)
 
-    @strawberry.field
+    @strawberry.field(description="The reference to show the visitor (e.g. TRX-…).")
     def lead_reference(self) -> str:
         return cast(CompletionData, self.view.data).lead_reference
 
-    @strawberry.field
+    @strawberry.field(
+        description="The lead's status when answered: RECEIVED (its progress follows over "
+        "sessionUpdates)."
+    )
     def lead_status(self) -> str:
         return cast(CompletionData, self.view.data).lead_status
 
-    @strawberry.field
+    @strawberry.field(description="What was sent, as the visitor confirmed it.")
     def summary(self) -> JSON:
         return as_json(cast(CompletionData, self.view.data).summary)
 
-    @strawberry.field
+    @strawberry.field(description="What happens next, for the visitor.")
     def next_steps(self) -> list[str]:
         return list(cast(CompletionData, self.view.data).next_steps)
 

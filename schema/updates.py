@@ -13,14 +13,17 @@ from workflows.outcomes import LeadStatusEvent as LeadStatusData
 from workflows.outcomes import SessionUpdate as SessionUpdateData
 
 
-@strawberry.type
+@strawberry.type(description="A lead's status change.")
 class LeadStatusEvent:
-    lead_id: strawberry.ID
-    lead_reference: str
-    status: str
-    seq: int
-    at: datetime
-    detail: JSON
+    lead_id: strawberry.ID = strawberry.field(description="The lead's id.")
+    lead_reference: str = strawberry.field(description="The reference the visitor was shown.")
+    status: str = strawberry.field(
+        description="RECEIVED, SUBMITTED, SCORED, DEALER_ASSIGNED, CONTACTED, COMPLETED or "
+        "REJECTED."
+    )
+    seq: int = strawberry.field(description="Its number among the lead's events.")
+    at: datetime = strawberry.field(description="When it happened.")
+    detail: JSON = strawberry.field(description="What came with it (e.g. the score, the dealer).")
 
     @staticmethod
     def of(event: LeadStatusData) -> LeadStatusEvent:
@@ -34,15 +37,19 @@ class LeadStatusEvent:
         )
 
 
-@strawberry.type
+@strawberry.type(description="One numbered event of a session: a new step, or a lead's progress.")
 class SessionUpdate:
-    seq: int
+    seq: int = strawberry.field(
+        description="Its number in the session; resubscribe with afterSeq: seq to miss nothing."
+    )
     type: str = strawberry.field(description="STEP_CHANGED | LEAD_STATUS")
-    at: datetime
+    at: datetime = strawberry.field(description="When it happened.")
     step: Step | None = strawberry.field(
         description="The session's current step, on the latest STEP_CHANGED event."
     )
-    lead: LeadStatusEvent | None
+    lead: LeadStatusEvent | None = strawberry.field(
+        description="The lead's new status, with LEAD_STATUS; else null."
+    )
 
     @staticmethod
     def of(update: SessionUpdateData) -> SessionUpdate:

@@ -14,17 +14,21 @@ from workflows import webhooks as domain
 
 @strawberry.enum(description="Where a delivery stands.")
 class WebhookDeliveryStatus(Enum):
-    PENDING = "PENDING"
-    DELIVERED = "DELIVERED"
-    FAILED = "FAILED"
+    PENDING = strawberry.enum_value("PENDING", description="Not delivered yet: it is tried again.")
+    DELIVERED = strawberry.enum_value("DELIVERED", description="The endpoint answered 2xx.")
+    FAILED = strawberry.enum_value(
+        "FAILED", description="Every try failed; replayWebhookDelivery sends it again."
+    )
 
 
 @strawberry.type(description="An endpoint of your site: where your leads' status changes go.")
 class WebhookEndpoint:
-    id: strawberry.ID
-    url: str
-    created_at: datetime
-    rotated_at: datetime | None
+    id: strawberry.ID = strawberry.field(description="The endpoint's id.")
+    url: str = strawberry.field(description="Where the messages go (https).")
+    created_at: datetime = strawberry.field(description="When it was added.")
+    rotated_at: datetime | None = strawberry.field(
+        description="When its secret was last rotated; null if never."
+    )
     previous_secret_until: datetime | None = strawberry.field(
         description="Until then the previous secret signs too (a second `v1,` signature)."
     )
@@ -42,17 +46,23 @@ class WebhookEndpoint:
 
 @strawberry.type(description="One message to one endpoint, and how its sending went.")
 class WebhookDelivery:
-    id: strawberry.ID
-    endpoint_id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The delivery's id.")
+    endpoint_id: strawberry.ID = strawberry.field(description="The endpoint it goes to.")
     message_id: str = strawberry.field(description="Its `webhook-id`, the same on every try.")
-    event_type: str
-    status: WebhookDeliveryStatus
-    attempts: int
-    created_at: datetime
-    last_status_code: int | None
-    last_error: str | None
-    last_attempt_at: datetime | None
-    delivered_at: datetime | None
+    event_type: str = strawberry.field(description="What happened (e.g. `lead.status`).")
+    status: WebhookDeliveryStatus = strawberry.field(description="Where it stands.")
+    attempts: int = strawberry.field(description="Tries so far.")
+    created_at: datetime = strawberry.field(description="When it was queued.")
+    last_status_code: int | None = strawberry.field(
+        description="The endpoint's HTTP status at the last try; null if it gave none."
+    )
+    last_error: str | None = strawberry.field(
+        description="Why the last try failed; null if it did not."
+    )
+    last_attempt_at: datetime | None = strawberry.field(description="When it was last tried.")
+    delivered_at: datetime | None = strawberry.field(
+        description="When it was delivered; null until then."
+    )
 
     @classmethod
     def of(cls, found: domain.DeliveryInfo) -> WebhookDelivery:
@@ -73,24 +83,26 @@ class WebhookDelivery:
 
 @strawberry.type(description="An endpoint and its signing secret (`whsec_…`), shown this once.")
 class WebhookSecretIssued:
-    endpoint: WebhookEndpoint
-    secret: str
+    endpoint: WebhookEndpoint = strawberry.field(description="The endpoint.")
+    secret: str = strawberry.field(description="Its signing secret (`whsec_…`): shown only here.")
 
 
 @strawberry.type(description="The endpoint is gone; nothing more is sent to it.")
 class WebhookEndpointRemoved:
-    endpoint_id: strawberry.ID
+    endpoint_id: strawberry.ID = strawberry.field(description="The removed endpoint's id.")
 
 
 @strawberry.type(description="The delivery is pending again: it is sent with the same id.")
 class WebhookDeliveryQueued:
-    delivery: WebhookDelivery
+    delivery: WebhookDelivery = strawberry.field(description="The delivery, pending again.")
 
 
 @strawberry.type(description="Your site's endpoints and its latest deliveries, newest first.")
 class SiteWebhooks:
-    endpoints: list[WebhookEndpoint]
-    deliveries: list[WebhookDelivery]
+    endpoints: list[WebhookEndpoint] = strawberry.field(description="Your site's endpoints.")
+    deliveries: list[WebhookDelivery] = strawberry.field(
+        description="Their latest deliveries, newest first."
+    )
 
 
 @strawberry.type(
@@ -98,7 +110,7 @@ class SiteWebhooks:
     "secret key; NOT_FOUND: no such endpoint or delivery of yours; INVALID_URL)."
 )
 class WebhookRefused:
-    errors: list[FieldError]
+    errors: list[FieldError] = strawberry.field(description="Why, by field.")
 
     @classmethod
     def of(cls, refusal: domain.WebhookRefused) -> WebhookRefused:
@@ -107,16 +119,24 @@ class WebhookRefused:
 
 
 WebhookSecretResult = Annotated[
-    WebhookSecretIssued | WebhookRefused, strawberry.union("WebhookSecretResult")
+    WebhookSecretIssued | WebhookRefused,
+    strawberry.union(
+        "WebhookSecretResult", description="The endpoint and its secret, or a refusal."
+    ),
 ]
 WebhookRemovalResult = Annotated[
-    WebhookEndpointRemoved | WebhookRefused, strawberry.union("WebhookRemovalResult")
+    WebhookEndpointRemoved | WebhookRefused,
+    strawberry.union("WebhookRemovalResult", description="The endpoint removed, or a refusal."),
 ]
 WebhookReplayResult = Annotated[
-    WebhookDeliveryQueued | WebhookRefused, strawberry.union("WebhookReplayResult")
+    WebhookDeliveryQueued | WebhookRefused,
+    strawberry.union("WebhookReplayResult", description="The delivery queued again, or a refusal."),
 ]
 SiteWebhooksResult = Annotated[
-    SiteWebhooks | WebhookRefused, strawberry.union("SiteWebhooksResult")
+    SiteWebhooks | WebhookRefused,
+    strawberry.union(
+        "SiteWebhooksResult", description="Your site's endpoints and deliveries, or a refusal."
+    ),
 ]
 
 
