@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import Page, WebSocket, expect
+from playwright.async_api import Page, Request, WebSocket, expect
 
 from tests.browser.conftest import FrontendServer, PageErrors
 from tests.support.waiting import eventually
@@ -36,7 +36,13 @@ class GraphiQL:
         self.shots = shots
         self.results: list[str] = []
         self.sent: list[dict[str, Any]] = []  # websocket frames the page sent
+        self.posted: list[Request] = []  # the operations it sent over HTTP
         page.on("websocket", self._follow)
+        page.on("request", self._record)
+
+    def _record(self, request: Request) -> None:
+        if request.method == "POST" and "IntrospectionQuery" not in (request.post_data or ""):
+            self.posted.append(request)
 
     def _follow(self, socket: WebSocket) -> None:
         socket.on("framesent", lambda frame: self.sent.append(json.loads(frame)))
@@ -103,6 +109,7 @@ async def test_the_readme_walk_in_graphiql(
     moved = (await ide.run("transition"))["data"]["transition"]
     assert moved["__typename"] == "ChoiceStep", moved["__typename"]
     assert moved["stepId"] == "vehicle_knowledge"
+    assert (await ide.posted[-1].all_headers())["authorization"] == f"Bearer {token}"
 
     # The next step's answers, in the same tab: a different transition, answered as itself.
     await ide.type_over('"intent_selection"', '"vehicle_knowledge"')
@@ -132,3 +139,23 @@ async def test_the_readme_walk_in_graphiql(
     assert inits[-1]["payload"]["authorization"] == f"Bearer {token}"
 
     assert not [text for text in ide.results if "SessionNotFound" in text or "errors" in text]
+
+
+async def test_a_placeholder_idempotency_key_is_fresh_on_every_run(
+    page: Page, frontend: FrontendServer, shots: Path
+) -> None:
+    ide = GraphiQL(page, shots)
+    await ide.open(frontend.base_url)
+    await ide.tab("Transition")
+    await ide.type_over(
+        '"intent": "buying"\n    }', '"intent": "buying"\n    },\n"idempotencyKey": "<fresh>"'
+    )
+    assert '"<fresh>"' in await ide.variables()
+    for _ in range(2):
+        await ide.run("SessionNotFound")  # the placeholder session: refused, as expected
+    keys = [
+        json.loads(r.post_data or "{}")["variables"]["input"]["idempotencyKey"] for r in ide.posted
+    ]
+    assert len(keys) == 2
+    assert keys[0] != keys[1]
+    assert all(len(key) >= 32 and "<" not in key for key in keys), keys
