@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import Enum
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
 
 from schema.json import as_json
+from schema.rules import FieldRules
 from workflows.model import Field, Option
 from workflows.outcomes import DealerCard, Navigation, SessionSummary, VehicleCard
 
@@ -40,7 +43,10 @@ class SessionInfo:
         description="The session's id (sessionId of every later operation)."
     )
     token: str | None = strawberry.field(
-        description="Only in startWorkflow's answer; null everywhere else."
+        description="Only in startWorkflow's answer; null everywhere else.",
+        deprecation_reason="Read `started { token }` of startWorkflow's step: a normalised "
+        "cache (Apollo, urql's Graphcache) keeps one SessionInfo per id, and a later answer's "
+        "null here erases the token in it.",
     )
     status: SessionStatusEnum = strawberry.field(description="Where the session stands.")
     workflow: str = strawberry.field(description="The flow's name (e.g. `trex`).")
@@ -63,6 +69,19 @@ class SessionInfo:
             seq=summary.seq,
             variant=summary.variant,
         )
+
+
+@strawberry.type(
+    description="The session's one-time token, in startWorkflow's answer only. A type of its "
+    "own, normalised apart from SessionInfo and written by no other answer, so a cache never "
+    "loses the token to a later answer."
+)
+class SessionStart:
+    id: strawberry.ID = strawberry.field(description="The session's id.")
+    token: str = strawberry.field(
+        description="Send it as `Authorization: Bearer <token>` (over websockets, as "
+        "connectionParams' `authorization`) on every later operation of the session."
+    )
 
 
 @strawberry.type(description="One choice of a field.")
@@ -90,8 +109,9 @@ class FieldSpec:
         "(makes, the chosen make's models, dealers, the vehicles listed on this page)."
     )
     constraints: JSON = strawberry.field(
-        description="The field's rules, as validationRules has them for this field."
+        description="The field's rules as one JSON object (the same as `rules`, typed)."
     )
+    rules: FieldRules = strawberry.field(description="The rules the server enforces here.")
 
     @staticmethod
     def of(spec: Field, constraints: object, known: tuple[Option, ...] = ()) -> FieldSpec:
@@ -104,6 +124,7 @@ class FieldSpec:
             group=spec.group,
             options=options or None,
             constraints=as_json(constraints),
+            rules=FieldRules.of(spec.name, cast(Mapping[str, object], constraints)),
         )
 
 

@@ -33,13 +33,22 @@ class Edge:
     )
 
 
+@strawberry.type(description="Where a session of a workflow type starts.")
+class Entry:
+    workflow_type: str = strawberry.field(description="BUYING, SELLING, or ANY.")
+    step_id: str = strawberry.field(description="The first step.")
+
+
 @strawberry.type(description="A version of a flow, as data.")
 class WorkflowDefinitionInfo:
     name: str = strawberry.field(description="The flow's name.")
     version: int = strawberry.field(description="This version's number.")
     steps: list[StepDefinition] = strawberry.field(description="Its steps.")
     edges: list[Edge] = strawberry.field(description="Its transitions.")
-    entries: JSON = strawberry.field(description="The first step of each way in (by intent).")
+    entries: JSON = strawberry.field(
+        description="The first step by workflow type, one JSON object (the same as `entryPoints`)."
+    )
+    entry_points: list[Entry] = strawberry.field(description="The first step by workflow type.")
     mermaid: str = strawberry.field(description="The graph as a Mermaid flowchart.")
 
     @staticmethod
@@ -56,11 +65,13 @@ class WorkflowDefinitionInfo:
             )
             for step in info.steps
         ]
+        entries = {str(k or "any").upper(): first for k, first in info.entries.items()}
         return WorkflowDefinitionInfo(
             name=info.name,
             version=info.version,
             steps=steps,
             edges=[Edge(source=s, target=t, label=label) for s, t, label in info.edges],
-            entries=as_json({str(k or "any").upper(): first for k, first in info.entries.items()}),
+            entries=as_json(entries),
+            entry_points=[Entry(workflow_type=k, step_id=first) for k, first in entries.items()],
             mermaid=info.mermaid,
         )

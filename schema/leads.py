@@ -40,8 +40,8 @@ class Lead:
     score_factors: list[ScoreFactor] = strawberry.field(description="What made the score.")
     dealer_ids: list[strawberry.ID] = strawberry.field(description="The dealers it was routed to.")
     outcomes: JSON = strawberry.field(
-        description="What each stage of the pipeline answered (registration, scoring, "
-        "routing, contact)."
+        description="What each stage of the lead's pipeline recorded, an open map by stage "
+        "(scored, routing, contacted, soft_credit_check, rejected...)."
     )
     history: list[LeadStatusEvent] = strawberry.field(
         description="Its status changes, oldest first."

@@ -12,8 +12,9 @@ from typing import cast
 import strawberry
 from strawberry.scalars import JSON
 
-from schema.common import Dealer, FieldSpec, NavigationOptions, SessionInfo, Vehicle
+from schema.common import Dealer, FieldSpec, NavigationOptions, SessionInfo, SessionStart, Vehicle
 from schema.json import as_json
+from schema.rules import StepRules
 from workflows.model import Component
 from workflows.outcomes import (
     CompletionData,
@@ -33,11 +34,31 @@ class Step:
     view: strawberry.Private[StepView]
 
     @strawberry.field(
+        description="This view of the step: `<sessionId>:<stepId>:<seq>` (`:start` added in "
+        "startWorkflow's answer, the one view with `started`). A new id whenever the view may "
+        "have changed, so a normalised cache never merges an old view into a new one."
+    )
+    def id(self) -> strawberry.ID:
+        session = self.view.session
+        start = "" if session.token is None else ":start"
+        return strawberry.ID(f"{session.id}:{self.view.step.id}:{session.seq}{start}")
+
+    @strawberry.field(
         description="The session the step belongs to: its id, status, flow, version and "
         "latest event."
     )
     def session(self) -> SessionInfo:
         return SessionInfo.of(self.view.session)
+
+    @strawberry.field(
+        description="The session's id and one-time token: in startWorkflow's answer only, "
+        "null everywhere else."
+    )
+    def started(self) -> SessionStart | None:
+        session = self.view.session
+        if session.token is None:
+            return None
+        return SessionStart(id=strawberry.ID(session.id), token=session.token)
 
     @strawberry.field(
         description="The step's id in the definition (e.g. `intent_selection`): send it as "
@@ -66,9 +87,16 @@ class Step:
             for spec in self.view.step.fields
         ]
 
-    @strawberry.field(description="The same rules the server enforces, per field.")
+    @strawberry.field(
+        description="The same rules the server enforces, as one JSON object: `fields` by "
+        "name, and `crossField` (the same as `rules`, typed)."
+    )
     def validation_rules(self) -> JSON:
         return as_json(self.view.validation_rules)
+
+    @strawberry.field(description="The same rules the server enforces: per field, across fields.")
+    def rules(self) -> StepRules:
+        return StepRules.of(self.view.validation_rules)
 
     @strawberry.field(
         description="Whether back is possible, the next step when it is known, and progress."
@@ -77,12 +105,15 @@ class Step:
         return NavigationOptions.of(self.view.navigation)
 
     @strawberry.field(
-        description="Presentation hints of the definition for this step (layout, labels, icons)."
+        description="The definition's presentation hints for the step: an open map, by key."
     )
     def ui_config(self) -> JSON:
         return as_json(self.view.ui)
 
-    @strawberry.field(description="Answers already given here (prefill after back or refine).")
+    @strawberry.field(
+        description="Answers already given here (prefill after back or refine): an open map, "
+        "by field name, each value as its field's type (`fields`) describes it."
+    )
     def values(self) -> JSON:
         return as_json(self.view.values)
 
@@ -111,10 +142,23 @@ class VehicleSearchStep(Step):
     def makes(self) -> list[str]:
         return list(cast(SearchFormData, self.view.data).makes)
 
-    @strawberry.field(description="Each make's models: model options follow the make.")
+    @strawberry.field(
+        description="Each make's models, as one JSON object by make (the same as `models`)."
+    )
     def models_by_make(self) -> JSON:
         data = cast(SearchFormData, self.view.data)
         return as_json({make: list(models) for make, models in data.models.items()})
+
+    @strawberry.field(description="Each make's models: model options follow the make.")
+    def models(self) -> list[MakeModels]:
+        data = cast(SearchFormData, self.view.data)
+        return [MakeModels(make=make, models=list(names)) for make, names in data.models.items()]
+
+
+@strawberry.type(description="A make in stock and its models.")
+class MakeModels:
+    make: str = strawberry.field(description="The make.")
+    models: list[str] = strawberry.field(description="Its models in stock.")
 
 
 @strawberry.type(description="A criterion that, dropped, would give matches.")
@@ -142,7 +186,9 @@ class VehicleResultsStep(Step):
     def page_size(self) -> int:
         return cast(ResultsData, self.view.data).page_size
 
-    @strawberry.field(description="The search the results answer (the answers of the search step).")
+    @strawberry.field(
+        description="The search's answers these results match: an open map, by field name."
+    )
     def criteria(self) -> JSON:
         return as_json(cast(ResultsData, self.view.data).criteria)
 
@@ -185,7 +231,10 @@ class CreditResult:
     "before the lead is sent."
 )
 class ContactConfirmationStep(Step):
-    @strawberry.field(description="What will be sent: the answers that make the lead.")
+    @strawberry.field(
+        description="What the visitor is about to send: an open map of their answers by "
+        "field name (with `vehicle` and `credit_consent` where the step shows them)."
+    )
     def summary(self) -> JSON:
         return as_json(cast(ConfirmationData, self.view.data).summary)
 
@@ -263,7 +312,9 @@ class CompletionStep(Step):
     def lead_status(self) -> str:
         return cast(CompletionData, self.view.data).lead_status
 
-    @strawberry.field(description="What was sent, as the visitor confirmed it.")
+    @strawberry.field(
+        description="The lead as submitted: an open map with its `kind` and its details."
+    )
     def summary(self) -> JSON:
         return as_json(cast(CompletionData, self.view.data).summary)
 

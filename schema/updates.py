@@ -23,7 +23,9 @@ class LeadStatusEvent:
     )
     seq: int = strawberry.field(description="Its number among the lead's events.")
     at: datetime = strawberry.field(description="When it happened.")
-    detail: JSON = strawberry.field(description="What came with it (e.g. the score, the dealer).")
+    detail: JSON = strawberry.field(
+        description="What the status change carries, an open map (e.g. a rejection's reason)."
+    )
 
     @staticmethod
     def of(event: LeadStatusData) -> LeadStatusEvent:

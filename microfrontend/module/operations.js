@@ -6,8 +6,9 @@
 
 const STEP_FIELDS = `
 fragment StepFields on Step {
-  __typename stepId componentName title message
-  session { id token status workflow version seq }
+  __typename id stepId componentName title message
+  session { id status workflow version seq }
+  started { id token }
   fields { name type required label group options { value label } constraints }
   validationRules
   navigation { canGoBack nextStepId progress { stepsDone minRemaining maxRemaining } }

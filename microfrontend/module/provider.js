@@ -87,7 +87,7 @@ export class WorkflowProvider extends EventTarget {
           context: this.options.context ?? null,
         };
         const { startWorkflow } = await this.api.execute(START_WORKFLOW, { input });
-        this.#session = { sessionId: startWorkflow.session.id, token: startWorkflow.session.token };
+        this.#session = { sessionId: startWorkflow.started.id, token: startWorkflow.started.token };
         this.store.save(this.#session);
         return this.#accept(startWorkflow, 'start');
       },

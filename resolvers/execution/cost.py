@@ -82,7 +82,8 @@ def _stand_in(operations: str) -> DocumentNode:
 
 def selections(document: DocumentNode, limit: int) -> int:
     """Fields, inline fragments, fragment spreads and directives of `document` as written;
-    counting stops once past `limit`."""
+    counting stops once past `limit`. One plain `__typename` per selection set is free: Apollo
+    Client and urql add it to every selection set of every document they send."""
     count = 0
     pending: list[SelectionNode] = []
     for definition in document.definitions:
@@ -90,14 +91,28 @@ def selections(document: DocumentNode, limit: int) -> int:
             count += sum(len(v.directives or ()) for v in definition.variable_definitions or ())
         if isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
             count += len(definition.directives or ())
-            pending.extend(definition.selection_set.selections)
+            pending.extend(_counted(definition.selection_set.selections))
     # Each step counts one at least, so the work stops with the count.
     while pending and count <= limit:
         node = pending.pop()
         count += 1 + len(node.directives or ())
         if isinstance(node, FieldNode | InlineFragmentNode) and node.selection_set is not None:
-            pending.extend(node.selection_set.selections)
+            pending.extend(_counted(node.selection_set.selections))
     return count
+
+
+def _counted(nodes: tuple[SelectionNode, ...]) -> list[SelectionNode]:
+    """A selection set's selections but its first plain `__typename` (no alias, no
+    directive): at most one skipped per selection set, each of which is counted."""
+    for index, node in enumerate(nodes):
+        if (
+            isinstance(node, FieldNode)
+            and node.name.value == "__typename"
+            and node.alias is None
+            and not node.directives
+        ):
+            return [*nodes[:index], *nodes[index + 1 :]]
+    return list(nodes)
 
 
 def _digest(query: str) -> bytes:

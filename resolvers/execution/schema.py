@@ -30,6 +30,7 @@ from resolvers.execution.prepared import PreparedOperations
 from resolvers.execution.request_errors import refusals_first
 from resolvers.execution.shared_events import SharedEvents
 from resolvers.execution.spans import TracedPolicyExtension
+from schema.scalars import scalar_overrides
 
 
 class PolicedSchema(strawberry.Schema):
@@ -58,6 +59,7 @@ class PolicedSchema(strawberry.Schema):
             extensions=[extension],
             execution_context_class=self.shared_events.execution_class,
             config=StrawberryConfig(disable_field_suggestions=not limits.suggestions),
+            scalar_overrides=scalar_overrides(),
         )
         self.prepared = PreparedOperations(self, self.policy)
 

@@ -49,7 +49,7 @@ class Api:
             operation("start_workflow"), {"input": {"workflowType": workflow_type}}
         )
         step = data["startWorkflow"]
-        return Flow(self, step["session"]["id"], step["session"]["token"], step)
+        return Flow(self, step["session"]["id"], step["started"]["token"], step)
 
     @asynccontextmanager
     async def subscribe(

@@ -37,14 +37,19 @@ def _variables(name: str, session_id: str, step: str) -> dict[str, object]:
 
 async def test_examples_run_as_documented(api: Api) -> None:
     started = await api.execute(operation("start_workflow"), _variables("start_workflow", "", ""))
-    session = started["startWorkflow"]["session"]
-    token, session_id = session["token"], session["id"]
+    first_step = started["startWorkflow"]
+    token, session_id = first_step["started"]["token"], first_step["session"]["id"]
+    assert first_step["id"] == f"{session_id}:intent_selection:1:start"
     moved = await api.execute(
         operation("transition"), _variables("transition", session_id, "intent_selection"), token
     )
     assert moved["transition"]["stepId"] == "vehicle_knowledge"
+    assert moved["transition"]["started"] is None
+    seq = moved["transition"]["session"]["seq"]
+    assert moved["transition"]["id"] == f"{session_id}:vehicle_knowledge:{seq}"
     resumed = await api.execute(operation("session"), _variables("session", session_id, ""), token)
     assert resumed["session"]["stepId"] == "vehicle_knowledge"
+    assert resumed["session"]["id"] == moved["transition"]["id"]
     back = await api.execute(
         operation("back"), _variables("back", session_id, "vehicle_knowledge"), token
     )
@@ -55,6 +60,7 @@ async def test_examples_run_as_documented(api: Api) -> None:
     info = definition["workflowDefinition"]
     assert info["name"] == "trex"
     assert info["mermaid"].startswith("flowchart TD")
+    assert {"workflowType": "ANY", "stepId": "intent_selection"} in info["entryPoints"]
     assert {
         "source": "replacement_check",
         "target": "vehicle_knowledge",

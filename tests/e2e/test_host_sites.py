@@ -56,7 +56,7 @@ async def _start(api: Api, key: str | None, origin: str | None) -> dict[str, obj
 async def _site_lead(api: Api, sites: Sites) -> Flow:
     body = await _start(api, sites.acme.publishable_key, ORIGIN)
     step = body["data"]["startWorkflow"]  # type: ignore[index]
-    flow = Flow(api, step["session"]["id"], step["session"]["token"], step)
+    flow = Flow(api, step["session"]["id"], step["started"]["token"], step)
     await flow.submit({"knows_vehicle": True})
     await flow.submit({"make": "Kia"})
     await flow.submit({"vehicle_id": flow.step["vehicles"][0]["id"]})

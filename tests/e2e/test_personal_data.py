@@ -125,7 +125,7 @@ async def _site_lead(api: Api, site: NewHostSite, contact: dict[str, Any]) -> Fl
     body = {"query": operation("start_workflow"), "variables": {"input": {"workflowType": None}}}
     started = (await api.http.post("/graphql", json=body, headers=headers)).json()
     step = started["data"]["startWorkflow"]
-    flow = Flow(api, step["session"]["id"], step["session"]["token"], step)
+    flow = Flow(api, step["session"]["id"], step["started"]["token"], step)
     for data in ({"intent": "buying"}, {"knows_vehicle": True}, {"make": "Kia"}):
         await flow.submit(data)
     await flow.submit({"vehicle_id": flow.step["vehicles"][0]["id"]})

@@ -161,8 +161,8 @@ async def test_production_sends_leads_to_its_services_urls(
     headers = {"x-publishable-key": production.site.publishable_key, "origin": ORIGIN}
     started = (await http.post("/graphql", json=_start(), headers=headers)).json()
     step = started["data"]["startWorkflow"]
-    session = step["session"]
-    flow = Flow(Api(http, production.server.ws_url), session["id"], session["token"], step)
+    session_id, token = step["session"]["id"], step["started"]["token"]
+    flow = Flow(Api(http, production.server.ws_url), session_id, token, step)
     await flow.submit({"knows_vehicle": True})
     await flow.submit({"make": "Kia"})
     await flow.submit({"vehicle_id": flow.step["vehicles"][0]["id"]})

@@ -71,8 +71,8 @@ async def start(http: httpx.AsyncClient, address: str, **headers: str) -> httpx.
 
 def session_of(response: httpx.Response) -> tuple[str, str]:
     assert response.status_code == 200, response.text
-    session = response.json()["data"]["startWorkflow"]["session"]
-    return session["id"], session["token"]
+    step = response.json()["data"]["startWorkflow"]
+    return step["session"]["id"], step["started"]["token"]
 
 
 async def transition(

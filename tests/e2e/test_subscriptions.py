@@ -28,7 +28,7 @@ async def test_the_credit_result_is_pushed_to_the_subscriber(api: Api) -> None:
     resumed = steps[1]["step"]
     assert resumed["stepId"] == "selling_confirmation"
     assert resumed["credit"]["status"] == "approved"
-    assert resumed["session"]["token"] is None
+    assert resumed["started"] is None
 
 
 async def test_after_seq_replays_every_event_then_goes_live(api: Api) -> None:

@@ -26,6 +26,35 @@ def test_every_documented_operation_is_within_the_default_cap(path: Path) -> Non
     assert selections(parse(path.read_text()), 150) <= 135
 
 
+def _with_typenames(text: str) -> str:
+    """`text` as Apollo Client and urql send it: `__typename` added to every selection set."""
+    from graphql import FieldNode, NameNode, SelectionSetNode, Visitor, print_ast, visit
+
+    class AddTypename(Visitor):
+        def enter_selection_set(self, node: SelectionSetNode, *_: object) -> SelectionSetNode:
+            names = [s.name.value for s in node.selections if isinstance(s, FieldNode)]
+            if "__typename" in names:
+                return node
+            typename = FieldNode(name=NameNode(value="__typename"), arguments=(), directives=())
+            return SelectionSetNode(selections=(*node.selections, typename))
+
+    return print_ast(visit(parse(text), AddTypename()))
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.graphql")), ids=lambda p: p.stem)
+def test_the_typename_a_client_adds_to_each_selection_set_is_free(path: Path) -> None:
+    written = selections(parse(path.read_text()), 150)
+    sent = _with_typenames(path.read_text())
+    assert sent.count("__typename") > path.read_text().count("__typename") + 3
+    assert selections(parse(sent), 150) == written
+
+
+def test_only_one_plain_typename_per_selection_set_is_free() -> None:
+    assert selections(parse("{ __typename a { __typename b } }"), 100) == 2
+    assert selections(parse("{ __typename __typename t: __typename }"), 100) == 2
+    assert selections(parse("{ __typename @skip(if: true) }"), 100) == 2
+
+
 def test_counting_stops_past_the_limit_and_goes_as_deep_as_the_parser() -> None:
     wide = parse("{ " + " ".join(["__typename"] * 1980) + " }")
     assert selections(wide, 150) == 151
