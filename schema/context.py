@@ -26,8 +26,9 @@ class Context:
     @property
     def token(self) -> str | None:
         """The bearer token: from `connection_init` on websockets, else the HTTP header."""
-        if self.connection_params is not None:
-            return bearer(self.connection_params.get("authorization"))
+        if self.connection_params is not None:  # its key matched without regard to case
+            found = (v for k, v in self.connection_params.items() if k.lower() == "authorization")
+            return bearer(next(found, None))
         return bearer(self.headers.get("authorization"))
 
     @property

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from workflows.graph import target_steps
+from workflows.registry import definition
+
 MAX_TEXT = 200
 MAX_CONTEXT_BYTES = 4096  # app.services.starting.MAX_CONTEXT_BYTES, checked by the tests
 JSON_OBJECT: dict[str, Any] = {"type": "object", "additionalProperties": True}
@@ -213,19 +216,25 @@ SCHEMAS: dict[str, Any] = {
     "TooLarge": TOO_LARGE,
 }
 
+# The examples walk the shipped flow's first steps for a buyer, so they stay true to it.
+_FLOW = definition("trex")
+_FIRST = _FLOW.step(_FLOW.entries["buying"])
+_FIRST_FIELD = _FIRST.fields[0].name
+_SEARCH = _FLOW.step(target_steps(_FIRST.guards[0].target)[0])
+_RESULTS = target_steps(_SEARCH.default)[0] if _SEARCH.default else None
 SESSION = "9fb1d82c-6916-42de-a833-5376a3641490"
 TOKEN = "fxCHRrv8E9PSIJeUo06HcwvTeX5OO4JCkgaFWVaeokE"
 KNOWLEDGE_STEP: dict[str, Any] = {
     "sessionId": SESSION,
     "sessionToken": TOKEN,
     "status": "ACTIVE",
-    "stepId": "vehicle_knowledge",
-    "componentName": "Choice",
-    "title": "Do you already know which vehicle you want?",
+    "stepId": _FIRST.id,
+    "componentName": _FIRST.component.value,
+    "title": _FIRST.title,
     "data": {},
     "values": {},
     "validationRules": {
-        "fields": {"knows_vehicle": {"type": "boolean", "required": True}},
+        "fields": {_FIRST_FIELD: {"type": "boolean", "required": True}},
         "crossField": [],
     },
     "navigationOptions": {
@@ -239,39 +248,39 @@ KNOWLEDGE_STEP: dict[str, Any] = {
 SEARCH_STEP: dict[str, Any] = {
     **KNOWLEDGE_STEP,
     "sessionToken": None,
-    "stepId": "vehicle_search",
-    "componentName": "Form",
-    "title": "Which vehicle are you looking for?",
+    "stepId": _SEARCH.id,
+    "componentName": _SEARCH.component.value,
+    "title": _SEARCH.title,
     "validationRules": {
         "fields": {"make": {"type": "string", "required": True}},
         "crossField": [],
     },
     "navigationOptions": {
         "canGoBack": True,
-        "nextStepId": "search_results",
+        "nextStepId": _RESULTS,
         "progress": {"steps_done": 1, "min_remaining": 4, "max_remaining": 4},
     },
 }
 REFUSED_FIELD = {
-    "field": "knows_vehicle",
-    "message": "knows_vehicle is required.",
+    "field": _FIRST_FIELD,
+    "message": f"{_FIRST_FIELD} is required.",
     "code": "required",
 }
 EXAMPLES: dict[str, Any] = {
     "StartRequest": {"workflowType": "buying", "context": {"page": "/cars", "campaign": "spring"}},
     "TransitionRequest": {
         "sessionId": SESSION,
-        "currentStep": "vehicle_knowledge",
-        "data": {"knows_vehicle": True},
+        "currentStep": _FIRST.id,
+        "data": {_FIRST_FIELD: True},
         "idempotencyKey": "7d1f0c1e-answer-1",
     },
-    "BackRequest": {"sessionId": SESSION, "currentStep": "vehicle_search"},
+    "BackRequest": {"sessionId": SESSION, "currentStep": _SEARCH.id},
     "started": KNOWLEDGE_STEP,
     "moved": SEARCH_STEP,
     "back": {**KNOWLEDGE_STEP, "sessionToken": None},
     "ValidationError": {**REFUSED_FIELD, "errors": [REFUSED_FIELD]},
     "SessionNotFound": {"sessionId": SESSION, "code": "session_not_found"},
-    "StaleStep": {"expectedStep": "vehicle_search", "step": SEARCH_STEP},
+    "StaleStep": {"expectedStep": _SEARCH.id, "step": SEARCH_STEP},
     "TransitionRejected": {
         "reason": "The first step has no step before it.",
         "code": "cannot_go_back",

@@ -53,10 +53,15 @@ class Api:
 
     @asynccontextmanager
     async def subscribe(
-        self, query: str, variables: dict[str, Any], token: str | None
+        self,
+        query: str,
+        variables: dict[str, Any],
+        token: str | None,
+        key: str = "authorization",
     ) -> AsyncIterator[Subscription]:
+        """`key`: the name `connection_init`'s payload gives the token."""
         async with connect(self.ws_url, subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
-            payload = {"authorization": f"Bearer {token}"} if token else {}
+            payload = {key: f"Bearer {token}"} if token else {}
             await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
             ack = json.loads(await asyncio.wait_for(ws.recv(), 5))
             assert ack["type"] == "connection_ack", ack

@@ -60,3 +60,15 @@ async def test_a_wrong_token_reads_like_an_unknown_session(api: Api) -> None:
         unknown = await other.next()
     assert unknown["type"] == "error", unknown
     assert unknown["payload"][0]["message"] == "Session nope not found."
+
+
+async def test_the_connection_init_key_is_matched_without_regard_to_case(api: Api) -> None:
+    flow = await api.start()
+    variables = {"sessionId": flow.session_id, "afterSeq": 0}
+    for key in ("Authorization", "AUTHORIZATION"):
+        async with api.subscribe(
+            operation("session_updates"), variables, flow.token, key=key
+        ) as updates:
+            first = await updates.next()
+        assert first["type"] == "next", (key, first)
+        assert first["payload"]["data"]["sessionUpdates"]["seq"] == 1
