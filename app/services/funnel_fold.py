@@ -23,7 +23,15 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from workflows.funnel import DayCounts, FunnelKey, Move, RollupDelta, SessionMoves, StepCounts
+from workflows.funnel import (
+    DayCounts,
+    FunnelKey,
+    Move,
+    RollupDelta,
+    RollupTotals,
+    SessionMoves,
+    StepCounts,
+)
 from workflows.model import Branch, Goto, Workflow
 
 FIRST_BOUND_SECONDS = 0.01
@@ -168,3 +176,22 @@ def _drop_zeros(delta: RollupDelta) -> None:
         del delta.days[day]
     for at in [k for k, c in delta.steps.items() if not (c.reached or c.dropped or c.chosen)]:
         del delta.steps[at]
+
+
+def totals_of(*deltas: RollupDelta) -> RollupTotals:
+    """Deltas summed over their days, as the rollup store's `totals` answers (a replay's
+    funnel, folded in memory)."""
+    totals = RollupTotals()
+    for delta in deltas:
+        for (key, _), day in delta.days.items():
+            found = totals.days.setdefault(key, DayCounts())
+            found.started, found.leads = found.started + day.started, found.leads + day.leads
+        for (key, _, step), counts in delta.steps.items():
+            found_step = totals.steps.setdefault((key, step), StepCounts())
+            found_step.reached += counts.reached
+            found_step.dropped += counts.dropped
+            found_step.chosen += counts.chosen
+        for (key, _, step, bucket), visits in delta.times.items():
+            buckets = totals.times.setdefault((key, step), {})
+            buckets[bucket] = buckets.get(bucket, 0) + visits
+    return totals

@@ -13,16 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from app.services.funnel import figures
-from app.services.funnel_fold import FunnelShape, fold
+from app.services.funnel_fold import FunnelShape, fold, totals_of
 from app.services.storage import SessionStorage
 from workflows.funnel import (
-    DayCounts,
     FunnelFigures,
     FunnelKey,
     Move,
-    RollupTotals,
     SessionMoves,
-    StepCounts,
 )
 from workflows.model import Workflow
 from workflows.registry import Registry
@@ -92,19 +89,7 @@ def _funnel(
         for session_id, moves in sessions
         if moves
     ]
-    delta = fold(folded, 0, lambda _: shape)
-    totals = RollupTotals()
-    for (k, _), day in delta.days.items():
-        total = totals.days.setdefault(k, DayCounts())
-        total.started, total.leads = total.started + day.started, total.leads + day.leads
-    for (k, _, step), counts in delta.steps.items():
-        summed = totals.steps.setdefault((k, step), StepCounts())
-        summed.reached += counts.reached
-        summed.dropped += counts.dropped
-        summed.chosen += counts.chosen
-    for (k, _, step, bucket), visits in delta.times.items():
-        buckets = totals.times.setdefault((k, step), {})
-        buckets[bucket] = buckets.get(bucket, 0) + visits
+    totals = totals_of(fold(folded, 0, lambda _: shape))
     found = figures(totals, lambda _: shape)
     return found[0] if found else FunnelFigures(key, 0, 0, (), ())
 

@@ -14,15 +14,13 @@ from app.services.funnel_fold import (
     bucket_value,
     fold,
     quantile,
+    totals_of,
 )
 from workflows.funnel import (
     DayCounts,
     FunnelKey,
     Move,
-    RollupDelta,
-    RollupTotals,
     SessionMoves,
-    StepCounts,
 )
 from workflows.registry import definition
 
@@ -59,24 +57,6 @@ def session(moves: list[Move], name: str = "s1") -> SessionMoves:
     return SessionMoves(name, KEY, tuple(moves))
 
 
-def total(*deltas: RollupDelta) -> RollupTotals:
-    """Deltas summed over days, as the store's `totals` answers."""
-    totals = RollupTotals()
-    for delta in deltas:
-        for (key, _), day in delta.days.items():
-            found = totals.days.setdefault(key, DayCounts())
-            found.started, found.leads = found.started + day.started, found.leads + day.leads
-        for (key, _, step), counts in delta.steps.items():
-            found_step = totals.steps.setdefault((key, step), StepCounts())
-            found_step.reached += counts.reached
-            found_step.dropped += counts.dropped
-            found_step.chosen += counts.chosen
-        for (key, _, step, bucket), visits in delta.times.items():
-            buckets = totals.times.setdefault((key, step), {})
-            buckets[bucket] = buckets.get(bucket, 0) + visits
-    return totals
-
-
 def test_a_finished_buying_session_reaches_every_step_and_a_lead_and_stops_nowhere() -> None:
     delta = fold([session(walk(BUYING))], 0, shape_of)
     assert delta.days == {(KEY, T0.date()): DayCounts(started=1, leads=1)}
@@ -89,10 +69,10 @@ def test_a_finished_buying_session_reaches_every_step_and_a_lead_and_stops_nowhe
 
 def test_folding_in_two_batches_adds_up_to_folding_at_once() -> None:
     moves = walk(BUYING)
-    once = total(fold([session(moves)], 0, shape_of))
+    once = totals_of(fold([session(moves)], 0, shape_of))
     first = fold([session(moves[:3])], 0, shape_of)
     second = fold([session(moves)], 3, shape_of)
-    assert total(first, second) == once
+    assert totals_of(first, second) == once
 
 
 def test_what_is_below_the_watermark_is_not_folded_again() -> None:
@@ -130,7 +110,7 @@ def test_the_latest_branch_choice_counts_and_a_replacement_search_is_no_intent()
     moves.append(
         Move(8, "transition", "replacement_check", "vehicle_knowledge", T0 + timedelta(minutes=4))
     )
-    totals = total(fold([session(moves[:4])], 0, shape_of), fold([session(moves)], 4, shape_of))
+    totals = totals_of(fold([session(moves[:4])], 0, shape_of), fold([session(moves)], 4, shape_of))
     chosen = {step: c.chosen for (_, step), c in totals.steps.items() if c.chosen}
     assert chosen == {"has_buyer": 1, "dealer_information": 1}
 
@@ -175,7 +155,7 @@ def test_quantiles_come_from_the_merged_buckets_by_nearest_rank() -> None:
 
 
 def test_the_figures_list_every_step_of_the_definition_and_each_branch() -> None:
-    (funnel,) = figures(total(fold([session(walk(BUYING))], 0, shape_of)), shape_of)
+    (funnel,) = figures(totals_of(fold([session(walk(BUYING))], 0, shape_of)), shape_of)
     assert [s.step for s in funnel.steps] == list(definition("trex", 1).steps)
     intent = next(b for b in funnel.branches if b.name == "intent")
     assert intent.options == (("buying", 1), ("selling", 0))
