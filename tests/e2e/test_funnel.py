@@ -62,7 +62,7 @@ async def _walk(http: httpx.AsyncClient, key: str, knows: bool) -> None:
     moved = await http.post(
         "/graphql",
         json={"query": operation("transition"), "variables": variables},
-        headers={**headers, "authorization": f"Bearer {session['token']}"},
+        headers={**headers, "authorization": f"Bearer {step['started']['token']}"},
     )
     assert moved.status_code == 200
     assert "errors" not in moved.json(), moved.text
