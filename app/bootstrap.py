@@ -38,6 +38,7 @@ from app.services.rates import ServiceRates
 from app.services.retention import Retention
 from app.services.session_cache import SessionCache
 from app.services.session_events import SessionEvents
+from app.services.step_times import StepTimes
 from app.services.step_views import ViewBuilder
 from app.services.versions import VersionsMissing, ensure_kept
 from app.services.webhooks import SiteWebhooks, UrlRules, Webhooks
@@ -192,6 +193,8 @@ async def bootstrap(
     tasks = TaskRunner()
     clients, sandbox = _external_services(settings, tracer_provider, metrics)
     credit = CreditService(clients.credit_bureau, settings.credit_deadline_seconds)
+    step_times = StepTimes(storage, now)
+    await step_times.refresh()
     service: WorkflowService
     jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx))
     events = SessionEvents(storage, bus, now, metrics)
@@ -201,7 +204,7 @@ async def bootstrap(
         storage=storage,
         inventory=inventory,
         effects=Effects(inventory, jobs).bindings(),
-        views=ViewBuilder(flows, inventory, storage, lambda: now().date()),
+        views=ViewBuilder(flows, inventory, storage, lambda: now().date(), step_times.medians),
         events=events,
         tasks=tasks,
         sites=sites,
@@ -235,7 +238,11 @@ async def bootstrap(
         poll_seconds=settings.relay_poll_seconds,
         lease_seconds=settings.relay_lease_seconds,
         retention_hours=settings.outbox_retention_hours,
-        housekeeping=[_retention(settings, storage, eraser).sweep, funnel.sweep],
+        housekeeping=[
+            _retention(settings, storage, eraser).sweep,
+            funnel.sweep,
+            step_times.refresh_if_due,
+        ],
         tracer=tracer_provider.get_tracer(TRACER) if tracer_provider else None,
         metrics=metrics,
     )

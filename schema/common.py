@@ -133,6 +133,15 @@ class Progress:
     steps_done: int = strawberry.field(description="Steps answered so far.")
     min_remaining: int = strawberry.field(description="Steps left on the shortest way to the end.")
     max_remaining: int = strawberry.field(description="Steps left on the longest way to the end.")
+    seconds_remaining: int = strawberry.field(
+        description="Seconds the visitor likely still needs: the median time visitors spend on "
+        "each step left on the shortest way to the end (a default per component before there "
+        "is history)."
+    )
+    remaining_text: str = strawberry.field(
+        description='The estimate as the visitor reads it: "About 2 minutes left", "Less than a '
+        'minute left", or "Almost done" with no step left.'
+    )
 
 
 @strawberry.type(description="Where the visitor can go from here.")
@@ -141,7 +150,7 @@ class NavigationOptions:
     next_step_id: str | None = strawberry.field(
         description="The next step when it does not depend on the answers; else null."
     )
-    progress: Progress = strawberry.field(description="Steps done and left.")
+    progress: Progress = strawberry.field(description="Steps done and left, and the time left.")
 
     @staticmethod
     def of(navigation: Navigation) -> NavigationOptions:
@@ -153,6 +162,8 @@ class NavigationOptions:
                 steps_done=progress.steps_done,
                 min_remaining=progress.min_remaining,
                 max_remaining=progress.max_remaining,
+                seconds_remaining=progress.seconds_remaining,
+                remaining_text=progress.remaining_text,
             ),
         )
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
+from workflows.estimate import NO_MEDIANS, remaining_text, seconds_remaining
 from workflows.graph import Graph
 from workflows.model import Component, Goto, SessionStatus, Step, Target, Workflow
 from workflows.rules import FieldError, Lookups, validate
@@ -34,6 +35,9 @@ class Progress:
     steps_done: int
     min_remaining: int
     max_remaining: int
+    # The estimate on the shortest way to the end (`workflows.estimate`), and how it reads.
+    seconds_remaining: int
+    remaining_text: str
 
 
 class UnknownWorkflowType(ValueError):
@@ -184,12 +188,17 @@ class Engine:
         own = state.answers.get(step_id, {})
         return {**values, **{k: v for k, v in own.items() if k in names}}
 
-    def progress(self, state: SessionState) -> Progress:
+    def progress(self, state: SessionState, medians: Mapping[str, float] = NO_MEDIANS) -> Progress:
+        """Steps done and left, and the time left from `medians` (seconds per step id)."""
         current = state.current_step
+        left = self.graph.min_remaining.get(current, 0)
+        seconds = seconds_remaining(self.graph, current, medians)
         return Progress(
             steps_done=len(state.path) - 1,
-            min_remaining=self.graph.min_remaining.get(current, 0),
+            min_remaining=left,
             max_remaining=self.graph.max_remaining.get(current, 0),
+            seconds_remaining=seconds,
+            remaining_text=remaining_text(left, seconds),
         )
 
     def next_step_id(self, step: Step) -> str | None:

@@ -18,6 +18,7 @@ from app.services.storage import SessionStorage
 from app.services.versions import engine_of, workflow_of
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
+from workflows.estimate import NO_MEDIANS
 from workflows.model import Component, Option, Step, Summary
 from workflows.outcomes import (
     CompletionData,
@@ -45,8 +46,12 @@ class ViewBuilder:
         inventory: InventoryService,
         storage: SessionStorage,
         today: Callable[[], date],
+        medians: Callable[[str, int], Mapping[str, float]] = lambda workflow, version: NO_MEDIANS,
     ) -> None:
+        """`medians`: the step id → median seconds of a workflow version, from memory (the
+        progress's time estimate; `StepTimes.medians` in the app)."""
         self._flows = flows
+        self._medians = medians
         self._inventory = inventory
         self._storage = storage
         self._today = today
@@ -82,7 +87,9 @@ class ViewBuilder:
             navigation=Navigation(
                 can_go_back=step.id == state.current_step and engine.can_go_back(state),
                 next_step_id=engine.next_step_id(step),
-                progress=engine.progress(state),
+                progress=engine.progress(
+                    state, self._medians(record.workflow, record.definition_version)
+                ),
             ),
             data=data,
             message=notice.get("text") if notice.get("step") == step.id else None,

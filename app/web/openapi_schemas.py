@@ -240,7 +240,13 @@ KNOWLEDGE_STEP: dict[str, Any] = {
     "navigationOptions": {
         "canGoBack": False,
         "nextStepId": None,
-        "progress": {"steps_done": 0, "min_remaining": 5, "max_remaining": 5},
+        "progress": {
+            "steps_done": 0,
+            "min_remaining": 5,
+            "max_remaining": 5,
+            "seconds_remaining": 215,
+            "remaining_text": "About 4 minutes left",
+        },
     },
     "uiConfig": {},
     "message": None,
@@ -258,7 +264,13 @@ SEARCH_STEP: dict[str, Any] = {
     "navigationOptions": {
         "canGoBack": True,
         "nextStepId": _RESULTS,
-        "progress": {"steps_done": 1, "min_remaining": 4, "max_remaining": 4},
+        "progress": {
+            "steps_done": 1,
+            "min_remaining": 4,
+            "max_remaining": 4,
+            "seconds_remaining": 195,
+            "remaining_text": "About 3 minutes left",
+        },
     },
 }
 REFUSED_FIELD = {

@@ -11,7 +11,7 @@ fragment StepFields on Step {
   started { id token }
   fields { name type required label group options { value label } constraints }
   validationRules
-  navigation { canGoBack nextStepId progress { stepsDone minRemaining maxRemaining } }
+  navigation { canGoBack nextStepId progress { stepsDone minRemaining maxRemaining remainingText } }
   uiConfig values
   ... on VehicleSearchStep { makes modelsByMake }
   ... on VehicleResultsStep {

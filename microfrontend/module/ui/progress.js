@@ -1,15 +1,14 @@
 /** The progress bar, from the step's `navigation.progress`. */
 import { h } from './dom.js';
 
-/** @param {{stepsDone: number, minRemaining: number, maxRemaining: number}} progress */
-export function progressBar({ stepsDone, minRemaining, maxRemaining }) {
-  const current = stepsDone + 1;
+/**
+ * The text is the server's estimate of the time left ("About 2 minutes left"); the bar fills
+ * with the steps done against the steps there may be.
+ * @param {{stepsDone: number, minRemaining: number, maxRemaining: number, remainingText: string}} progress
+ */
+export function progressBar({ stepsDone, minRemaining, maxRemaining, remainingText }) {
   const done = minRemaining === 0 && maxRemaining === 0;
-  const low = stepsDone + minRemaining;
-  const high = stepsDone + maxRemaining;
-  const text = done
-    ? 'All steps done'
-    : `Step ${current} of ${low === high ? low : `${low}–${high}`}`;
+  const text = remainingText;
   const percent = done
     ? 100
     : Math.round((stepsDone / (stepsDone + (minRemaining + maxRemaining) / 2)) * 100);
