@@ -10,6 +10,8 @@ from playwright.async_api import expect
 from tests.browser.journeys import UI, walk, walk_to
 from tests.browser.widget import Widget
 
+TIME_LEFT = re.compile(r"^(About \d+ minutes? left|Less than a minute left)$")
+
 
 async def test_back_returns_to_the_previous_step_with_its_answers(widget: Widget) -> None:
     await widget.open()
@@ -50,6 +52,10 @@ async def test_a_reload_in_the_middle_resumes_the_same_step(widget: Widget) -> N
     await walk_to(widget, "private_buyer_details")
     before = await widget.saved_session()
     progress = await widget.element.locator(".progress").inner_text()
+    # The server's estimate of the time left, never a step count.
+    assert TIME_LEFT.match(progress.strip()), progress
+    bar = widget.element.locator(".progress [role=progressbar]")
+    await expect(bar).to_have_attribute("aria-valuetext", progress.strip())
 
     assert await widget.reload() == "private_buyer_details"
 
