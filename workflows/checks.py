@@ -10,7 +10,7 @@ from workflows.model import FieldType
 # Patterns the client can evaluate too (ECMAScript-compatible).
 PATTERNS: dict[FieldType, str] = {
     FieldType.EMAIL: r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$",
-    FieldType.PHONE: r"^(\+[1-9][0-9]{7,14}|[0-9]{10})$",
+    FieldType.PHONE: r"^(\+[1-9][0-9]{7,14}|1?[0-9]{10})$",
     FieldType.ZIP: r"^[0-9]{5}$",
     FieldType.VIN: r"^[A-HJ-NPR-Z0-9]{17}$",
     FieldType.SSN: r"^[0-9]{9}$",
@@ -19,7 +19,7 @@ PATTERNS: dict[FieldType, str] = {
 
 MESSAGES: dict[FieldType, str] = {
     FieldType.EMAIL: "Enter a valid e-mail address, like name@example.com.",
-    FieldType.PHONE: "Enter a phone number in E.164 form (+14155550123) or 10 digits.",
+    FieldType.PHONE: "Enter a US phone number, like (212) 555-0199, or one starting with +.",
     FieldType.ZIP: "Enter a 5-digit ZIP code.",
     FieldType.VIN: "Enter the 17-character VIN (letters I, O and Q are not used).",
     FieldType.SSN: "Enter the 9-digit Social Security number.",
@@ -32,7 +32,7 @@ DEFAULT_MAX_LENGTH: dict[FieldType, int] = {
     FieldType.EMAIL: 254,
     FieldType.PHONE: 20,
     FieldType.ZIP: 10,
-    FieldType.VIN: 17,
+    FieldType.VIN: 24,  # as typed or pasted, spaces and dashes included: 17 once normalized
     FieldType.SSN: 11,
     FieldType.DATE: 10,
 }
@@ -42,7 +42,7 @@ DEFAULT_MAX_LENGTH: dict[FieldType, int] = {
 NORMALIZE: dict[FieldType, dict[str, str]] = {
     FieldType.PHONE: {"remove": " ().-"},
     FieldType.SSN: {"remove": " -"},
-    FieldType.VIN: {"case": "upper"},
+    FieldType.VIN: {"remove": " -", "case": "upper"},
 }
 
 _COMPILED = {kind: re.compile(pattern) for kind, pattern in PATTERNS.items()}

@@ -146,7 +146,7 @@ def _check_formatted(spec: Field, raw: object, today: date) -> str:
     if not checks.matches(spec.type, text):
         raise _Invalid("format", checks.MESSAGES[spec.type])
     if spec.type is FieldType.PHONE and not text.startswith("+"):
-        text = f"+1{text}"
+        text = f"+{text}" if len(text) == 11 else f"+1{text}"  # 1 212 555 0199 or 212 555 0199
     if spec.type is FieldType.VIN and not checks.vin_check_digit_ok(text):
         raise _Invalid("vin_check_digit", "This VIN's check digit does not match: check for typos.")
     if spec.type is FieldType.SSN and not checks.ssn_is_issuable(text):

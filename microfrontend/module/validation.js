@@ -8,7 +8,7 @@
 
 const FORMAT_MESSAGES = {
   email: 'Enter a valid e-mail address, like name@example.com.',
-  phone: 'Enter a phone number in E.164 form (+14155550123) or 10 digits.',
+  phone: 'Enter a US phone number, like (212) 555-0199, or one starting with +.',
   zip: 'Enter a 5-digit ZIP code.',
   vin: 'Enter the 17-character VIN (letters I, O and Q are not used).',
   ssn: 'Enter the 9-digit Social Security number.',

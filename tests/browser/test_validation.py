@@ -51,7 +51,7 @@ async def test_contact_rules_are_checked_as_the_server_would(widget: Widget) -> 
 
     assert await widget.error_at("email") == "Enter a valid e-mail address, like name@example.com."
     assert await widget.error_at("phone") == (
-        "Enter a phone number in E.164 form (+14155550123) or 10 digits."
+        "Enter a US phone number, like (212) 555-0199, or one starting with +."
     )
     assert await widget.error_at("consent_to_contact") == (
         "I agree to be contacted about this request must be accepted to continue."

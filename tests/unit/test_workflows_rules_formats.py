@@ -21,6 +21,10 @@ FORMATTED_OK = [
     ("buying_confirmation", "phone", "4155550123", "+14155550123"),
     ("buying_confirmation", "phone", "(415) 555-0123", "+14155550123"),
     ("buying_confirmation", "phone", "+44 20 7946 0958", "+442079460958"),
+    ("buying_confirmation", "phone", "1 212 555 0199", "+12125550199"),
+    ("buying_confirmation", "phone", "+1 (212) 555-0199", "+12125550199"),
+    ("dealer_network", "vin", "1HGCM 8263 3A004352", "1HGCM82633A004352"),
+    ("dealer_network", "vin", " 1hgcm-82633-a004352 ", "1HGCM82633A004352"),
     ("buying_confirmation", "zip", " 94103 ", "94103"),
     ("dealer_network", "vin", "1HGCM82633A004352", None),
     ("dealer_network", "vin", "1hgcm82633a004352", "1HGCM82633A004352"),
@@ -53,6 +57,7 @@ def test_well_formed_values_are_accepted_and_normalized(
         ("buying_confirmation", "email", "ana@example.c", "format"),
         *[("buying_confirmation", "phone", raw, "format") for raw in ("12345", "+0123456789")],
         ("buying_confirmation", "phone", "415-555-012", "format"),
+        ("buying_confirmation", "phone", "2 212 555 0199", "format"),  # 11 digits, not 1 first
         ("buying_confirmation", "phone", "+1234567890123456", "format"),
         *[("buying_confirmation", "zip", raw, "format") for raw in ("9410", "941033", "9410a")],
         ("buying_confirmation", "zip", "94103-1234", "format"),
