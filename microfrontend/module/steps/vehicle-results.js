@@ -66,7 +66,8 @@ function cards(step, ctx) {
         button('Choose this vehicle', {
           attrs: {
             'data-submit': true,
-            'aria-label': `Choose the ${vehicleName(vehicle)}, ${money(vehicle.price)}`,
+            // The name starts with the visible label (WCAG 2.5.3), then says which vehicle.
+            'aria-label': `Choose this vehicle: ${vehicleName(vehicle)}, ${money(vehicle.price)}`,
           },
           onClick: () => ctx.submit({ vehicle_id: vehicle.id }),
         }),
