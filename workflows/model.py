@@ -47,6 +47,43 @@ class Option:
     label: str
 
 
+class Op(StrEnum):
+    EQUALS = "equals"
+    IN = "in"
+    IS_TRUE = "is_true"
+    IS_FALSE = "is_false"
+    PRESENT = "present"
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    field: str
+    op: Op
+    value: str | bool | tuple[str, ...] | None = None
+
+    def holds(self, answers: Mapping[str, object]) -> bool:
+        actual = answers.get(self.field)
+        if self.op is Op.EQUALS:
+            return actual == self.value
+        if self.op is Op.IN:
+            return isinstance(self.value, tuple) and actual in self.value
+        if self.op is Op.IS_TRUE:
+            return actual is True
+        if self.op is Op.IS_FALSE:
+            return actual is False
+        return actual is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    """A consent the visitor gives by ticking a field: the text shown is the field's label, and
+    each answer is recorded with this text id and version, a hash of the rendered text, the
+    locale and the time. A consent is never prefilled: each is an active choice."""
+
+    text_id: str
+    version: str
+
+
 @dataclass(frozen=True, slots=True)
 class Field:
     """One input of a step, with every rule the server enforces and the client is told."""
@@ -73,6 +110,11 @@ class Field:
     max_age: int | None = None
     sensitivity: Sensitivity = Sensitivity.NONE
     group: str | None = None
+    # Required when this condition holds over the step's answers ("the one the channel needs").
+    required_when: Condition | None = None
+    # The value shown before the visitor chooses (an enum's "any").
+    default: str | None = None
+    consent: Consent | None = None
 
     @property
     def secret(self) -> bool:
@@ -90,33 +132,6 @@ class SessionStatus(StrEnum):
     WAITING = "WAITING"
     SUBMITTED = "SUBMITTED"
     COMPLETED = "COMPLETED"
-
-
-class Op(StrEnum):
-    EQUALS = "equals"
-    IN = "in"
-    IS_TRUE = "is_true"
-    IS_FALSE = "is_false"
-    PRESENT = "present"
-
-
-@dataclass(frozen=True, slots=True)
-class Condition:
-    field: str
-    op: Op
-    value: str | bool | tuple[str, ...] | None = None
-
-    def holds(self, answers: Mapping[str, object]) -> bool:
-        actual = answers.get(self.field)
-        if self.op is Op.EQUALS:
-            return actual == self.value
-        if self.op is Op.IN:
-            return isinstance(self.value, tuple) and actual in self.value
-        if self.op is Op.IS_TRUE:
-            return actual is True
-        if self.op is Op.IS_FALSE:
-            return actual is False
-        return actual is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +171,9 @@ class Component(StrEnum):
     CREDIT_CONSENT = "CreditConsent"
     PENDING = "Pending"
     COMPLETION = "Completion"
+    FINANCING_INVITE = "FinancingInvite"
+    FINANCING_INTRO = "FinancingIntro"
+    FINANCING_RESULT = "FinancingResult"
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +197,8 @@ class Summary:
     credit_consent: bool = False
     # The outcome of the credit check run on the way.
     credit_outcome: bool = False
+    # The invitation sent to the buyer to apply for their own financing.
+    financing_invitation: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from workflows.model import (
     Branch,
     Component,
     Condition,
+    Consent,
     Field,
     FieldType,
     Goto,
@@ -207,15 +208,19 @@ def _target(reader: _Reader, raw: Data, place: str) -> Target:
 
 def _guard(reader: _Reader, raw: Data, place: str) -> Guard:
     data = reader.object(raw, place)
-    when = reader.object(data.get("when"), f"{place}.when")
+    condition = _condition(reader, data.get("when"), f"{place}.when")
+    return Guard(condition, _target(reader, {k: v for k, v in data.items() if k != "when"}, place))
+
+
+def _condition(reader: _Reader, raw: object, place: str) -> Condition:
+    when = reader.object(raw, place)
     value = when.get("value")
-    condition = reader.build(
+    return reader.build(
         Condition,
         {**when, **({"value": tuple(value)} if isinstance(value, list) else {})},
-        f"{place}.when",
+        place,
         {"op": lambda _r, raw, _p: Op(raw)},
     )
-    return Guard(condition, _target(reader, {k: v for k, v in data.items() if k != "when"}, place))
 
 
 def _field(reader: _Reader, raw: Data, place: str) -> Field:
@@ -244,6 +249,8 @@ _FIELD_READERS: Mapping[str, _Read] = {
     "sensitivity": lambda _r, raw, _p: Sensitivity(raw),
     "required_unless": _tuple,
     "options": _each(_dataclass(Option)),
+    "required_when": lambda r, raw, p: _condition(r, raw, p),
+    "consent": _dataclass(Consent),
 }
 _STEP_READERS: Mapping[str, _Read] = {
     "component": lambda _r, raw, _p: Component(raw),

@@ -309,6 +309,28 @@ class WebhookDeliveryRow(SQLModel, table=True):
     delivered_at: datetime | None = None
 
 
+class InvitationRow(SQLModel, table=True):
+    """A seller's invitation to their buyer to apply for financing: single use, expiring; the
+    token only as its hash. `status` is what the seller's lead may show (invited, started,
+    prequalified, not_prequalified)."""
+
+    __tablename__ = "invitations"
+
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(max_length=64, unique=True)
+    seller_session_id: str = Field(max_length=36, index=True)
+    host_site_id: str = Field(max_length=40)
+    channel: str = Field(max_length=10)
+    status: str = Field(max_length=20)
+    lead_id: str | None = Field(default=None, max_length=36, index=True)
+    applicant_session_id: str | None = Field(default=None, max_length=36)
+    detail: dict[str, Any] = _json()
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
 def _table(model: type[SQLModel]) -> Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
@@ -332,3 +354,4 @@ FUNNEL_TIMES = _table(FunnelTimeRow)
 FUNNEL_WATERMARK = _table(FunnelWatermarkRow)
 WEBHOOK_ENDPOINTS = _table(WebhookEndpointRow)
 WEBHOOK_DELIVERIES = _table(WebhookDeliveryRow)
+INVITATIONS = _table(InvitationRow)

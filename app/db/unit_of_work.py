@@ -18,6 +18,7 @@ from app.db.database import Database
 from app.db.funnel import FunnelRepository
 from app.db.host_sites import HostSiteRepository
 from app.db.inventory import InventoryRepository
+from app.db.invitations import InvitationRepository
 from app.db.leads import LeadRepository
 from app.db.outbox import OutboxRepository
 from app.db.personal_data import PersonalDataRepository
@@ -69,6 +70,10 @@ class SqlUnitOfWork:
     @cached_property
     def webhooks(self) -> WebhookRepository:
         return WebhookRepository(self._session)
+
+    @cached_property
+    def invitations(self) -> InvitationRepository:
+        return InvitationRepository(self._session)
 
     @cached_property
     def funnel(self) -> FunnelRepository:

@@ -208,3 +208,26 @@ class WebhookDelivery:
     last_error: str | None = None
     last_attempt_at: datetime | None = None
     delivered_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    """A seller's invitation to their buyer to apply for their own financing
+    (app/services/invitations.py): single use, expiring, its token kept only as a hash.
+    `status` is all the seller's lead may learn: invited, started, prequalified or
+    not_prequalified, the last two only when the buyer shares their outcome."""
+
+    id: str
+    token_hash: str
+    seller_session_id: str
+    host_site_id: str
+    channel: str
+    created_at: datetime
+    expires_at: datetime
+    status: str = "invited"
+    lead_id: str | None = None
+    applicant_session_id: str | None = None
+    # What the buyer is shown before applying: the vehicle and the agreed price, the site.
+    detail: dict[str, Any] = field(default_factory=dict)
+    used_at: datetime | None = None
+    sent_at: datetime | None = None

@@ -19,6 +19,7 @@ from app.services.records import (
     ClientDigests,
     HostSite,
     HostSiteKeys,
+    Invitation,
     LeadCopy,
     LeadRecord,
     OutboxItem,
@@ -127,6 +128,16 @@ class OutboxStore(Protocol):
     async def mark_processed(self, handler: str, event_id: int, now: datetime) -> None: ...
 
 
+class InvitationStore(Protocol):
+    async def put(self, invitation: Invitation) -> None:
+        """Adds it, or replaces it (sent again: a new token)."""
+
+    async def get(self, invitation_id: str) -> Invitation | None: ...
+    async def by_token(self, token_hash: str) -> Invitation | None: ...
+    async def use(self, invitation_id: str, session_id: str, now: datetime) -> bool:
+        """Marks it used by the applicant's session, unless used or expired meanwhile."""
+
+
 class SessionUnitOfWork(Protocol):
     """The stores of a session's transaction (or read): the session and its events, and what
     a transition writes with them (leads, vehicle holds, outbox work) or counts (the caps).
@@ -142,6 +153,8 @@ class SessionUnitOfWork(Protocol):
     def outbox(self) -> OutboxStore: ...
     @property
     def client_counts(self) -> ClientCountStore: ...
+    @property
+    def invitations(self) -> InvitationStore: ...
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once this unit of work has committed (never if it rolls back): what
         counts a write (a metric) counts only what was written."""

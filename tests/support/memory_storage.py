@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.services.records import LeadRecord, SessionRecord, StoredEvent
+from app.services.records import Invitation, LeadRecord, SessionRecord, StoredEvent
 from tests.support.memory_leads import (
     Hold,
     MemoryClientCounts,
@@ -45,6 +45,7 @@ class State:
     outbox: dict[int, Work] = field(default_factory=dict)
     processed: set[tuple[str, int]] = field(default_factory=set)
     confirmations: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    invitations: dict[str, Invitation] = field(default_factory=dict)
 
     def copy(self) -> State:
         return State(
@@ -59,6 +60,7 @@ class State:
             dict(self.outbox),
             set(self.processed),
             dict(self.confirmations),
+            dict(self.invitations),
         )
 
 
@@ -178,6 +180,29 @@ class MemoryEvents:
         self._s.published |= {(e.session_id, e.seq) for e in events}
 
 
+class MemoryInvitations:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def put(self, invitation: Invitation) -> None:
+        self._s.invitations[invitation.id] = invitation
+
+    async def get(self, invitation_id: str) -> Invitation | None:
+        return self._s.invitations.get(invitation_id)
+
+    async def by_token(self, token_hash: str) -> Invitation | None:
+        found = (i for i in self._s.invitations.values() if i.token_hash == token_hash)
+        return next(found, None)
+
+    async def use(self, invitation_id: str, session_id: str, now: datetime) -> bool:
+        found = self._s.invitations.get(invitation_id)
+        if found is None or found.used_at is not None or found.expires_at <= now:
+            return False
+        used = replace(found, used_at=now, applicant_session_id=session_id)
+        self._s.invitations[invitation_id] = used
+        return True
+
+
 class MemoryUnitOfWork:
     def __init__(self, state: State) -> None:
         self.sessions = MemorySessions(state)
@@ -185,6 +210,7 @@ class MemoryUnitOfWork:
         self.leads = MemoryLeads(state)
         self.outbox = MemoryOutbox(state)
         self.client_counts = MemoryClientCounts(state)
+        self.invitations = MemoryInvitations(state)
         self.committed: list[Callable[[], None]] = []
 
     def after_commit(self, action: Callable[[], None]) -> None:
