@@ -28,6 +28,7 @@ from typing import NamedTuple
 from vehicles.catalogue import FEATURES
 from vehicles.geo import distance_miles
 from vehicles.models import (
+    ANY,
     Dealer,
     RankedVehicle,
     SearchResult,
@@ -36,7 +37,9 @@ from vehicles.models import (
     answer_str,
     answer_strs,
     dealer_of,
+    fuel_of,
     page_slice,
+    wanted_fuel,
 )
 
 BUDGET_STRETCH = 1.2
@@ -63,7 +66,7 @@ _USE_FIT: Mapping[str, Mapping[str, float]] = {
 }  # fmt: skip
 _USE_WORDS = {"commute": "commuting", "family": "family life", "leisure": "leisure trips",
               "business": "business use", "towing": "towing"}  # fmt: skip
-_ECONOMY = {"electric": 1.0, "hybrid": 0.9, "diesel": 0.75, "petrol": 0.55}
+_ECONOMY = {"electric": 1.0, "hybrid": 0.9, "diesel": 0.75, "gasoline": 0.55}
 _FEATURE_WORDS = {"automatic": "automatic", "awd": "AWD", "towbar": "towbar",
                   "third_row": "third row", "apple_carplay": "Apple CarPlay",
                   "heated_seats": "heated seats"}  # fmt: skip
@@ -96,7 +99,7 @@ class CarInAnswers:
             budget_max=budget_max,
             primary_use=primary_use,
             passengers=passengers,
-            fuel_preference=answer_str(answers, "fuel_preference"),
+            fuel_preference=wanted_fuel(answers, "fuel_preference"),
             annual_miles=answer_int(answers, "annual_miles"),
             must_haves=answer_strs(answers, "must_haves"),
             zip=answer_str(answers, "zip"),
@@ -189,23 +192,24 @@ def _use(vehicle: Vehicle, use: str) -> _Factor:
 
 
 def _fuel(vehicle: Vehicle, preference: str | None, annual_miles: int | None) -> _Factor:
-    if preference in (None, "any"):
+    if preference is None or preference == ANY:
         return _Factor(15, 1.0, None)
-    if vehicle.fuel_type == preference:
+    fuel, preference = fuel_of(vehicle.fuel_type), fuel_of(preference)
+    if fuel == preference:
         # The running-costs reason says the same and more when it applies.
-        says_more = annual_miles and _ECONOMY[vehicle.fuel_type] >= LOW_RUNNING_COSTS
+        says_more = annual_miles and _ECONOMY.get(fuel, 0.5) >= LOW_RUNNING_COSTS
         return _Factor(15, 1.0, None if says_more else f"{preference.capitalize()}, as you prefer")
     electrified = {"hybrid", "electric"}
-    return _Factor(15, 0.5 if {vehicle.fuel_type, preference} <= electrified else 0.0, None)
+    return _Factor(15, 0.5 if {fuel, preference} <= electrified else 0.0, None)
 
 
 def _running_costs(vehicle: Vehicle, annual_miles: int | None) -> _Factor:
-    economy = _ECONOMY.get(vehicle.fuel_type, 0.5)
+    economy = _ECONOMY.get(fuel_of(vehicle.fuel_type), 0.5)
     miles = DEFAULT_ANNUAL_MILES if annual_miles is None else annual_miles
     fit = 1 - min(miles, 30_000) / 30_000 * (1 - economy)
     if not annual_miles or economy < LOW_RUNNING_COSTS:
         return _Factor(10, fit, None)
-    fuel = vehicle.fuel_type.capitalize()
+    fuel = fuel_of(vehicle.fuel_type).capitalize()
     return _Factor(10, fit, f"{fuel}: low running costs for {annual_miles:,} miles a year")
 
 

@@ -25,7 +25,7 @@ LAST_MODEL_YEAR = 2026
 REFERENCE_YEAR = 2026.9
 CARPLAY_YEAR = 2017  # widely fitted from this model year on
 THIRD_ROW_SEATS = 7
-MANUAL_ODDS = 0.25  # of a petrol car whose model offered a manual gearbox
+MANUAL_ODDS = 0.25  # of a gasoline car whose model offered a manual gearbox
 
 _CITIES: tuple[tuple[str, str, str], ...] = (
     ("New York", "NY", "10001"), ("Los Angeles", "CA", "90012"), ("Chicago", "IL", "60601"),
@@ -65,7 +65,7 @@ _MAKE_WEIGHTS: dict[str, int] = {
     "Tesla": 4, "Jeep": 6, "Ram": 6,
 }  # fmt: skip
 _LUXURY_MAKES = frozenset({"BMW", "Mercedes-Benz", "Audi", "Tesla"})
-_FUEL_WEIGHTS = {"petrol": 6, "diesel": 2, "hybrid": 3, "electric": 2}
+_FUEL_WEIGHTS = {"gasoline": 6, "diesel": 2, "hybrid": 3, "electric": 2}
 _TOWBAR_ODDS = {"pickup": 0.8, "suv": 0.45, "van": 0.35, "wagon": 0.2}
 _COLORS = ("white", "black", "gray", "silver", "blue", "red", "green", "brown", "beige", "orange")
 
@@ -131,7 +131,7 @@ def _dealers(rng: random.Random, count: int) -> tuple[Dealer, ...]:
 def _vehicle(rng: random.Random, vehicle_id: str, dealer_id: str, vins: set[str]) -> Vehicle:
     spec, year = _model_and_year(rng)
     fuel_type = _weighted(rng, spec.fuel_types(year), _FUEL_WEIGHTS)
-    manual = spec.manual_offered and fuel_type == "petrol" and rng.random() < MANUAL_ODDS
+    manual = spec.manual_offered and fuel_type == "gasoline" and rng.random() < MANUAL_ODDS
     body_type = rng.choice(spec.body_types)
     seats = rng.choice(spec.seats)
     drivetrain = rng.choice(spec.drivetrains)

@@ -9,6 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+ANY = "any"  # an optional single choice left open: it filters nothing
+# Old names still accepted: version-1 sessions in flight answered "petrol".
+FUEL_ALIASES = {"petrol": "gasoline"}
+
 
 @dataclass(frozen=True, slots=True)
 class Dealer:
@@ -108,9 +112,23 @@ def answer_strs(answers: Mapping[str, object], name: str) -> tuple[str, ...]:
     return tuple(sorted(str(item) for item in value))
 
 
+def fuel_of(value: str) -> str:
+    """The fuel type's current name (`petrol` is `gasoline`)."""
+    return FUEL_ALIASES.get(value.casefold(), value)
+
+
+def wanted_fuel(answers: Mapping[str, object], name: str) -> str | None:
+    """A fuel answer as a filter: its current name; None when absent or "any"."""
+    value = answer_str(answers, name)
+    if value is None or value.casefold() == ANY:
+        return None
+    return fuel_of(value)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchCriteria:
-    """The `vehicle_search` step's answers. Only `make` is required; None means "any"."""
+    """The `vehicle_search` step's answers. Only `make` is required; None means "any" (a fuel
+    type of "any" too; "petrol" is read as "gasoline")."""
 
     make: str
     model: str | None = None
@@ -135,7 +153,7 @@ class SearchCriteria:
             year_max=answer_int(answers, "year_max"),
             price_max=answer_int(answers, "price_max"),
             mileage_max=answer_int(answers, "mileage_max"),
-            fuel_type=answer_str(answers, "fuel_type"),
+            fuel_type=wanted_fuel(answers, "fuel_type"),
             body_type=answer_str(answers, "body_type"),
             zip=answer_str(answers, "zip"),
         )
@@ -154,20 +172,26 @@ class RankedVehicle:
 
 @dataclass(frozen=True, slots=True)
 class Relaxation:
-    """Dropping criterion `field` alone would give `matches` vehicles; `label` says so."""
+    """Dropping criterion `field` alone would give `matches` vehicles; `label` says so.
+    `drops`: the criteria it drops or widens; `answers`: what the results step takes to do it."""
 
     field: str
     matches: int
     label: str
+    drops: tuple[str, ...]
+    answers: Mapping[str, object]
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """One page of results (`vehicles`), the `total` across all pages, and relaxations when
-    there were no matches at all."""
+    there were no matches at all. `sort`: the order of a search (None for a CarIn ranking, which
+    has one order), `sorts`: the orders it offers."""
 
     vehicles: tuple[RankedVehicle, ...]
     total: int
     page: int
     page_size: int
     relaxations: tuple[Relaxation, ...] = ()
+    sort: str | None = None
+    sorts: tuple[str, ...] = ()

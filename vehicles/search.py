@@ -4,22 +4,22 @@ Every criterion given is a hard filter: make and model match exactly but case-in
 year lies in [year_min, year_max], price <= price_max, mileage <= mileage_max, and fuel and body
 type match. `zip` filters nothing; it only orders by distance.
 
-Order of the matches:
+Orders (`sort`), each ending on the vehicle id so that the order is total and stable:
 
-1. Relevance, best first. Relevance is a 0..100 fit: up to 50 points for a newer model year and up
-   to 50 for a lower mileage, each measured within the asked range:
-   `50 * (year - low) / (high - low) + 50 * (1 - mileage / cap)`, where low/high are year_min and
-   year_max when given, else the oldest and newest matching year (a span of zero counts as a full
-   fit), and cap is mileage_max when given, else the highest matching mileage (a zero cap counts as
-   a full fit). Relevance is compared in buckets of `RELEVANCE_BUCKET` points (0-9, 10-19, ...,
-   100), so that near-equal fits are ties and the price decides between them.
-2. Price, lowest first.
-3. Distance from `zip` to the vehicle's dealer, nearest first (when `zip` is given and known;
-   unknown distances last).
-4. Vehicle id, so that the order is total and stable.
+- `relevance`, best first. Relevance is a 0..100 fit: up to 50 points for a newer model year and
+  up to 50 for a lower mileage, each measured within the asked range:
+  `50 * (year - low) / (high - low) + 50 * (1 - mileage / cap)`, where low/high are year_min and
+  year_max when given, else the oldest and newest matching year (a span of zero counts as a full
+  fit), and cap is mileage_max when given, else the highest matching mileage (a zero cap counts
+  as a full fit). Relevance is compared in buckets of `RELEVANCE_BUCKET` points (0-9, 10-19, ...,
+  100), so that near-equal fits are ties; then price, lowest first; then distance.
+- `price`, lowest first; then relevance, then distance.
+- `distance` from `zip` to the vehicle's dealer, nearest first (unknown distances last); then
+  relevance, then price. Offered only when `zip` is given, and then the default.
 
-With no matches at all, `relaxations` says, for each optional criterion given, how many vehicles
-would match were that criterion alone dropped (only those above zero, most matches first).
+With no matches at all, `relaxations` offers, for each optional criterion given, to drop it
+(the answers `{"remove": field}` for the results step) with how many vehicles would then match
+(only those above zero, most matches first).
 """
 
 from __future__ import annotations
@@ -38,10 +38,13 @@ from vehicles.models import (
     SearchResult,
     Vehicle,
     dealer_of,
+    fuel_of,
     page_slice,
 )
 
 RELEVANCE_BUCKET = 10
+RELEVANCE, PRICE, DISTANCE = "relevance", "price", "distance"
+SORTS = (RELEVANCE, PRICE, DISTANCE)
 
 # The criteria a visitor can drop when nothing matches, and how to offer it.
 _RELAXABLE: tuple[tuple[str, str], ...] = (
@@ -70,16 +73,34 @@ def search(
     criteria: SearchCriteria,
     page: int = 1,
     page_size: int = 10,
+    sort: str | None = None,
 ) -> SearchResult:
-    """One page of the vehicles matching `criteria`, in the order the module docstring gives."""
+    """One page of the vehicles matching `criteria`, in the order `sort` (one of
+    `sorts_for(criteria)`, else the default of `sort_for`)."""
     window = page_slice(page, page_size)
+    order, offered = sort_for(criteria, sort), sorts_for(criteria)
     found = [vehicle for vehicle in vehicles if matches(vehicle, criteria)]
     if not found:
-        return SearchResult((), 0, page, page_size, _relaxations(vehicles, criteria))
+        relaxations = _relaxations(vehicles, criteria)
+        return SearchResult((), 0, page, page_size, relaxations, order, offered)
     ranges = _ranges(found, criteria)
     ranked = [_ranked(vehicle, dealers, criteria.zip) for vehicle in found]
-    ranked.sort(key=lambda item: _sort_key(item, ranges))
-    return SearchResult(tuple(ranked[window]), len(ranked), page, page_size)
+    ranked.sort(key=lambda item: _sort_key(item, ranges, order))
+    return SearchResult(tuple(ranked[window]), len(ranked), page, page_size, (), order, offered)
+
+
+def sorts_for(criteria: SearchCriteria) -> tuple[str, ...]:
+    """The orders a search offers: by distance only from a ZIP code."""
+    return SORTS if criteria.zip else (RELEVANCE, PRICE)
+
+
+def sort_for(criteria: SearchCriteria, asked: object = None) -> str:
+    """The order asked for when the search offers it; else by distance from a ZIP code given,
+    else by relevance."""
+    offered = sorts_for(criteria)
+    if isinstance(asked, str) and asked in offered:
+        return asked
+    return DISTANCE if DISTANCE in offered else RELEVANCE
 
 
 def matches(vehicle: Vehicle, criteria: SearchCriteria) -> bool:
@@ -91,7 +112,7 @@ def matches(vehicle: Vehicle, criteria: SearchCriteria) -> bool:
         and (criteria.year_max is None or vehicle.year <= criteria.year_max)
         and (criteria.price_max is None or vehicle.price <= criteria.price_max)
         and (criteria.mileage_max is None or vehicle.mileage <= criteria.mileage_max)
-        and _same(vehicle.fuel_type, criteria.fuel_type)
+        and _same_fuel(vehicle.fuel_type, criteria.fuel_type)
         and _same(vehicle.body_type, criteria.body_type)
     )
 
@@ -106,6 +127,10 @@ def relevance(vehicle: Vehicle, year_low: int, year_high: int, mileage_cap: int)
 
 def _same(value: str, wanted: str | None) -> bool:
     return wanted is None or value.casefold() == wanted.casefold()
+
+
+def _same_fuel(value: str, wanted: str | None) -> bool:
+    return wanted is None or fuel_of(value) == fuel_of(wanted)
 
 
 def _clamp(fraction: float) -> float:
@@ -131,11 +156,16 @@ def _ranked(vehicle: Vehicle, dealers: Mapping[str, Dealer], zip_code: str | Non
     return RankedVehicle(vehicle, dealer, distance, None, ())
 
 
-def _sort_key(item: RankedVehicle, ranges: _Ranges) -> tuple[int, int, float, str]:
+def _sort_key(item: RankedVehicle, ranges: _Ranges, order: str) -> tuple[float, float, float, str]:
     vehicle = item.vehicle
     score = relevance(vehicle, ranges.year_low, ranges.year_high, ranges.mileage_cap)
+    bucket = -(score // RELEVANCE_BUCKET)
     distance = math.inf if item.distance_miles is None else item.distance_miles
-    return (-(score // RELEVANCE_BUCKET), vehicle.price, distance, vehicle.id)
+    if order == PRICE:
+        return (vehicle.price, bucket, distance, vehicle.id)
+    if order == DISTANCE:
+        return (distance, bucket, vehicle.price, vehicle.id)
+    return (bucket, vehicle.price, distance, vehicle.id)
 
 
 def _relaxations(vehicles: Sequence[Vehicle], criteria: SearchCriteria) -> tuple[Relaxation, ...]:
@@ -148,6 +178,7 @@ def _relaxations(vehicles: Sequence[Vehicle], criteria: SearchCriteria) -> tuple
         count = sum(1 for vehicle in vehicles if matches(vehicle, loosened))
         if count:
             noun = "match" if count == 1 else "matches"
-            offers.append(Relaxation(field, count, f"{label} ({count} {noun})"))
+            label = f"{label} ({count} {noun})"
+            offers.append(Relaxation(field, count, label, (field,), {"remove": field}))
     offers.sort(key=lambda offer: -offer.matches)
     return tuple(offers)

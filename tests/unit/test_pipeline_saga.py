@@ -28,7 +28,7 @@ T0 = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=60)
 DEALER = Dealer("d-1", "Hudson Motors", "10001", "New York", "NY", capacity=5)
 VEHICLE = Vehicle(
-    "veh-1", "1HGCM82633A004352", "Honda", "Accord", 2021, 24_000, 30_000, "petrol", "sedan",
+    "veh-1", "1HGCM82633A004352", "Honda", "Accord", 2021, 24_000, 30_000, "gasoline", "sedan",
     5, "automatic", "fwd", (), "blue", DEALER.id,
 )  # fmt: skip
 

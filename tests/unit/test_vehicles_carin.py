@@ -19,7 +19,7 @@ BASE = Vehicle(
     year=2022,
     price=20_000,
     mileage=40_000,
-    fuel_type="petrol",
+    fuel_type="gasoline",
     body_type="sedan",
     seats=5,
     transmission="automatic",
@@ -133,7 +133,7 @@ def test_vehicles_beyond_120_percent_of_budget_or_seats_are_excluded() -> None:
 
 def test_running_costs_favour_electrified_cars_for_long_distances() -> None:
     vehicles = [
-        car("veh-0001", fuel_type="petrol"),
+        car("veh-0001", fuel_type="gasoline"),
         car("veh-0002", fuel_type="hybrid"),
     ]
 
@@ -147,7 +147,7 @@ def test_fuel_preference_and_must_haves_count() -> None:
     vehicles = [
         car("veh-0001", fuel_type="electric", features=("automatic", "heated_seats")),
         car("veh-0002", fuel_type="electric"),
-        car("veh-0003", fuel_type="petrol", features=("automatic", "heated_seats")),
+        car("veh-0003", fuel_type="gasoline", features=("automatic", "heated_seats")),
     ]
     asked = answers(fuel_preference="electric", must_haves=["heated_seats"])
 

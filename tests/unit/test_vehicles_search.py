@@ -25,7 +25,7 @@ BASE = Vehicle(
     year=2020,
     price=20_000,
     mileage=50_000,
-    fuel_type="petrol",
+    fuel_type="gasoline",
     body_type="sedan",
     seats=5,
     transmission="automatic",
@@ -68,7 +68,7 @@ def test_make_and_model_match_exactly_ignoring_case() -> None:
         ({"year_max": 2021}, {"year": 2022}),
         ({"price_max": 20_000}, {"price": 20_050}),
         ({"mileage_max": 50_000}, {"mileage": 50_001}),
-        ({"fuel_type": "petrol"}, {"fuel_type": "hybrid"}),
+        ({"fuel_type": "gasoline"}, {"fuel_type": "hybrid"}),
         ({"body_type": "sedan"}, {"body_type": "wagon"}),
     ],
 )
@@ -179,7 +179,7 @@ def test_no_matches_offers_relaxations_with_counts_most_first() -> None:
         car("veh-0003", fuel_type="hybrid", price=18_000),
         car("veh-0004", body_type="wagon", fuel_type="diesel", price=25_000),
     ]
-    criteria = SearchCriteria(make="Toyota", price_max=20_000, fuel_type="petrol", model="Camry")
+    criteria = SearchCriteria(make="Toyota", price_max=20_000, fuel_type="gasoline", model="Camry")
 
     none = search(vehicles, DEALERS, criteria)
 
