@@ -161,11 +161,31 @@ class MakeModels:
     models: list[str] = strawberry.field(description="Its models in stock.")
 
 
-@strawberry.type(description="A criterion that, dropped, would give matches.")
+@strawberry.type(
+    description="One tap that widens a search with no matches: submit `answers` to the results "
+    'step (e.g. {"remove": "fuel_type"}) and `matches` vehicles match.'
+)
 class Relaxation:
     field: str = strawberry.field(description="The criterion's field in the search.")
     matches: int = strawberry.field(description="How many vehicles match without it.")
-    label: str = strawberry.field(description='What to show the visitor, e.g. "Any year".')
+    label: str = strawberry.field(
+        description='What to show the visitor, e.g. "Any fuel type (15 matches)".'
+    )
+    drops: list[str] = strawberry.field(description="The criteria it drops or widens.")
+    answers: JSON = strawberry.field(
+        description="The answers to submit to the results step to take it: an open map."
+    )
+
+
+@strawberry.type(description="A criterion of the search as the visitor reads it.")
+class CriterionChip:
+    field: str = strawberry.field(description="The criterion's field in the search.")
+    label: str = strawberry.field(description='The field\'s label, e.g. "Max price".')
+    value: str = strawberry.field(description='Its value as read, e.g. "$25,000", "Hybrid".')
+    text: str = strawberry.field(description='Both, e.g. "Max price: $25,000".')
+    removable: bool = strawberry.field(
+        description='Whether one tap drops it: submit {"remove": field} to the results step.'
+    )
 
 
 @strawberry.type(description="One page of the vehicles that match the search, best first.")
@@ -192,12 +212,45 @@ class VehicleResultsStep(Step):
     def criteria(self) -> JSON:
         return as_json(cast(ResultsData, self.view.data).criteria)
 
-    @strawberry.field(description="With zero matches: which criteria to drop, and what it gives.")
+    @strawberry.field(
+        description="With zero matches: one-tap ways to widen the search, and what each gives."
+    )
     def relaxations(self) -> list[Relaxation]:
         data = cast(ResultsData, self.view.data)
         return [
-            Relaxation(field=r.field, matches=r.matches, label=r.label) for r in data.relaxations
+            Relaxation(
+                field=r.field,
+                matches=r.matches,
+                label=r.label,
+                drops=list(r.drops),
+                answers=as_json(r.answers),
+            )
+            for r in data.relaxations
         ]
+
+    @strawberry.field(description="The criteria these results match, as the visitor reads them.")
+    def chips(self) -> list[CriterionChip]:
+        data = cast(ResultsData, self.view.data)
+        return [
+            CriterionChip(
+                field=c.field, label=c.label, value=c.value, text=c.text, removable=c.removable
+            )
+            for c in data.chips
+        ]
+
+    @strawberry.field(
+        description="The order of these results: relevance, price or distance (null for a "
+        "CarIn ranking, ordered by match)."
+    )
+    def sort(self) -> str | None:
+        return cast(ResultsData, self.view.data).sort
+
+    @strawberry.field(
+        description="The orders these results offer (`sort` on the results step); distance "
+        "only when a ZIP code was given. Empty for a CarIn ranking."
+    )
+    def sorts(self) -> list[str]:
+        return list(cast(ResultsData, self.view.data).sorts)
 
 
 @strawberry.type(

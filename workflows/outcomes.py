@@ -69,9 +69,26 @@ class VehicleCard:
 
 @dataclass(frozen=True, slots=True)
 class Relaxation:
+    """One tap that widens a search with no matches: it drops (or widens) `drops`, by
+    submitting `answers` to the results step, and then `matches` vehicles match."""
+
     field: str
     matches: int
     label: str
+    drops: tuple[str, ...]
+    answers: JsonObject
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionChip:
+    """A criterion as the visitor reads it ("Max price: $25,000"); `removable`: one tap
+    (`{"remove": field}`) drops it."""
+
+    field: str
+    label: str
+    value: str
+    text: str
+    removable: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +99,10 @@ class ResultsData:
     page_size: int
     criteria: JsonObject
     relaxations: tuple[Relaxation, ...] = ()
+    chips: tuple[CriterionChip, ...] = ()
+    # The order of these results and the orders offered (none for a CarIn ranking).
+    sort: str | None = None
+    sorts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from app.integrations.models import CreditApplicant
-from app.services.inventory import InventoryService
+from app.services.inventory import InventoryService, revised_results, without_criterion
 from app.services.new_leads import contact_of, new_lead, session_leads
 from app.services.records import LeadRecord, SessionRecord
 from vehicles.vin import decode_vin
@@ -28,6 +28,7 @@ CONSENT_TEXT = (
 VEHICLE_FIELDS = ("vin", "make", "model", "year", "mileage", "condition")
 EFFECT_NAMES = (
     "search_vehicles",
+    "revise_search",
     "carin_rank",
     "select_vehicle",
     "decode_vin",
@@ -71,6 +72,9 @@ class EffectResult:
     work: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # outbox (topic, payload)
     after_commit: list[Callable[[], Coroutine[Any, Any, None]]] = field(default_factory=list)
     rejection: Rejection | None = None
+    # Steps' answers as they stand after this transition (step id -> answers), applied after
+    # the answered step's own: what the visitor sent stays in the history as sent.
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def add_lead(self, lead: LeadRecord, context: Mapping[str, Any]) -> None:
         """A new lead, and the start of its submission saga, in the transition's transaction."""
@@ -109,6 +113,16 @@ class Effects:
     async def search_vehicles(self, ctx: EffectContext, result: EffectResult) -> None:
         found = await self._inventory.search(ctx.values, page=1)
         result.context["search"] = {"total": found.total, "at": ctx.now.isoformat()}
+
+    async def revise_search(self, ctx: EffectContext, result: EffectResult) -> None:
+        """A search's results step keeps its sort (and, choosing a vehicle, its page); `remove`
+        drops that criterion from the search's own answers, so refine and paging lack it too."""
+        answers = ctx.record.state.answers
+        result.answers[ctx.step.id] = revised_results(answers.get(ctx.step.id, {}), ctx.values)
+        removed, source = ctx.values.get("remove"), ctx.step.results
+        if isinstance(removed, str) and source is not None:
+            criteria = answers.get(source.criteria_from, {})
+            result.answers[source.criteria_from] = without_criterion(criteria, removed)
 
     async def carin_rank(self, ctx: EffectContext, result: EffectResult) -> None:
         found = await self._inventory.carin(ctx.values, page=1)

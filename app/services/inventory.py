@@ -7,6 +7,8 @@ vehicle, so one transition's lookups, effect and view share one read and one ran
 whose time ran out counts as available at once, whether the relay has released it yet or not. A
 vehicle another process held a moment ago may still be listed; choosing it meets the conditional
 hold, which sends the visitor back to fresh results (the sold-vehicle race of FLOWS.md).
+
+Fuel types read from storage are named as today (`petrol` rows are `gasoline`).
 """
 
 from __future__ import annotations
@@ -17,10 +19,12 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from app.services.storage import Storage
 from vehicles import carin, catalogue
+from vehicles.criteria import chips
 from vehicles.demo_stock import generate_inventory
 from vehicles.models import (
     Dealer,
@@ -28,17 +32,29 @@ from vehicles.models import (
     SearchCriteria,
     SearchResult,
     Vehicle,
+    fuel_of,
     page_slice,
 )
 from vehicles.search import search
 from workflows.model import Option
-from workflows.outcomes import DealerCard, Relaxation, ResultsData, VehicleCard
+from workflows.outcomes import CriterionChip, DealerCard, Relaxation, ResultsData, VehicleCard
 
 log = logging.getLogger("trex.inventory")
 PAGE_SIZE = 10
 AVAILABILITY_TTL_S = 0.25
 EVERYTHING = 10_000
 RANKINGS_KEPT = 256
+# The search criteria the results step may drop one at a time (`remove`); make is required.
+REMOVABLE = (
+    "model",
+    "year_min",
+    "year_max",
+    "price_max",
+    "mileage_max",
+    "fuel_type",
+    "body_type",
+    "zip",
+)
 
 
 class InventoryService:
@@ -46,7 +62,7 @@ class InventoryService:
         self, storage: Storage, vehicles: Collection[Vehicle], dealers: Collection[Dealer]
     ) -> None:
         self._storage = storage
-        self._vehicles = {vehicle.id: vehicle for vehicle in vehicles}
+        self._vehicles = {vehicle.id: _current_names(vehicle) for vehicle in vehicles}
         self._dealers = {dealer.id: dealer for dealer in dealers}
         self.dealer_cards = tuple(_dealer_card(dealer) for dealer in dealers)
         self.makes = tuple(catalogue.makes())
@@ -101,8 +117,12 @@ class InventoryService:
         """This process held or released a vehicle: the next search reads availability anew."""
         self._availability = None
 
-    async def search(self, answers: Mapping[str, object], page: int) -> SearchResult:
-        return _page(await self._everything(answers, ranked=False), page)
+    async def search(
+        self, answers: Mapping[str, object], page: int, sort: object = None
+    ) -> SearchResult:
+        """A page of the search for `answers`, in the order `sort` (the default order when the
+        search does not offer it: `vehicles.search.sort_for`)."""
+        return _page(await self._everything(answers, ranked=False, sort=sort), page)
 
     async def carin(self, answers: Mapping[str, object], page: int) -> SearchResult:
         return _page(await self._everything(answers, ranked=True), page)
@@ -112,11 +132,13 @@ class InventoryService:
         found = await self._everything(answers, ranked=ranked)
         return {item.vehicle.id for item in found.vehicles}
 
-    async def _everything(self, answers: Mapping[str, object], *, ranked: bool) -> SearchResult:
-        """Every match in order, computed once per criteria and availability."""
+    async def _everything(
+        self, answers: Mapping[str, object], *, ranked: bool, sort: object = None
+    ) -> SearchResult:
+        """Every match in order, computed once per criteria, order and availability."""
         available = await self._available()
         clean = _whole_numbers(answers)
-        key = json.dumps([ranked, clean], sort_keys=True, default=str)
+        key = json.dumps([ranked, clean, sort], sort_keys=True, default=str)
         found = self._rankings.get(key)
         if found is not None:
             self._rankings.move_to_end(key)
@@ -125,20 +147,32 @@ class InventoryService:
             found = carin.rank(available, self._dealers, clean, 1, EVERYTHING)
         else:
             criteria = SearchCriteria.from_answers(clean)
-            found = search(available, self._dealers, criteria, 1, EVERYTHING)
+            order = sort if isinstance(sort, str) else None
+            found = search(available, self._dealers, criteria, 1, EVERYTHING, order)
         self._rankings[key] = found
         if len(self._rankings) > RANKINGS_KEPT:
             self._rankings.popitem(last=False)
         return found
 
     def results(self, found: SearchResult, criteria: Mapping[str, object]) -> ResultsData:
+        """The results step's data; a search's criteria (not a CarIn ranking's) are removable."""
+        removable = REMOVABLE if found.sort is not None else ()
         return ResultsData(
             vehicles=tuple(self.card(item) for item in found.vehicles),
             total=found.total,
             page=found.page,
             page_size=found.page_size,
             criteria=dict(criteria),
-            relaxations=tuple(Relaxation(r.field, r.matches, r.label) for r in found.relaxations),
+            relaxations=tuple(
+                Relaxation(r.field, r.matches, r.label, r.drops, dict(r.answers))
+                for r in found.relaxations
+            ),
+            chips=tuple(
+                CriterionChip(c.field, c.label, c.value, c.text, c.removable)
+                for c in chips(criteria, removable)
+            ),
+            sort=found.sort,
+            sorts=found.sorts,
         )
 
     def card(self, item: RankedVehicle) -> VehicleCard:
@@ -206,7 +240,32 @@ class InventoryService:
 
 def _page(found: SearchResult, page: int) -> SearchResult:
     window = page_slice(page, PAGE_SIZE)
-    return SearchResult(found.vehicles[window], found.total, page, PAGE_SIZE, found.relaxations)
+    return replace(found, vehicles=found.vehicles[window], page=page, page_size=PAGE_SIZE)
+
+
+def _current_names(vehicle: Vehicle) -> Vehicle:
+    fuel = fuel_of(vehicle.fuel_type)
+    return vehicle if fuel == vehicle.fuel_type else replace(vehicle, fuel_type=fuel)
+
+
+def revised_results(before: Mapping[str, object], sent: Mapping[str, object]) -> dict[str, object]:
+    """A search results step's answers after `sent`: the sort chosen before is kept unless a new
+    one came; a vehicle chosen keeps the page too (going back returns to it); a new sort or a
+    removed criterion starts again at page 1, and so does refine (a new search)."""
+    kept: dict[str, object] = {}
+    if "sort" in before:
+        kept["sort"] = before["sort"]
+    starts_over = "sort" in sent or "remove" in sent or sent.get("refine") is True
+    if "page" in before and not starts_over:
+        kept["page"] = before["page"]
+    return {**kept, **sent}
+
+
+def without_criterion(criteria: Mapping[str, object], name: str) -> dict[str, object]:
+    """The search's answers with criterion `name` dropped (make, required, is kept)."""
+    if name not in REMOVABLE:
+        return dict(criteria)
+    return {key: value for key, value in criteria.items() if key != name}
 
 
 def _whole_numbers(answers: Mapping[str, object]) -> dict[str, object]:

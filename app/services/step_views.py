@@ -144,14 +144,15 @@ class ViewBuilder:
 
     async def _results(self, record: SessionRecord, step: Step) -> ResultsData:
         answers = record.state.answers
-        page = answers.get(step.id, {}).get("page")
+        own = answers.get(step.id, {})
+        page = own.get("page")
         page = page if isinstance(page, int) else 1
         assert step.results is not None, f"{step.id}: the checker requires its results"
         criteria = answers.get(step.results.criteria_from, {})
         if step.results.ranked:
             found = await self._inventory.carin(criteria, page)
         else:
-            found = await self._inventory.search(criteria, page)
+            found = await self._inventory.search(criteria, page, own.get("sort"))
         return self._inventory.results(found, criteria)
 
     def _selection(self, record: SessionRecord) -> SelectionData | None:

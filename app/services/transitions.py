@@ -108,6 +108,8 @@ class Transitions:
         engine, target = engine_of(self._flows, record), go.target
         context = {k: v for k, v in {**record.context, **result.context}.items() if k != "notice"}
         state = engine.advance(record.state, values, target)
+        if result.answers:
+            state = replace(state, answers={**state.answers, **result.answers})
         moved = replace(record, state=state, context=context, updated_at=now)
         try:
             saved = await self._writer.commit_transition(record, moved, step, values, result, key)
