@@ -21,6 +21,7 @@ from app.db.unit_of_work import SqlStorage
 from app.db.urls import ensure_sqlite_folder
 from app.integrations.clients import Clients, Endpoint, clients_for
 from app.integrations.http import ClientPolicy
+from app.pipeline.financing import FinancingPipeline
 from app.pipeline.relay import Relay
 from app.pipeline.saga import LeadPipeline
 from app.pipeline.wake import Waker
@@ -215,6 +216,7 @@ async def bootstrap(
         metrics=metrics,
     )
     pipeline = LeadPipeline(storage, clients, inventory, events, now, metrics)
+    financing = FinancingPipeline(storage, clients, pipeline, events, now)
     runs_workers = role is Role.WORKER or settings.inprocess_workers
     eraser = Eraser(storage, flows, now)
     funnel = Funnel(storage, sites, flows, now)
@@ -230,9 +232,10 @@ async def bootstrap(
         ),
         work_written=lambda: waker.committed(True),
     )
+    handlers = pipeline.handlers() | financing.handlers() | sender.handlers()
     relay = Relay(
         storage,
-        each_in_context(pipeline.handlers() | sender.handlers()) if runs_workers else None,
+        each_in_context(handlers) if runs_workers else None,
         events.publish_pending,
         now,
         poll_seconds=settings.relay_poll_seconds,

@@ -103,7 +103,7 @@ class Settings:
     metrics_host: str = "127.0.0.1"
     # Abuse limits (shared through Redis when redis_url is set).
     rate_limits: RateLimits = field(default_factory=RateLimits)
-    max_selections: int = 150  # fields, fragments and directives of one document
+    max_selections: int = 250  # fields, fragments and directives of one document
     ws_max_message_bytes: int = 64 * 1024
     ws_init_timeout_seconds: float = 10.0
     ws_connections_per_address: int = 50
@@ -159,7 +159,7 @@ class Settings:
             metrics_port=int(env["TREX_METRICS_PORT"]) if env.get("TREX_METRICS_PORT") else None,
             metrics_host=env.get("TREX_METRICS_HOST", "127.0.0.1"),
             rate_limits=RateLimits.from_env(env),
-            max_selections=int(env.get("TREX_MAX_SELECTIONS", "150")),
+            max_selections=int(env.get("TREX_MAX_SELECTIONS", "250")),
             ws_max_message_bytes=int(env.get("TREX_WS_MAX_MESSAGE_BYTES", str(64 * 1024))),
             ws_init_timeout_seconds=float(env.get("TREX_WS_INIT_TIMEOUT_S", "10")),
             ws_connections_per_address=int(env.get("TREX_WS_CONNECTIONS_PER_ADDRESS", "50")),

@@ -27,7 +27,12 @@ class Mutation(WebhookMutations):
         input: Annotated[StartWorkflowInput, strawberry.argument(description="How to start.")],
     ) -> WorkflowResult:
         kind = None if input.workflow_type is None else input.workflow_type.value
-        command = StartWorkflow(kind, input.context, info.context.caller)  # type: ignore[arg-type]
+        command = StartWorkflow(
+            kind,  # type: ignore[arg-type]
+            input.context,  # type: ignore[arg-type]
+            info.context.caller,
+            input.invitation,
+        )
         try:
             outcome = await limited(info.context.service.start(command))
         except InvalidStart as error:

@@ -35,6 +35,11 @@ class SessionStatusEnum(Enum):
 class WorkflowType(Enum):
     BUYING = strawberry.enum_value("buying", description="Buying a vehicle.")
     SELLING = strawberry.enum_value("selling", description="Selling (or trading in) a vehicle.")
+    BUYER_FINANCING = strawberry.enum_value(
+        "buyer_financing",
+        description="A buyer applying for their own financing, from a seller's invitation "
+        "(with `invitation`).",
+    )
 
 
 @strawberry.type(description="A visitor's session: one walk through one version of a flow.")

@@ -19,6 +19,11 @@ class StartWorkflowInput:
         "`visitorId` (a string, at most 100 characters) keeps a visitor in one variant of "
         "the site's split (else the client's address does).",
     )
+    invitation: str | None = strawberry.field(
+        default=None,
+        description="The token of a seller's invitation (from the link the buyer received), "
+        "with workflowType BUYER_FINANCING; an unknown, used or expired one starts nothing.",
+    )
 
 
 @strawberry.input(description="The answers of the current step.")

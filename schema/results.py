@@ -15,6 +15,9 @@ from schema.steps import (
     CreditConsentStep,
     DealerInformationStep,
     DealerNetworkStep,
+    FinancingIntroStep,
+    FinancingInviteStep,
+    FinancingResultStep,
     IntentSelectionStep,
     PendingStep,
     PrivateBuyerDetailsStep,
@@ -82,6 +85,9 @@ WorkflowResult = Annotated[
     | CreditConsentStep
     | PendingStep
     | CompletionStep
+    | FinancingInviteStep
+    | FinancingIntroStep
+    | FinancingResultStep
     | ValidationFailed
     | StaleStep
     | SessionNotFound

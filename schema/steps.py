@@ -15,12 +15,14 @@ from strawberry.scalars import JSON
 from schema.common import Dealer, FieldSpec, NavigationOptions, SessionInfo, SessionStart, Vehicle
 from schema.json import as_json
 from schema.rules import StepRules
+from workflows.financing import FinancingCompleteData, FinancingIntroData, FinancingResultData
 from workflows.model import Component
 from workflows.outcomes import (
     CompletionData,
     ConfirmationData,
     ConsentData,
     DealersData,
+    InviteData,
     PendingData,
     ResultsData,
     SearchFormData,
@@ -347,37 +349,182 @@ class PendingStep(Step):
     def since(self) -> datetime:
         return cast(PendingData, self.view.data).since
 
+    @strawberry.field(
+        description="How long this wait usually takes, in seconds (the median of recent "
+        "ones); null before there is any."
+    )
+    def usual_seconds(self) -> int | None:
+        return cast(PendingData, self.view.data).usual_seconds
 
-@strawberry.type(description="The end: the lead is received and moves on in the background.")
+
+@strawberry.type(
+    description="The end: the lead is received and moves on in the background (or, for a "
+    "buyer's financing application, which submits no lead: what the buyer shared)."
+)
 class CompletionStep(Step):
-    @strawberry.field(description="The lead's id (leadStatus subscription, lead query).")
-    def lead_id(self) -> strawberry.ID:
-        return strawberry.ID(cast(CompletionData, self.view.data).lead_id)
+    @strawberry.field(
+        description="The lead's id (leadStatus subscription, lead query); null for a "
+        "session that submits no lead (a buyer's financing application)."
+    )
+    def lead_id(self) -> strawberry.ID | None:
+        data = self.view.data
+        return strawberry.ID(data.lead_id) if isinstance(data, CompletionData) else None
 
-    @strawberry.field(description="The reference to show the visitor (e.g. TRX-…).")
-    def lead_reference(self) -> str:
-        return cast(CompletionData, self.view.data).lead_reference
+    @strawberry.field(description="The reference to show the visitor (e.g. TRX-…), or null.")
+    def lead_reference(self) -> str | None:
+        data = self.view.data
+        return data.lead_reference if isinstance(data, CompletionData) else None
 
     @strawberry.field(
         description="The lead's status when answered: RECEIVED (its progress follows over "
-        "sessionUpdates)."
+        "sessionUpdates); null without a lead."
     )
-    def lead_status(self) -> str:
-        return cast(CompletionData, self.view.data).lead_status
+    def lead_status(self) -> str | None:
+        data = self.view.data
+        return data.lead_status if isinstance(data, CompletionData) else None
 
     @strawberry.field(
-        description="The lead as submitted: an open map with its `kind` and its details."
+        description="The lead as submitted: an open map with its `kind` and its details "
+        "(empty without a lead)."
     )
     def summary(self) -> JSON:
-        return as_json(cast(CompletionData, self.view.data).summary)
+        data = self.view.data
+        return as_json(data.summary if isinstance(data, CompletionData) else {})
 
     @strawberry.field(description="What happens next, for the visitor.")
     def next_steps(self) -> list[str]:
-        return list(cast(CompletionData, self.view.data).next_steps)
+        data = self.view.data
+        if isinstance(data, CompletionData | FinancingCompleteData):
+            return list(data.next_steps)
+        return []
 
     @strawberry.field(description="Other leads of this session (the trade-in of a replacement).")
     def linked_lead_references(self) -> list[str]:
-        return list(cast(CompletionData, self.view.data).linked_lead_references)
+        data = self.view.data
+        return list(data.linked_lead_references) if isinstance(data, CompletionData) else []
+
+    @strawberry.field(
+        description="What a buyer chose to share with the seller (outcome_only or nothing); "
+        "null for a lead."
+    )
+    def shared_with_seller(self) -> str | None:
+        data = self.view.data
+        return data.shared if isinstance(data, FinancingCompleteData) else None
+
+
+@strawberry.type(
+    description="Where to send the buyer a private link to apply for their own financing."
+)
+class FinancingInviteStep(Step):
+    @strawberry.field(description="For how many days the buyer's link can be used (once).")
+    def valid_days(self) -> int:
+        return cast(InviteData, self.view.data).valid_days
+
+
+@strawberry.type(
+    description="The buyer's invitation: who invited them, the car, what a soft check is."
+)
+class FinancingIntroStep(Step):
+    @strawberry.field(description="The car being bought: make, model and year.")
+    def vehicle_summary(self) -> JSON:
+        return as_json(cast(FinancingIntroData, self.view.data).vehicle)
+
+    @strawberry.field(description="The price agreed with the seller, in dollars.")
+    def agreed_price(self) -> float | None:
+        return cast(FinancingIntroData, self.view.data).agreed_price
+
+    @strawberry.field(description="The website the seller used, who sent the invitation.")
+    def site_name(self) -> str:
+        return cast(FinancingIntroData, self.view.data).site_name
+
+    @strawberry.field(description="What a soft check is, and who sees the answers.")
+    def soft_check(self) -> str:
+        return cast(FinancingIntroData, self.view.data).soft_check
+
+    @strawberry.field(description="How long the check usually takes, in seconds.")
+    def check_seconds(self) -> int:
+        return cast(FinancingIntroData, self.view.data).usual_seconds
+
+    @strawberry.field(description="The host site's privacy notice, when its page gave one.")
+    def privacy_url(self) -> str | None:
+        return cast(FinancingIntroData, self.view.data).privacy_url
+
+
+@strawberry.type(description="A loan term and its estimated monthly payment.")
+class TermOption:
+    months: int = strawberry.field(description="The term, in months.")
+    monthly_payment: float = strawberry.field(
+        description="The estimated monthly payment, in dollars, before taxes and fees."
+    )
+
+
+@strawberry.type(description="What a declined applicant is owed (the adverse action notice).")
+class DeclineNotice:
+    bureau_name: str = strawberry.field(description="The credit bureau whose report was used.")
+    bureau_contact: str = strawberry.field(description="How to reach the bureau.")
+    reason: str | None = strawberry.field(description="The main reason given, if any.")
+    rights: list[str] = strawberry.field(
+        description="The applicant's rights: a free report, a dispute."
+    )
+    alternatives: list[str] = strawberry.field(description="What else the applicant can do.")
+
+
+@strawberry.type(
+    description="The outcome of the buyer's credit check, and what they share with the seller."
+)
+class FinancingResultStep(Step):
+    @strawberry.field(description="approved, declined, referred or unavailable.")
+    def outcome(self) -> str:
+        return cast(FinancingResultData, self.view.data).status
+
+    @strawberry.field(description="The outcome in one line, for the heading.")
+    def headline(self) -> str:
+        return cast(FinancingResultData, self.view.data).headline
+
+    @strawberry.field(description="The amount prequalified, in dollars; null unless approved.")
+    def amount(self) -> int | None:
+        return cast(FinancingResultData, self.view.data).amount
+
+    @strawberry.field(description="The annual percentage rate; null unless approved.")
+    def apr(self) -> float | None:
+        return cast(FinancingResultData, self.view.data).apr
+
+    @strawberry.field(description="Terms with a monthly estimate (approved only).")
+    def term_options(self) -> list[TermOption]:
+        data = cast(FinancingResultData, self.view.data)
+        return [
+            TermOption(months=t.months, monthly_payment=t.monthly_payment)
+            for t in data.term_options
+        ]
+
+    @strawberry.field(description="What the estimate is and is not (approved only).")
+    def disclaimer(self) -> str | None:
+        return cast(FinancingResultData, self.view.data).disclaimer
+
+    @strawberry.field(description="The notice a declined applicant is owed (declined only).")
+    def notice(self) -> DeclineNotice | None:
+        found = cast(FinancingResultData, self.view.data).notice
+        if found is None:
+            return None
+        return DeclineNotice(
+            bureau_name=found.bureau_name,
+            bureau_contact=found.bureau_contact,
+            reason=found.reason,
+            rights=list(found.rights),
+            alternatives=list(found.alternatives),
+        )
+
+    @strawberry.field(description="What happens next, for the applicant.")
+    def next_steps(self) -> list[str]:
+        return list(cast(FinancingResultData, self.view.data).next_steps)
+
+    @strawberry.field(description="By when the applicant hears back (referred only).")
+    def by_when(self) -> datetime | None:
+        return cast(FinancingResultData, self.view.data).by_when
+
+    @strawberry.field(description="Whether `retry: true` may be sent (unavailable only).")
+    def can_retry(self) -> bool:
+        return cast(FinancingResultData, self.view.data).can_retry
 
 
 STEP_TYPES: dict[Component, type[Step]] = {
@@ -395,6 +542,9 @@ STEP_TYPES: dict[Component, type[Step]] = {
     Component.CREDIT_CONSENT: CreditConsentStep,
     Component.PENDING: PendingStep,
     Component.COMPLETION: CompletionStep,
+    Component.FINANCING_INVITE: FinancingInviteStep,
+    Component.FINANCING_INTRO: FinancingIntroStep,
+    Component.FINANCING_RESULT: FinancingResultStep,
 }
 
 

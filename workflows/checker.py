@@ -76,6 +76,12 @@ def _step_shape(step: Step) -> Iterator[Fault]:
         is_choice = spec.type in (FieldType.ENUM, FieldType.MULTI_ENUM)
         if is_choice and not spec.options and spec.options_from is None:
             yield Fault(step.id, f"choice field '{spec.name}' has no options")
+        if spec.required_when is not None and spec.required_when.field not in names:
+            yield Fault(step.id, f"field '{spec.name}' is required when unknown field is given")
+        if spec.default is not None and spec.default not in {o.value for o in spec.options}:
+            yield Fault(step.id, f"field '{spec.name}' defaults to an option it lacks")
+        if spec.consent is not None and spec.type not in (FieldType.BOOLEAN, FieldType.ENUM):
+            yield Fault(step.id, f"consent field '{spec.name}' is not a yes/no or a choice")
     for low, high in step.ordered:
         if low not in names or high not in names:
             yield Fault(step.id, f"order rule names unknown fields '{low}', '{high}'")

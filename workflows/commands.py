@@ -10,11 +10,13 @@ from workflows.outcomes import ANONYMOUS, Caller, JsonObject
 
 @dataclass(frozen=True, slots=True)
 class StartWorkflow:
-    """Start a session; `context` is the host page's own (at most 4 KiB of JSON)."""
+    """Start a session; `context` is the host page's own (at most 4 KiB of JSON);
+    `invitation`: the token of a seller's invitation (workflow type `buyer_financing`)."""
 
     workflow_type: str | None
     context: JsonObject | None = None
     caller: Caller = ANONYMOUS
+    invitation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

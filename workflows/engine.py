@@ -177,16 +177,18 @@ class Engine:
         )
 
     def values_for(self, state: SessionState, step_id: str) -> dict[str, object]:
-        """The answers to show on a step: its own, else prefilled from the steps it names."""
+        """The answers to show on a step: its own, else prefilled from the steps it names; a
+        consent never (each is an active choice), an enum's default where nothing was given."""
         step = self.workflow.step(step_id)
-        names = {spec.name for spec in step.fields if not spec.secret}
+        names = {spec.name for spec in step.fields if not spec.secret and spec.consent is None}
         values: dict[str, object] = {}
         for source in step.prefill_from:
             for name, value in state.answers.get(source, {}).items():
                 if name in names:
                     values.setdefault(name, value)
         own = state.answers.get(step_id, {})
-        return {**values, **{k: v for k, v in own.items() if k in names}}
+        defaults = {spec.name: spec.default for spec in step.fields if spec.default is not None}
+        return {**defaults, **values, **{k: v for k, v in own.items() if k in names}}
 
     def progress(self, state: SessionState, medians: Mapping[str, float] = NO_MEDIANS) -> Progress:
         """Steps done and left, and the time left from `medians` (seconds per step id)."""

@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from workflows.engine import Progress
+from workflows.financing import (
+    FinancingCompleteData,
+    FinancingIntroData,
+    FinancingResultData,
+)
 from workflows.model import Option, SessionStatus, Step
 from workflows.rules import FieldError
 from workflows.variants import DEFAULT_VARIANT
@@ -145,6 +150,8 @@ class ConsentData:
 class PendingData:
     awaiting: str
     since: datetime
+    # How long it usually takes (the median wait of this step), in seconds.
+    usual_seconds: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +164,13 @@ class CompletionData:
     linked_lead_references: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class InviteData:
+    """The invitation the buyer receives: for how long it can be used."""
+
+    valid_days: int
+
+
 StepData = (
     ResultsData
     | SelectionData
@@ -166,6 +180,10 @@ StepData = (
     | ConsentData
     | PendingData
     | CompletionData
+    | InviteData
+    | FinancingIntroData
+    | FinancingResultData
+    | FinancingCompleteData
     | None
 )
 

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from workflows import checks
-from workflows.model import Field, FieldType, Step
+from workflows.model import Condition, Field, FieldType, Step
 
 MAX_KEY_ECHO = 40
 
@@ -92,6 +92,10 @@ def _missing(spec: Field, data: Mapping[object, object]) -> FieldError | None:
         return FieldError(spec.name, "one_of_required", f"Give {spec.label} or {others}.")
     if spec.required:
         return FieldError(spec.name, "required", f"{spec.label} is required.")
+    when = spec.required_when
+    if when is not None and when.holds({str(k): v for k, v in data.items()}):
+        message = f"{spec.label} is required for the {when.value or when.field} you chose."
+        return FieldError(spec.name, "required", message)
     return None
 
 
@@ -102,7 +106,7 @@ def _check_field(
     if spec.options_from is not None:
         value = _check_lookup(spec, value, values, lookups)
     if spec.must_be_true and value is not True:
-        raise _Invalid("must_be_true", f"{spec.label} must be accepted to continue.")
+        raise _Invalid("must_be_true", "Tick this box to continue.")
     return value
 
 
@@ -251,6 +255,8 @@ def describe_field(spec: Field, today: date) -> dict[str, object]:
     maximum = today.year + 1 if spec.maximum_is_next_year else spec.maximum
     optional: dict[str, object | None] = {
         "requiredUnless": list(spec.required_unless) or None,
+        "requiredWhen": _plain_condition(spec.required_when),
+        "default": spec.default,
         "minimum": spec.minimum,
         "exclusiveMinimum": spec.exclusive_minimum,
         "maximum": maximum,
@@ -267,6 +273,15 @@ def describe_field(spec: Field, today: date) -> dict[str, object]:
     }
     rule.update({key: value for key, value in optional.items() if value is not None})
     return rule
+
+
+def _plain_condition(when: Condition | None) -> dict[str, object] | None:
+    if when is None:
+        return None
+    plain: dict[str, object] = {"field": when.field, "op": when.op.value}
+    if when.value is not None:
+        plain["value"] = list(when.value) if isinstance(when.value, tuple) else when.value
+    return plain
 
 
 def describe(step: Step, today: date) -> dict[str, object]:

@@ -55,6 +55,9 @@ class CreditApplicant:
     annual_income: float = 0
     address_line: str = ""
     ssn: str | None = None  # None asks for a soft check (name and address only)
+    unit: str | None = None
+    city: str | None = None
+    state: str | None = None
 
     def __repr__(self) -> str:  # never let the SSN reach a log line
         return f"CreditApplicant({self.full_name!r}, zip={self.zip!r}, soft={self.ssn is None})"
@@ -67,6 +70,9 @@ class CreditApplicant:
             "date_of_birth": born,
             "annual_income": self.annual_income,
             "address_line": self.address_line,
+            "unit": self.unit,
+            "city": self.city,
+            "state": self.state,
             "ssn": self.ssn,
         }
 

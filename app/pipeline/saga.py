@@ -93,7 +93,7 @@ class LeadPipeline:
             if row is None or row.status != "RECEIVED":
                 return
             await self._save(uow, replace(row, status="SUBMITTED", crm_id=receipt.crm_id))
-            await self._status_event(uow, row, "SUBMITTED", {"crm_id": receipt.crm_id})
+            await self.status_event(uow, row, "SUBMITTED", {"crm_id": receipt.crm_id})
             for topic in FOLLOW_UPS:
                 await uow.outbox.add(topic, {"lead_id": row.id}, self._clock())
         self._events.committed()
@@ -119,7 +119,7 @@ class LeadPipeline:
             detail = {"code": refused.code, "reason": refused.reason, "by": by}
             outcomes = {**row.outcomes, "rejected": detail}
             await self._save(uow, replace(row, status="REJECTED", outcomes=outcomes))
-            await self._status_event(uow, row, "REJECTED", detail)
+            await self.status_event(uow, row, "REJECTED", detail)
         log.warning(
             "lead %s refused by the %s (%s): hold released", lead.reference, by, refused.code
         )
@@ -259,13 +259,13 @@ class LeadPipeline:
             if row is None or outcome in row.outcomes or row.status == "REJECTED":
                 return
             lead = replace(row, outcomes={**row.outcomes, outcome: detail})
-            await self._status_event(uow, lead, STEPS[outcome], detail)
+            await self.status_event(uow, lead, STEPS[outcome], detail)
             done = all(step in lead.outcomes for step in STEPS) and lead.status != COMPLETED
             if done:
                 lead = replace(lead, status=COMPLETED)
             await self._save(uow, lead)
             if done:
-                await self._status_event(uow, lead, COMPLETED, {})
+                await self.status_event(uow, lead, COMPLETED, {})
                 await complete_session_if_done(uow, lead.session_id, self._metrics)
         self._events.committed()
 
@@ -281,7 +281,7 @@ class LeadPipeline:
     async def _save(self, uow: SessionUnitOfWork, lead: LeadRecord) -> None:
         await uow.leads.update(lead, self._clock())
 
-    async def _status_event(
+    async def status_event(
         self, uow: SessionUnitOfWork, lead: LeadRecord, status: str, detail: dict[str, Any]
     ) -> None:
         """The lead's progress, as an event of its session (LEAD_STATUS), and as a message to

@@ -20,10 +20,11 @@ class CreditJobs:
         self._credit = credit
         self._resume = resume
 
-    async def run_check(self, session_id: str, applicant: CreditApplicant) -> None:
-        """Ask the bureau, then move the waiting session on with the outcome."""
+    async def run_check(self, session_id: str, applicant: CreditApplicant, key: str) -> None:
+        """Ask the bureau (`key`: this try's idempotency key), then move the waiting session
+        on with the outcome."""
         bind(session_id=session_id)
-        outcome = await self._credit.check(applicant, key=f"{session_id}:credit")
+        outcome = await self._credit.check(applicant, key=key)
         log.info("credit check for session %s: %s", session_id, outcome.status)
         result = {"credit": {k: v for k, v in asdict(outcome).items() if v is not None}}
         await self._resume(session_id, result)

@@ -7,15 +7,16 @@ holds, outbox work) and starts the `after_commit` tasks once that transaction ha
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from app.integrations.models import CreditApplicant
 from app.services.inventory import InventoryService, revised_results, without_criterion
+from app.services.invitations import INVITED, STARTED, new_invitation, shared_status
 from app.services.new_leads import contact_of, new_lead, session_leads
-from app.services.records import LeadRecord, SessionRecord
+from app.services.records import Invitation, LeadRecord, SessionRecord
 from vehicles.vin import decode_vin
 from workflows.model import Step
 from workflows.outcomes import ANONYMOUS, Caller
@@ -38,6 +39,8 @@ EFFECT_NAMES = (
     "submit_selling_lead",
     "submit_dealer_sale",
     "submit_dealer_network_lead",
+    "invite_buyer",
+    "share_financing",
 )
 
 
@@ -49,6 +52,12 @@ class Rejection:
     moves: bool = True
 
 
+RETRY_REFUSED = Rejection(
+    "retry_not_needed",
+    "Your application was checked, so there is nothing to try again.",
+    moves=False,
+)
+_ADDRESS = {"email": "email", "sms": "phone"}
 VEHICLE_TAKEN = Rejection(
     "vehicle_unavailable",
     "Sorry, this vehicle has just been sold or reserved. Please choose another one.",
@@ -75,9 +84,17 @@ class EffectResult:
     # Steps' answers as they stand after this transition (step id -> answers), applied after
     # the answered step's own: what the visitor sent stays in the history as sent.
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Invitations to add or replace; (invitation id, lead id) to link once the lead is added.
+    invitations: list[Invitation] = field(default_factory=list)
+    invited_leads: list[tuple[str, str]] = field(default_factory=list)
 
     def add_lead(self, lead: LeadRecord, context: Mapping[str, Any]) -> None:
-        """A new lead, and the start of its submission saga, in the transition's transaction."""
+        """A new lead, and the start of its submission saga, in the transition's transaction;
+        it carries the consents given since the session's previous lead."""
+        consents = self.context.get("consents", context.get("consents", []))
+        if consents:
+            lead = replace(lead, details={**lead.details, "consents": consents})
+            self.context["consents"] = []
         self.leads.append(lead)
         self.work.append(("lead.created", {"lead_id": lead.id}))
         earlier = self.context.get("leads", session_leads_of(context))
@@ -98,7 +115,7 @@ Handler = Callable[[EffectContext, EffectResult], Awaitable[None]]
 class CreditJobs(Protocol):
     """The background credit check that resumes a waiting session with its outcome."""
 
-    async def run_check(self, session_id: str, applicant: CreditApplicant) -> None: ...
+    async def run_check(self, session_id: str, applicant: CreditApplicant, key: str) -> None: ...
 
 
 class Effects:
@@ -154,13 +171,55 @@ class Effects:
             annual_income=float(values["annual_income"]),
             address_line=str(values["address_line"]),
             ssn=str(values["ssn"]),
+            unit=_text_or_none(values.get("unit")),
+            city=_text_or_none(values.get("city")),
+            state=_text_or_none(values.get("state")),
         )
+        earlier = ctx.record.context.get("credit")
+        attempt = int(earlier.get("attempt", 1)) + 1 if isinstance(earlier, dict) else 1
         result.context["credit"] = {
             "status": "pending",
             "requested_at": ctx.now.isoformat(),
+            "attempt": attempt,
         }
-        session_id = ctx.record.id
-        result.after_commit.append(lambda: self._credit.run_check(session_id, applicant))
+        session_id, key = ctx.record.id, credit_key(ctx.record.id, attempt)
+        result.after_commit.append(lambda: self._credit.run_check(session_id, applicant, key))
+
+    async def invite_buyer(self, ctx: EffectContext, result: EffectResult) -> None:
+        """The buyer's private link to apply for their own financing, sent by the outbox."""
+        channel = str(ctx.values["invite_channel"])
+        sale = merged_answers(ctx.record, ctx.step.prefill_from)
+        host = ctx.record.context.get("host") or {}
+        page = _page_of(ctx.caller.origin, host.get("page") if isinstance(host, dict) else None)
+        invitation, token = new_invitation(
+            ctx.record, channel, ctx.now, sale=sale, step_id=ctx.step.id, page=page
+        )
+        result.invitations.append(invitation)
+        result.work.append(("financing.invite", {"invitation_id": invitation.id, "token": token}))
+        result.context["financing"] = {
+            "invitation_id": invitation.id,
+            "channel": channel,
+            "status": INVITED,
+            "sent_to": masked(channel, ctx.values.get(f"buyer_{_ADDRESS[channel]}")),
+            "expires_at": invitation.expires_at.isoformat(),
+        }
+
+    async def share_financing(self, ctx: EffectContext, result: EffectResult) -> None:
+        """The buyer's choice of what the seller learns; or, when the bureau did not answer,
+        a new try (only then)."""
+        credit = ctx.record.context.get("credit")
+        status = credit.get("status") if isinstance(credit, dict) else None
+        if ctx.values.get("retry") is True:
+            if status != "unavailable":
+                result.rejection = RETRY_REFUSED
+            return
+        choice = str(ctx.values["share_with_seller"])
+        shared = shared_status(status, choice)
+        result.context["shared"] = {"choice": choice, "status": shared}
+        invitation = ctx.record.context.get("invitation") or {}
+        if shared != STARTED and invitation.get("id"):
+            update = {"invitation_id": invitation["id"], "status": shared}
+            result.work.append(("financing.status", update))
 
     async def record_credit_consent(self, ctx: EffectContext, result: EffectResult) -> None:
         result.context["credit_consent"] = {
@@ -191,10 +250,11 @@ class Effects:
 
     async def submit_selling_lead(self, ctx: EffectContext, result: EffectResult) -> None:
         sale = summarised_answers(ctx.record, ctx.step)
+        financing = ctx.record.context.get("financing") or ctx.record.context.get("credit")
         details = {
             "vehicle": _vehicle_to_sell(sale),
             "buyer": _buyer(sale),
-            "financing": ctx.record.context.get("credit"),
+            "financing": financing,
         }
         lead = new_lead(
             ctx.record,
@@ -205,9 +265,14 @@ class Effects:
             address=ctx.caller.address,
         )
         result.add_lead(lead, ctx.record.context)
+        invitation_id = (ctx.record.context.get("financing") or {}).get("invitation_id")
+        if invitation_id:
+            result.invited_leads.append((invitation_id, lead.id))
 
     async def submit_dealer_sale(self, ctx: EffectContext, result: EffectResult) -> None:
-        values = ctx.values
+        """The sale as summarised (the seller's contact given here), or as answered here (the
+        first version asked no contact)."""
+        values = {**summarised_answers(ctx.record, ctx.step), **ctx.values}
         dealer_id = values.get("dealer_id")
         details = {
             "vehicle": _vehicle_to_sell(values),
@@ -218,6 +283,7 @@ class Effects:
             ctx.record,
             _kind(ctx.step),
             ctx.now,
+            contact=contact_of(ctx.values),
             details=details,
             address=ctx.caller.address,
             dealer_id=str(dealer_id) if dealer_id else None,
@@ -249,10 +315,41 @@ class Effects:
 
 def summarised_answers(record: SessionRecord, step: Step) -> dict[str, object]:
     """The answers of the steps `step`'s summary shows, merged in order."""
+    return merged_answers(record, step.summary.answers_from if step.summary else ())
+
+
+def merged_answers(record: SessionRecord, steps: Iterable[str]) -> dict[str, object]:
     merged: dict[str, object] = {}
-    for source in step.summary.answers_from if step.summary else ():
+    for source in steps:
         merged.update(record.state.answers.get(source, {}))
     return merged
+
+
+def credit_key(session_id: str, attempt: int) -> str:
+    """The bureau's idempotency key of a session's credit check (each try its own)."""
+    return f"{session_id}:credit" if attempt == 1 else f"{session_id}:credit:{attempt}"
+
+
+def masked(channel: str, address: object) -> str | None:
+    """An address shown back without revealing it: j•••@example.com, •••• 0199."""
+    if not isinstance(address, str) or not address:
+        return None
+    if channel == "email" and "@" in address:
+        name, domain = address.split("@", 1)
+        return f"{name[:1]}•••@{domain}"
+    return f"•••• {address[-4:]}"
+
+
+def _page_of(origin: str | None, path: object) -> str | None:
+    """The seller's page (origin and path) the buyer's link opens."""
+    if origin is None:
+        return None
+    page = path if isinstance(path, str) and path.startswith("/") else "/"
+    return f"{origin}{page[:500]}"
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
 
 
 def _kind(step: Step) -> str:

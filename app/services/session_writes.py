@@ -17,7 +17,7 @@ from app.services.completion import completed_if_done
 from app.services.effects import EffectResult, Rejection
 from app.services.idempotency import Idempotency
 from app.services.lead_limits import LeadLimits
-from app.services.records import SessionRecord
+from app.services.records import LeadRecord, SessionRecord
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import history_context, impersonal_snapshot
@@ -100,15 +100,19 @@ class SessionWriter:
         return saved
 
     async def _apply(self, uow: SessionUnitOfWork, result: EffectResult, now: datetime) -> None:
-        """The effects' leads, holds and work; the caps counted once the leads are in."""
-        for lead in result.leads:
+        """The effects' invitations, leads, holds and work; the caps counted once the leads
+        are in."""
+        for invitation in result.invitations:
+            await uow.invitations.put(invitation)
+        leads = [await _with_financing(uow, lead, result.invited_leads) for lead in result.leads]
+        for lead in leads:
             await uow.leads.add(lead)
         for vehicle_id, lead_id in result.holds:
             until = self._limits.hold_until(now)
             if not await uow.leads.hold_vehicle(vehicle_id, lead_id, now, until):
                 raise VehicleTaken
-        if result.leads:
-            refusal = await self._limits.refusal(uow, result.leads, bool(result.holds), now)
+        if leads:
+            refusal = await self._limits.refusal(uow, leads, bool(result.holds), now)
             if refusal is not None:
                 raise OverCap(refusal)
         for topic, payload in result.work:
@@ -147,6 +151,20 @@ class SessionWriter:
         self._events.committed(event)
         self._loader.keep(saved)
         return saved
+
+
+async def _with_financing(
+    uow: SessionUnitOfWork, lead: LeadRecord, invited: list[tuple[str, str]]
+) -> LeadRecord:
+    """A lead whose seller invited the buyer to apply: the invitation now points to it, and it
+    shows what the buyer already shared (if they were quicker than the seller)."""
+    for invitation_id, lead_id in invited:
+        invitation = await uow.invitations.get(invitation_id)
+        if lead_id != lead.id or invitation is None:
+            continue
+        await uow.invitations.put(replace(invitation, lead_id=lead.id))
+        lead = replace(lead, outcomes={**lead.outcomes, "financing": invitation.status})
+    return lead
 
 
 async def _saved(uow: SessionUnitOfWork, record: SessionRecord) -> SessionRecord:

@@ -8,6 +8,7 @@ import json
 import logging
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -15,8 +16,10 @@ from prometheus_client import Counter
 
 from app.security import hash_token, new_token
 from app.services.host_sites import HostSites
+from app.services.invitations import WORKFLOW as INVITED_WORKFLOW
+from app.services.invitations import applicant_context, open_invitation
 from app.services.rates import ServiceRates
-from app.services.records import SessionRecord
+from app.services.records import HostSite, SessionRecord
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader, bound
 from app.services.site_variants import Placement, placement, visitor_of
@@ -26,6 +29,7 @@ from app.telemetry.metrics import Metrics
 from workflows.commands import StartWorkflow
 from workflows.outcomes import InvalidStart, JsonObject, Moved, Outcome
 from workflows.registry import Registry
+from workflows.variants import DEFAULT_VARIANT
 
 log = logging.getLogger("trex.workflow")
 MAX_CONTEXT_BYTES = 4096
@@ -70,9 +74,15 @@ class Starting:
             raise InvalidStart(refused, "publishableKey")
         await self._rates.started_for(site.id)
         token = new_token()
-        placed = placement(self._flows, self._workflow, site, visitor)
+        placed = self._placement(command, site, visitor)
         record = self._new_record(command.workflow_type, token, host_context, site.id, placed)
         async with self._storage.write() as uow:
+            if command.invitation is not None:
+                opened = await open_invitation(
+                    uow, command.invitation, site.id, record.id, record.created_at
+                )
+                context = {**record.context, "invitation": applicant_context(opened, site.name)}
+                record = replace(record, context=context)
             await uow.sessions.add(record)
             await uow.sessions.add_history(
                 record.id,
@@ -83,7 +93,7 @@ class Starting:
                 {"workflowType": command.workflow_type},
             )
             event = await step_changed(uow, record, "start")
-        self._events.committed(event)
+        self._events.committed(event, work=command.invitation is not None)
         self._count_start(record)
         self._loader.keep(record)
         bound(record)
@@ -95,6 +105,17 @@ class Starting:
             record.variant,
         )
         return Moved(await self._views.build(record, token=token))
+
+    def _placement(self, command: StartWorkflow, site: HostSite, visitor: str) -> Placement:
+        """The site's variant of its flow, or the buyer's own financing (by invitation only)."""
+        financing = command.workflow_type == INVITED_WORKFLOW
+        if financing and command.invitation is None:
+            raise InvalidStart("Applying for financing needs the invitation link.", "invitation")
+        if command.invitation is not None and not financing:
+            raise InvalidStart("An invitation starts BUYER_FINANCING only.", "workflowType")
+        if financing:
+            return Placement(DEFAULT_VARIANT, self._flows.current(INVITED_WORKFLOW))
+        return placement(self._flows, self._workflow, site, visitor)
 
     def _new_record(
         self,

@@ -13,12 +13,22 @@ from app.services.effects import (
     summarised_answers,
 )
 from app.services.inventory import InventoryService
+from app.services.invitations import VALID_FOR
 from app.services.records import SessionRecord
 from app.services.storage import SessionStorage
 from app.services.versions import engine_of, workflow_of
 from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
 from workflows.estimate import NO_MEDIANS
+from workflows.financing import (
+    SOFT_CHECK,
+    Decision,
+    FinancingCompleteData,
+    FinancingIntroData,
+    FinancingResultData,
+    complete_of,
+    result_of,
+)
 from workflows.model import Component, Option, Step, Summary
 from workflows.outcomes import (
     CompletionData,
@@ -26,6 +36,7 @@ from workflows.outcomes import (
     ConsentData,
     CreditOutcome,
     DealersData,
+    InviteData,
     Navigation,
     PendingData,
     ResultsData,
@@ -37,6 +48,9 @@ from workflows.outcomes import (
 )
 from workflows.registry import Registry
 from workflows.rules import describe
+
+# How long a credit check takes before the history knows (the sandbox bureau answers in seconds).
+USUAL_CHECK_SECONDS = 30
 
 
 class ViewBuilder:
@@ -137,10 +151,46 @@ class ViewBuilder:
         if component is Component.CONTACT_CONFIRMATION:
             return self._confirmation(record, step)
         if component is Component.PENDING:
-            return _pending(record)
+            return self._pending(record, step)
         if component is Component.COMPLETION:
             return await self._completion(record, step)
+        if component is Component.FINANCING_INVITE:
+            return InviteData(VALID_FOR.days)
+        if component is Component.FINANCING_INTRO:
+            return self._financing_intro(record)
+        if component is Component.FINANCING_RESULT:
+            return _financing_result(record)
         return None
+
+    def _usual_seconds(self, record: SessionRecord, step_id: str) -> int | None:
+        median = self._medians(record.workflow, record.definition_version).get(step_id)
+        return None if median is None else round(median)
+
+    def _pending(self, record: SessionRecord, step: Step) -> PendingData:
+        credit = record.context.get("credit", {})
+        since = credit.get("requested_at") if isinstance(credit, dict) else None
+        return PendingData(
+            step.awaits or "",
+            datetime.fromisoformat(since) if since else record.updated_at,
+            self._usual_seconds(record, step.id),
+        )
+
+    def _financing_intro(self, record: SessionRecord) -> FinancingIntroData:
+        invitation = record.context.get("invitation") or {}
+        host = record.context.get("host") or {}
+        privacy = host.get("privacyUrl") if isinstance(host, dict) else None
+        pending = next(
+            (s for s in workflow_of(self._flows, record).steps.values() if s.awaits), None
+        )
+        usual = self._usual_seconds(record, pending.id) if pending else None
+        return FinancingIntroData(
+            vehicle=dict(invitation.get("vehicle") or {}),
+            agreed_price=invitation.get("agreed_price"),
+            site_name=str(invitation.get("site_name", "")),
+            soft_check=SOFT_CHECK,
+            usual_seconds=usual or USUAL_CHECK_SECONDS,
+            privacy_url=privacy if isinstance(privacy, str) else None,
+        )
 
     async def _results(self, record: SessionRecord, step: Step) -> ResultsData:
         answers = record.state.answers
@@ -169,8 +219,14 @@ class ViewBuilder:
         item = RankedVehicle(vehicle, dealer, distance, None, ())
         return SelectionData(self._inventory.card(item))
 
-    async def _completion(self, record: SessionRecord, step: Step) -> CompletionData | None:
+    async def _completion(
+        self, record: SessionRecord, step: Step
+    ) -> CompletionData | FinancingCompleteData | None:
         leads = session_leads_of(record.context)
+        shared = record.context.get("shared")
+        if not leads and isinstance(shared, dict):
+            credit = record.context.get("credit") or {}
+            return complete_of(str(shared.get("choice")), credit.get("status"))
         if not leads:
             return None
         latest = leads[-1]
@@ -196,6 +252,8 @@ class ViewBuilder:
             summary["vehicle"] = None if vehicle is None else self._inventory.summary(vehicle)
         if shown.credit_consent:
             summary["credit_consent"] = record.context.get("credit_consent", {}).get("consent")
+        if shown.financing_invitation:
+            summary["financing"] = record.context.get("financing")
         credit = _credit_outcome(record) if shown.credit_outcome else None
         return ConfirmationData(summary=summary, credit=credit)
 
@@ -209,9 +267,14 @@ def _credit_outcome(record: SessionRecord) -> CreditOutcome | None:
     )
 
 
-def _pending(record: SessionRecord) -> PendingData:
-    credit = record.context.get("credit", {})
-    since = credit.get("requested_at") if isinstance(credit, dict) else None
-    return PendingData(
-        "credit_result", datetime.fromisoformat(since) if since else record.updated_at
+def _financing_result(record: SessionRecord) -> FinancingResultData:
+    credit = record.context.get("credit") or {}
+    invitation = record.context.get("invitation") or {}
+    price = invitation.get("agreed_price")
+    decision = Decision(
+        str(credit.get("status", "unavailable")),
+        credit.get("amount"),
+        credit.get("apr"),
+        credit.get("reason"),
     )
+    return result_of(decision, float(price) if price else None, record.updated_at)

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
+from app.services.consents import with_consents
 from app.services.effects import VEHICLE_TAKEN, EffectContext, EffectResult, Handler, Rejection
 from app.services.idempotency import Idempotency
 from app.services.inventory import InventoryService
@@ -100,6 +101,9 @@ class Transitions:
     async def _advance(self, record: SessionRecord, go: Go, command: Transition) -> Outcome:
         now, key, step, values = self._clock(), Idempotency.of(command), go.step, go.values
         result = EffectResult()
+        consents = with_consents(record, step, values, now)
+        if consents is not None:
+            result.context["consents"] = consents
         effect_context = EffectContext(record, step, values, now, command.caller)
         for name in go.effects:
             await self._effects[name](effect_context, result)

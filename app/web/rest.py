@@ -36,10 +36,10 @@ from workflows.outcomes import (
 )
 from workflows.ports import WorkflowPort
 
-WORKFLOW_TYPES = {"buying", "selling"}
+WORKFLOW_TYPES = {"buying", "selling", "buyer_financing"}
 # Each body's properties, as its schema in the OpenAPI document lists them: any other is refused
 # (400 naming it), as GraphQL refuses a field its input type does not have.
-START_FIELDS = ("workflowType", "context")
+START_FIELDS = ("workflowType", "context", "invitation")
 TRANSITION_FIELDS = ("sessionId", "currentStep", "data", "idempotencyKey")
 BACK_FIELDS = ("sessionId", "currentStep")
 
@@ -148,9 +148,12 @@ async def start(request: Request) -> Response:
     body = await _body(request, START_FIELDS)
     kind = _text(body, "workflowType", required=False)
     if kind is not None and kind not in WORKFLOW_TYPES:
-        raise BadRequest("workflowType", "workflowType must be buying, selling or absent.")
+        raise BadRequest(
+            "workflowType", "workflowType must be buying, selling, buyer_financing or absent."
+        )
+    invitation = _text(body, "invitation", required=False)
     try:
-        command = StartWorkflow(kind, body.get("context"), _caller(request))
+        command = StartWorkflow(kind, body.get("context"), _caller(request), invitation)
         outcome = await _service(request).start(command)
     except InvalidStart as error:
         raise BadRequest(error.field, str(error)) from None

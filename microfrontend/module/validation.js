@@ -57,7 +57,7 @@ export function checkField(rule, value, labelOf, values, name, today = new Date(
     return { code: 'enum', message: `${label} must be one of: ${rule.enum.join(', ')}.` };
   }
   if (rule.mustBeTrue && value !== true) {
-    return { code: 'must_be_true', message: `${label} must be accepted to continue.` };
+    return { code: 'must_be_true', message: 'Tick this box to continue.' };
   }
   return null;
 }

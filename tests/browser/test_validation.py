@@ -54,7 +54,7 @@ async def test_contact_rules_are_checked_as_the_server_would(widget: Widget) -> 
         "Enter a US phone number, like (212) 555-0199, or one starting with +."
     )
     assert await widget.error_at("consent_to_contact") == (
-        "I agree to be contacted about this request must be accepted to continue."
+        "Tick this box to continue."
     )
     assert await widget.focused() == "input#E-mail"
     await widget.shot("buying_confirmation-hints")

@@ -23,7 +23,7 @@ def test_fields_fragments_spreads_and_directives_count_as_written() -> None:
 
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.graphql")), ids=lambda p: p.stem)
 def test_every_documented_operation_is_within_the_default_cap(path: Path) -> None:
-    assert selections(parse(path.read_text()), 150) <= 135
+    assert selections(parse(path.read_text()), 250) <= 225
 
 
 def _with_typenames(text: str) -> str:

@@ -1,0 +1,201 @@
+"""The buyer's own financing (FLOWS.md): the seller invites, the buyer applies in a session of
+their own from the link the communications service sent, and the seller's lead receives only
+what the buyer shares, pushed as lead status."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.e2e.client import Api, Flow, operation
+from tests.support import answers
+from tests.support.waiting import eventually
+
+START = operation("start_workflow")
+
+
+def applicant(ssn: str) -> dict[str, Any]:
+    return {
+        "full_name": "Grace Hopper",
+        "date_of_birth": "1980-12-09",
+        "ssn": ssn,
+        "address_line": "1 Infinite Loop",
+        "unit": "Apt 4B",
+        "city": "Cupertino",
+        "state": "CA",
+        "zip": "95014",
+        "annual_income": 85_000,
+        "consent_to_credit_check": True,
+    }
+
+
+async def invite(api: Api, channel: str = "email") -> tuple[Flow, str]:
+    """A seller's private sale with financing, up to the sent invitation: the flow and the
+    buyer's address the link went to."""
+    email, phone = f"buyer-{uuid.uuid4().hex[:10]}@example.com", _phone()
+    seller = await api.start("SELLING")
+    await seller.submit({"has_buyer": True})
+    await seller.submit({"buyer_type": "private"})
+    sale = {**answers.PRIVATE_BUYER, "buyer_email": email}
+    await seller.submit(sale)
+    await seller.submit({"needs_financing": True})
+    assert seller.step_id == "buyer_financing_invite"
+    assert seller.step["__typename"] == "FinancingInviteStep"
+    assert seller.step["values"]["buyer_email"] == email  # prefilled from the sale
+    assert seller.step["validDays"] == 7
+    data: dict[str, Any] = {"invite_channel": channel, **seller.step["values"]}
+    if channel == "sms":
+        data["buyer_phone"] = phone
+    await seller.submit(data)
+    assert seller.step_id == "selling_confirmation"
+    return seller, email if channel == "email" else f"+1{phone}"
+
+
+def _phone() -> str:
+    return "212555" + str(uuid.uuid4().int % 10_000).zfill(4)
+
+
+async def invitation_token(api: Api, to: str) -> str:
+    """The token in the link the sandbox's communications service delivered to `to`."""
+    found: list[dict[str, Any]] = []
+
+    async def delivered() -> bool:
+        response = await api.http.get("/sandbox/communications/messages", params={"to": to})
+        found[:] = [
+            m for m in response.json()["messages"] if m["template"] == "financing_invitation"
+        ]
+        return bool(found)
+
+    await eventually(delivered, f"an invitation to {to}", 10)
+    link = found[-1]["data"]["link"]
+    return parse_qs(urlsplit(link).query)["trex_invitation"][0]
+
+
+async def start_refused(api: Api, input_: dict[str, Any]) -> str:
+    body = (
+        await api.http.post("/graphql", json={"query": START, "variables": {"input": input_}})
+    ).json()
+    assert body["data"] is None, body
+    return str(body["errors"][0]["message"])
+
+
+async def apply(api: Api, token: str) -> Flow:
+    data = await api.execute(
+        START, {"input": {"workflowType": "BUYER_FINANCING", "invitation": token}}
+    )
+    step = data["startWorkflow"]
+    return Flow(api, step["session"]["id"], step["started"]["token"], step)
+
+
+async def lead_statuses(api: Api, flow: Flow, wanted: str) -> list[dict[str, Any]]:
+    """The seller's lead status events replayed from the start, until `wanted` arrives."""
+    seen: list[dict[str, Any]] = []
+    variables = {"sessionId": flow.session_id, "afterSeq": 0}
+    async with api.subscribe(operation("session_updates"), variables, flow.token) as updates:
+        while not any(e["status"] == wanted for e in seen):
+            message = await updates.next(10)
+            assert message["type"] == "next", message
+            lead = message["payload"]["data"]["sessionUpdates"]["lead"]
+            if lead is not None:
+                seen.append(lead)
+    return seen
+
+
+async def test_the_buyer_applies_and_the_seller_learns_only_what_is_shared(api: Api) -> None:
+    seller, to = await invite(api)
+    summary = seller.step["summary"]["financing"]
+    assert summary["status"] == "invited" and summary["channel"] == "email"
+    assert summary["sent_to"] == to[0] + "•••@example.com"
+    await seller.submit(answers.CONTACT)
+    assert seller.step_id == "replacement_check"
+
+    buyer = await apply(api, await invitation_token(api, to))
+    assert buyer.step["__typename"] == "FinancingIntroStep"
+    assert buyer.step["session"]["workflow"] == "buyer_financing"
+    assert buyer.step["agreedPrice"] == answers.PRIVATE_BUYER["agreed_price"]
+    assert buyer.step["vehicleSummary"]["make"] == answers.PRIVATE_BUYER["make"]
+    assert "does not affect your credit score" in buyer.step["softCheck"]
+    assert buyer.step["navigation"]["canGoBack"] is False
+    await buyer.submit({"continue": True})
+    assert buyer.step_id == "credit_check"
+    assert buyer.step["values"] == {}  # nothing of the seller's reaches the buyer's form
+    await buyer.submit(applicant(answers.APPROVED_SSN))
+    assert buyer.step_id == "credit_check_pending"
+    result = await buyer.wait_for("financing_result")
+    assert result["outcome"] == "approved" and result["notice"] is None
+    assert [t["months"] for t in result["termOptions"]] == [36, 48, 60, 72]
+    monthly = [t["monthlyPayment"] for t in result["termOptions"]]
+    assert monthly == sorted(monthly, reverse=True) and monthly[-1] > 0
+    assert "not an offer of credit" in result["disclaimer"]
+    await buyer.submit({"share_with_seller": "outcome_only"})
+    assert buyer.step_id == "financing_complete"
+    assert buyer.step["sharedWithSeller"] == "outcome_only"
+    assert buyer.step["leadId"] is None
+
+    events = await lead_statuses(api, seller, "FINANCING_PREQUALIFIED")
+    financing = [e["status"] for e in events if e["status"].startswith("FINANCING_")]
+    assert financing == ["FINANCING_STARTED", "FINANCING_PREQUALIFIED"]
+    assert all(set(e["detail"]) == {"financing"} for e in events if e["status"] in financing)
+    shown = str(events)
+    assert "85000" not in shown and "Infinite" not in shown and answers.APPROVED_SSN not in shown
+
+
+async def test_a_declined_buyer_gets_the_notice_and_shares_nothing(api: Api) -> None:
+    seller, to = await invite(api, "sms")
+    buyer = await apply(api, await invitation_token(api, to))
+    await buyer.submit({"continue": True})
+    await buyer.submit(applicant(answers.DECLINED_SSN))
+    result = await buyer.wait_for("financing_result")
+    assert result["outcome"] == "declined"
+    notice = result["notice"]
+    assert notice["bureauName"] and "1-800" in notice["bureauContact"]
+    assert any("free copy" in line for line in notice["rights"])
+    assert any("dispute" in line for line in notice["rights"])
+    refused = await buyer.submit({"retry": True})
+    assert refused["__typename"] == "TransitionRejected" and refused["code"] == "retry_not_needed"
+    assert buyer.step_id == "financing_result"
+    await buyer.submit({"share_with_seller": "nothing"})
+    assert buyer.step_id == "financing_complete"
+    await seller.submit(answers.CONTACT)  # the seller sends their lead after the buyer applied
+    events = await lead_statuses(api, seller, "COMPLETED")
+    assert not any(e["status"] == "FINANCING_NOT_PREQUALIFIED" for e in events)
+
+
+async def test_an_invitation_opens_once_and_only_as_buyer_financing(api: Api) -> None:
+    _, to = await invite(api)
+    token = await invitation_token(api, to)
+    wrong_kind = await start_refused(api, {"workflowType": "BUYING", "invitation": token})
+    assert "BUYER_FINANCING only" in wrong_kind
+    without = await start_refused(api, {"workflowType": "BUYER_FINANCING"})
+    assert "invitation link" in without
+    await apply(api, token)
+    again = await start_refused(api, {"workflowType": "BUYER_FINANCING", "invitation": token})
+    assert "already used" in again
+    unknown = await start_refused(api, {"workflowType": "BUYER_FINANCING", "invitation": "x" * 43})
+    assert "not valid" in unknown and "x" * 43 not in unknown
+
+
+@pytest.mark.parametrize("data", [{}, {"invite_channel": "sms"}, {"invite_channel": "fax"}])
+async def test_the_invitation_needs_the_address_its_channel_uses(
+    api: Api, data: dict[str, Any]
+) -> None:
+    seller = await api.start("SELLING")
+    await seller.submit({"has_buyer": True})
+    await seller.submit({"buyer_type": "private"})
+    await seller.submit({**answers.PRIVATE_BUYER})
+    await seller.submit({"needs_financing": True})
+    refused = await seller.submit(data)
+    assert refused["__typename"] == "ValidationFailed"
+    fields = {e["field"]: e["code"] for e in refused["errors"]}
+    expected = {
+        0: {"invite_channel": "required"},
+        1: {"buyer_phone": "required"},
+        2: {"invite_channel": "enum"},
+    }
+    assert (
+        fields == expected[[{}, {"invite_channel": "sms"}, {"invite_channel": "fax"}].index(data)]
+    )
+    assert seller.step_id == "buyer_financing_invite"
