@@ -36,9 +36,11 @@ from app.services.inventory import InventoryService
 from app.services.lead_limits import LeadLimits
 from app.services.lead_queries import LeadQueries
 from app.services.rates import ServiceRates
+from app.services.resume_links import ResumeLinks
 from app.services.retention import Retention
 from app.services.session_cache import SessionCache
 from app.services.session_events import SessionEvents
+from app.services.session_loader import SessionLoader
 from app.services.step_times import StepTimes
 from app.services.step_views import ViewBuilder
 from app.services.versions import VersionsMissing, ensure_kept
@@ -94,6 +96,8 @@ class Container:
     # Host sites' webhooks: their endpoints and log (by site id), and what sends them.
     webhooks: Webhooks | None = None
     webhook_sender: WebhookSender | None = None
+    # Continue later: sessions' resume links (sendResumeLink, resumeSession).
+    resume_links: ResumeLinks | None = None
 
     async def readiness(self) -> dict[str, bool]:
         return {
@@ -200,20 +204,32 @@ async def bootstrap(
     jobs = CreditJobs(credit, lambda sid, ctx: service.resume(sid, ctx))
     events = SessionEvents(storage, bus, now, metrics)
     limiter = RateLimiter(settings.rate_limits, settings.redis_url)
+    views = ViewBuilder(flows, inventory, storage, lambda: now().date(), step_times.medians)
+    cache, rates = SessionCache(), ServiceRates(limiter)
     service = workflow_service(
         flows=flows,
         storage=storage,
         inventory=inventory,
         effects=Effects(inventory, jobs).bindings(),
-        views=ViewBuilder(flows, inventory, storage, lambda: now().date(), step_times.medians),
+        views=views,
         events=events,
         tasks=tasks,
         sites=sites,
         clock=now,
-        cache=SessionCache(),
+        cache=cache,
         limits=LeadLimits.from_settings(settings),
-        rates=ServiceRates(limiter),
+        rates=rates,
         metrics=metrics,
+    )
+    resume_links = ResumeLinks(
+        storage,
+        SessionLoader(storage, cache, rates),
+        views,
+        rates,
+        sites,
+        clients.communications,
+        now,
+        timedelta(days=settings.session_retention_days),
     )
     pipeline = LeadPipeline(storage, clients, inventory, events, now, metrics)
     financing = FinancingPipeline(storage, clients, pipeline, events, now)
@@ -288,6 +304,7 @@ async def bootstrap(
         metrics=metrics,
         webhooks=webhooks,
         webhook_sender=sender,
+        resume_links=resume_links,
         stop_metrics_port=(
             metrics.serve(settings.metrics_host, settings.metrics_port)
             if settings.metrics_port

@@ -34,6 +34,7 @@ class RateLimits:
     token_failures_per_address: str = "30/minute"
     transitions_per_session: str = "60/minute"
     sessions_per_site: str = "3000/minute"
+    resume_links_per_session: str = "3/10 minutes;10/day"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> RateLimits:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import strawberry
 
+from resolvers.resume import ResumeMutations
 from resolvers.webhooks import WebhookMutations
 from schema.context import Info
 from schema.erasure import EraseCustomerDataInput, EraseCustomerDataResult, erasure_result
@@ -19,7 +20,7 @@ from workflows.outcomes import InvalidStart
 @strawberry.type(
     description="What a session and a site can do: start, answer, go back, erase, manage webhooks."
 )
-class Mutation(WebhookMutations):
+class Mutation(ResumeMutations, WebhookMutations):
     @strawberry.mutation(description="Start a session; the answer carries its token, once.")
     async def start_workflow(
         self,

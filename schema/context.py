@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from workflows.outcomes import Caller
 from workflows.ports import FunnelPort, LeadPort, WorkflowPort
+from workflows.resume import ResumePort
 
 
 @dataclass
@@ -22,6 +23,8 @@ class Context:
     address: str | None = None
     # Set by the websocket protocol from `connection_init`'s payload.
     connection_params: dict[str, Any] | None = None
+    # Continue later (sendResumeLink, resumeSession); None where the server has none.
+    resume: ResumePort | None = None
 
     @property
     def token(self) -> str | None:

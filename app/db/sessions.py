@@ -55,6 +55,11 @@ _SET_STATUS = (
     .where(SESSIONS.c.id == bindparam("_id"))
     .values(row_version=SESSIONS.c.row_version + 1)
 )
+_SET_TOKEN = (
+    update(SESSIONS)
+    .where(SESSIONS.c.id == bindparam("_id"))
+    .values(token_hash=bindparam("_hash"), row_version=SESSIONS.c.row_version + 1)
+)
 _ADD_HISTORY = insert(HISTORY)
 _OUTCOME = (
     select(IDEMPOTENCY.c.outcome)
@@ -117,6 +122,10 @@ class SessionRepository:
     async def set_status(self, session_id: str, status: SessionStatus) -> None:
         """A new row version too: whoever read the session before must read it again."""
         await self._session.execute(_SET_STATUS, {"_id": session_id, "status": status.value})
+
+    async def set_token(self, session_id: str, token_hash: str) -> None:
+        """A new token, and a new row version (a cached copy's write conflicts)."""
+        await self._session.execute(_SET_TOKEN, {"_id": session_id, "_hash": token_hash})
 
     async def add_history(
         self,

@@ -331,6 +331,21 @@ class InvitationRow(SQLModel, table=True):
     sent_at: datetime | None = None
 
 
+class ResumeLinkRow(SQLModel, table=True):
+    """A session's resume link (one per session, replaced when sent again): single use,
+    expiring, the token only as its hash; never the address it went to."""
+
+    __tablename__ = "resume_links"
+
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(max_length=64, unique=True)
+    session_id: str = Field(max_length=36, index=True)
+    channel: str = Field(max_length=10)
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
 def _table(model: type[SQLModel]) -> Table:
     table = model.__table__  # type: ignore[attr-defined]
     assert isinstance(table, Table)
@@ -355,3 +370,4 @@ FUNNEL_WATERMARK = _table(FunnelWatermarkRow)
 WEBHOOK_ENDPOINTS = _table(WebhookEndpointRow)
 WEBHOOK_DELIVERIES = _table(WebhookDeliveryRow)
 INVITATIONS = _table(InvitationRow)
+RESUME_LINKS = _table(ResumeLinkRow)

@@ -22,6 +22,7 @@ from app.db.invitations import InvitationRepository
 from app.db.leads import LeadRepository
 from app.db.outbox import OutboxRepository
 from app.db.personal_data import PersonalDataRepository
+from app.db.resume_links import ResumeLinkRepository
 from app.db.session_events import EventRepository
 from app.db.sessions import SessionRepository
 from app.db.webhooks import WebhookRepository
@@ -74,6 +75,10 @@ class SqlUnitOfWork:
     @cached_property
     def invitations(self) -> InvitationRepository:
         return InvitationRepository(self._session)
+
+    @cached_property
+    def resume_links(self) -> ResumeLinkRepository:
+        return ResumeLinkRepository(self._session)
 
     @cached_property
     def funnel(self) -> FunnelRepository:

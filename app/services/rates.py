@@ -1,7 +1,7 @@
 """The rates the workflow service enforces, so that GraphQL and REST share them.
 
 Per client address: sessions started, transitions (transition and back), failed token checks;
-per session: transitions; per host site: sessions started. A failed token check is any call
+per session: transitions, resume links sent; per host site: sessions started. A failed token check is any call
 that needs a session's token and does not open the session with it (a wrong or missing token,
 an unknown session: alike, as the API requires); once an address has used its budget of
 failures, its calls that need a token are refused until the window lets it try again, right
@@ -71,6 +71,11 @@ class ServiceRates:
         """A transition or back of a session opened with its token (counted only then, so
         that no one without the token can use up a visitor's budget)."""
         await self._hit("transitions_per_session", session_id)
+
+    async def sending_link(self, session_id: str) -> None:
+        """A resume link sent for a session opened with its token (messages cost, and reach
+        someone: a few per session)."""
+        await self._hit("resume_links_per_session", session_id)
 
     async def failed(self, caller: Caller) -> None:
         if caller.address is None:

@@ -231,3 +231,18 @@ class Invitation:
     detail: dict[str, Any] = field(default_factory=dict)
     used_at: datetime | None = None
     sent_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResumeLink:
+    """A link that opens a session elsewhere (app/services/resume_links.py): one per session
+    (a new one replaces it), single use, expiring, its token kept only as a hash. Nothing of
+    the address it was sent to is kept."""
+
+    id: str
+    token_hash: str
+    session_id: str
+    channel: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None

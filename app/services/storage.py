@@ -23,6 +23,7 @@ from app.services.records import (
     LeadCopy,
     LeadRecord,
     OutboxItem,
+    ResumeLink,
     SessionCopy,
     SessionRecord,
     StoredEvent,
@@ -55,6 +56,9 @@ class SessionStore(Protocol):
 
     async def next_seq(self, session_id: str) -> int | None: ...
     async def set_status(self, session_id: str, status: SessionStatus) -> None: ...
+    async def set_token(self, session_id: str, token_hash: str) -> None:
+        """A new token (the old one stops working), and a new row version: whoever read the
+        session before must read it again."""
     async def add_history(
         self,
         session_id: str,
@@ -138,6 +142,15 @@ class InvitationStore(Protocol):
         """Marks it used by the applicant's session, unless used or expired meanwhile."""
 
 
+class ResumeLinkStore(Protocol):
+    async def put(self, link: ResumeLink) -> None:
+        """Adds it, replacing the session's earlier link."""
+
+    async def by_token(self, token_hash: str) -> ResumeLink | None: ...
+    async def use(self, link_id: str, now: datetime) -> bool:
+        """Marks it used, unless used or expired meanwhile."""
+
+
 class SessionUnitOfWork(Protocol):
     """The stores of a session's transaction (or read): the session and its events, and what
     a transition writes with them (leads, vehicle holds, outbox work) or counts (the caps).
@@ -155,6 +168,8 @@ class SessionUnitOfWork(Protocol):
     def client_counts(self) -> ClientCountStore: ...
     @property
     def invitations(self) -> InvitationStore: ...
+    @property
+    def resume_links(self) -> ResumeLinkStore: ...
     def after_commit(self, action: Callable[[], None]) -> None:
         """Run `action` once this unit of work has committed (never if it rolls back): what
         counts a write (a metric) counts only what was written."""

@@ -154,7 +154,12 @@ class TRexGraphQL(GraphQL[Context, None]):
         container = request.app.state.container
         address = request.client.host if request.client else None
         return Context(
-            container.service, container.leads, container.funnel, request.headers, address
+            container.service,
+            container.leads,
+            container.funnel,
+            request.headers,
+            address,
+            resume=container.resume_links,
         )
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from app.services.records import Invitation, LeadRecord, SessionRecord, StoredEvent
+from app.services.records import Invitation, LeadRecord, ResumeLink, SessionRecord, StoredEvent
 from tests.support.memory_leads import (
     Hold,
     MemoryClientCounts,
@@ -46,6 +46,7 @@ class State:
     processed: set[tuple[str, int]] = field(default_factory=set)
     confirmations: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     invitations: dict[str, Invitation] = field(default_factory=dict)
+    resume_links: dict[str, ResumeLink] = field(default_factory=dict)
 
     def copy(self) -> State:
         return State(
@@ -61,6 +62,7 @@ class State:
             set(self.processed),
             dict(self.confirmations),
             dict(self.invitations),
+            dict(self.resume_links),
         )
 
 
@@ -115,6 +117,12 @@ class MemorySessions:
         state = replace(stored.state, status=status)
         self._s.sessions[session_id] = replace(
             stored, state=state, row_version=stored.row_version + 1
+        )
+
+    async def set_token(self, session_id: str, token_hash: str) -> None:
+        stored = self._s.sessions[session_id]
+        self._s.sessions[session_id] = replace(
+            stored, token_hash=token_hash, row_version=stored.row_version + 1
         )
 
     async def add_history(
@@ -203,6 +211,25 @@ class MemoryInvitations:
         return True
 
 
+class MemoryResumeLinks:
+    def __init__(self, state: State) -> None:
+        self._s = state
+
+    async def put(self, link: ResumeLink) -> None:
+        self._s.resume_links[link.id] = link
+
+    async def by_token(self, token_hash: str) -> ResumeLink | None:
+        found = (link for link in self._s.resume_links.values() if link.token_hash == token_hash)
+        return next(found, None)
+
+    async def use(self, link_id: str, now: datetime) -> bool:
+        found = self._s.resume_links.get(link_id)
+        if found is None or found.used_at is not None or found.expires_at <= now:
+            return False
+        self._s.resume_links[link_id] = replace(found, used_at=now)
+        return True
+
+
 class MemoryUnitOfWork:
     def __init__(self, state: State) -> None:
         self.sessions = MemorySessions(state)
@@ -211,6 +238,7 @@ class MemoryUnitOfWork:
         self.outbox = MemoryOutbox(state)
         self.client_counts = MemoryClientCounts(state)
         self.invitations = MemoryInvitations(state)
+        self.resume_links = MemoryResumeLinks(state)
         self.committed: list[Callable[[], None]] = []
 
     def after_commit(self, action: Callable[[], None]) -> None:
