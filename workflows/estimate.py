@@ -37,6 +37,9 @@ DEFAULT_SECONDS: Mapping[Component, int] = {
     Component.CREDIT_CONSENT: REVIEW_SECONDS,
     Component.PENDING: WAIT_SECONDS,
     Component.COMPLETION: 0,
+    Component.FINANCING_INVITE: CHOICE_SECONDS,
+    Component.FINANCING_INTRO: REVIEW_SECONDS,
+    Component.FINANCING_RESULT: REVIEW_SECONDS,
 }
 NO_MEDIANS: Mapping[str, float] = {}
 

@@ -69,7 +69,7 @@ def test_an_unknown_workflow_or_version_exits_2_naming_it(
 
 def test_check_of_the_shipped_definitions_passes(capsys: pytest.CaptureFixture[str]) -> None:
     main(["flows", "check"])
-    assert capsys.readouterr().out == "trex v1: ok\n"
+    assert capsys.readouterr().out == "buyer_financing v1: ok\ntrex v1: ok\ntrex v2: ok\n"
     assert check(trex_versions.both()).text == "trex v1: ok\ntrex v2: ok\n"
 
 

@@ -72,5 +72,8 @@ def test_the_applicant_travels_as_json_with_an_iso_birth_date() -> None:
         "date_of_birth": "1990-05-01",
         "annual_income": 50_000,
         "address_line": "1 Main",
+        "unit": None,
+        "city": None,
+        "state": None,
         "ssn": None,
     }
