@@ -23,7 +23,7 @@ export class WorkflowView {
     this.topbar = h('div', { class: 'topbar' });
     this.live = h('div', { class: 'sr-only', role: 'status', 'aria-live': 'polite' });
     this.banner = h('div');
-    this.section = h('section', { class: 'step', 'aria-busy': 'true' }, loading());
+    this.section = h('section', { class: 'step', 'aria-busy': 'true' }, ...loading());
     this.container = h(
       'div',
       { class: 'trex', part: 'container' },
@@ -154,7 +154,7 @@ export class WorkflowView {
   /** @param {boolean} busy */
   #setBusy(busy) {
     this.section.setAttribute('aria-busy', String(busy));
-    if (busy && !this.provider.step) this.section.replaceChildren(loading());
+    if (busy && !this.provider.step) this.section.replaceChildren(...loading());
     for (const element of this.root.querySelectorAll('[data-submit], [data-back]')) {
       setBusy(/** @type {HTMLElement} */ (element), busy, busy && element === this.#pressed);
     }
@@ -172,10 +172,18 @@ export class WorkflowView {
   }
 }
 
-const loading = () =>
+/** Until the first step: its shape (the element's min-height keeps the space), and the words. */
+const loading = () => [
   h(
     'div',
     { class: 'row' },
     h('span', { class: 'spinner', 'aria-hidden': 'true' }),
     h('p', null, 'Loading…'),
-  );
+  ),
+  h(
+    'div',
+    { class: 'choices skeleton', 'aria-hidden': 'true' },
+    h('span', { class: 'block' }),
+    h('span', { class: 'block' }),
+  ),
+];

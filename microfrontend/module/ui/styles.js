@@ -7,15 +7,28 @@
  *   --trex-font-size        16px                  --trex-color-on-primary  #ffffff
  *   --trex-color-text       #1b1f24               --trex-color-danger      #b42318
  *   --trex-color-muted      #545d69               --trex-color-success     #067647
- *   --trex-color-background #ffffff               --trex-color-focus       #f59e0b
+ *   --trex-color-background #ffffff               --trex-color-focus       #b45309
  *   --trex-color-surface    #f4f6f9               --trex-radius            10px
  *   --trex-color-border     #c9d0d9               --trex-space             16px
- *   --trex-max-width        720px                 --trex-shadow            0 1px 3px #0002
+ *   --trex-color-control    #6b7480               --trex-shadow            0 1px 3px #0002
+ *   --trex-max-width        720px                 --trex-min-height        see below
+ *
+ * Contrast (WCAG 2.2 AA), kept by tests/browser/test_accessibility.py at every step: text 4.5:1
+ * on the background and the surface; 3:1 for what is not text but must be seen: the focus ring,
+ * the boundary of each control (inputs, choice buttons: --trex-color-control) and state marks
+ * (the timeline's dots, the progress bar's fill). --trex-color-border only separates boxes
+ * (cards, groups), which WCAG leaves free. A theme that changes a colour keeps these ratios.
+ *
+ * Space: the element is at least --trex-min-height tall (by default 15em; 21em where it is
+ * narrower than 520 px, 25em under 340 px: the first step's height), a skeleton until the first
+ * step, so the host page does not move as it loads. Until the module has defined the element
+ * the host page reserves the same: trex-workflow:not(:defined) { display: block; min-height: … }.
  */
 export const css = `
 :host {
   all: initial;
   display: block;
+  container: trex-host / inline-size;
   --_font: var(--trex-font-family, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
   --_size: var(--trex-font-size, 16px);
   --_text: var(--trex-color-text, #1b1f24);
@@ -27,7 +40,8 @@ export const css = `
   --_on-primary: var(--trex-color-on-primary, #ffffff);
   --_danger: var(--trex-color-danger, #b42318);
   --_success: var(--trex-color-success, #067647);
-  --_focus: var(--trex-color-focus, #f59e0b);
+  --_control: var(--trex-color-control, #6b7480);
+  --_focus: var(--trex-color-focus, #b45309);
   --_radius: var(--trex-radius, 10px);
   --_space: var(--trex-space, 16px);
   --_max: var(--trex-max-width, 720px);
@@ -41,7 +55,10 @@ export const css = `
   color: var(--_text); background: var(--_bg);
   max-width: var(--_max); margin: 0 auto; padding: var(--_space);
   border: 1px solid var(--_border); border-radius: var(--_radius); box-shadow: var(--_shadow);
+  --_reserve: 15em; min-height: var(--trex-min-height, var(--_reserve));
 }
+@container trex-host (max-width: 520px) { .trex { --_reserve: 21em; } }
+@container trex-host (max-width: 340px) { .trex { --_reserve: 25em; } }
 .step { display: grid; gap: var(--_space); }
 .step-heading { font-size: 1.5em; line-height: 1.25; margin: 0; }
 h3 { margin: 0; font-size: 1.1em; }
@@ -94,7 +111,7 @@ p { margin: 0; }
 .choices { display: grid; gap: calc(var(--_space) / 2); grid-template-columns: repeat(auto-fit, minmax(14em, 1fr)); }
 .btn.choice {
   justify-content: flex-start; text-align: left; min-height: 64px; font-size: 1.05em;
-  background: var(--_bg); color: var(--_text); border: 2px solid var(--_border);
+  background: var(--_bg); color: var(--_text); border: 2px solid var(--_control);
 }
 .btn.choice { flex-direction: column; align-items: flex-start; gap: 0.1em; }
 .btn.choice.chosen, .btn.choice:hover { border-color: var(--_primary); }
@@ -107,7 +124,7 @@ fieldset.field { border: 0; padding: 0; margin: 0; }
 .optional { font-weight: 400; color: var(--_muted); }
 .input {
   font: inherit; color: inherit; width: 100%; min-height: 44px; padding: 0.5em 0.75em;
-  background: var(--_bg); border: 1px solid var(--_border); border-radius: calc(var(--_radius) / 2);
+  background: var(--_bg); border: 1px solid var(--_control); border-radius: calc(var(--_radius) / 2);
 }
 textarea.input { min-height: 6em; resize: vertical; }
 .input[aria-invalid="true"] { border: 2px solid var(--_danger); }
@@ -155,6 +172,9 @@ textarea.input { min-height: 6em; resize: vertical; }
 .banner ul { margin: 0; padding-left: 1.2em; }
 .banner .reference { font-size: 0.85em; margin-top: 0.25em; user-select: all; }
 
+/* loading: the shape of a first step (its heading's line, two choices), within the min-height */
+.skeleton > .block { display: block; height: 64px; border-radius: var(--_radius); background: var(--_surface); }
+
 /* waiting, timeline */
 .spinner {
   width: 2.5em; height: 2.5em; border-radius: 50%; flex: none;
@@ -166,7 +186,7 @@ textarea.input { min-height: 6em; resize: vertical; }
 .timeline { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5em; }
 .timeline li { display: grid; grid-template-columns: 1.8em 1fr auto; align-items: center; gap: 0.5em; }
 .timeline .dot {
-  width: 1.5em; height: 1.5em; border-radius: 50%; border: 2px solid var(--_border);
+  width: 1.5em; height: 1.5em; border-radius: 50%; border: 2px solid var(--_control);
   display: grid; place-items: center; font-size: 0.85em; background: var(--_bg);
 }
 .timeline .done .dot { background: var(--_success); border-color: var(--_success); color: #fff; }
