@@ -4,74 +4,13 @@ what the buyer shares, pushed as lead status."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.e2e.client import Api, Flow, operation
+from tests.e2e.financing import START, applicant, apply, invitation_token, invite
 from tests.support import answers
-from tests.support.waiting import eventually
-
-START = operation("start_workflow")
-
-
-def applicant(ssn: str) -> dict[str, Any]:
-    return {
-        "full_name": "Grace Hopper",
-        "date_of_birth": "1980-12-09",
-        "ssn": ssn,
-        "address_line": "1 Infinite Loop",
-        "unit": "Apt 4B",
-        "city": "Cupertino",
-        "state": "CA",
-        "zip": "95014",
-        "annual_income": 85_000,
-        "consent_to_credit_check": True,
-    }
-
-
-async def invite(api: Api, channel: str = "email") -> tuple[Flow, str]:
-    """A seller's private sale with financing, up to the sent invitation: the flow and the
-    buyer's address the link went to."""
-    email, phone = f"buyer-{uuid.uuid4().hex[:10]}@example.com", _phone()
-    seller = await api.start("SELLING")
-    await seller.submit({"has_buyer": True})
-    await seller.submit({"buyer_type": "private"})
-    sale = {**answers.PRIVATE_BUYER, "buyer_email": email}
-    await seller.submit(sale)
-    await seller.submit({"needs_financing": True})
-    assert seller.step_id == "buyer_financing_invite"
-    assert seller.step["__typename"] == "FinancingInviteStep"
-    assert seller.step["values"]["buyer_email"] == email  # prefilled from the sale
-    assert seller.step["validDays"] == 7
-    data: dict[str, Any] = {"invite_channel": channel, **seller.step["values"]}
-    if channel == "sms":
-        data["buyer_phone"] = phone
-    await seller.submit(data)
-    assert seller.step_id == "selling_confirmation"
-    return seller, email if channel == "email" else f"+1{phone}"
-
-
-def _phone() -> str:
-    return "212555" + str(uuid.uuid4().int % 10_000).zfill(4)
-
-
-async def invitation_token(api: Api, to: str) -> str:
-    """The token in the link the sandbox's communications service delivered to `to`."""
-    found: list[dict[str, Any]] = []
-
-    async def delivered() -> bool:
-        response = await api.http.get("/sandbox/communications/messages", params={"to": to})
-        found[:] = [
-            m for m in response.json()["messages"] if m["template"] == "financing_invitation"
-        ]
-        return bool(found)
-
-    await eventually(delivered, f"an invitation to {to}", 10)
-    link = found[-1]["data"]["link"]
-    return parse_qs(urlsplit(link).query)["trex_invitation"][0]
 
 
 async def start_refused(api: Api, input_: dict[str, Any]) -> str:
@@ -80,14 +19,6 @@ async def start_refused(api: Api, input_: dict[str, Any]) -> str:
     ).json()
     assert body["data"] is None, body
     return str(body["errors"][0]["message"])
-
-
-async def apply(api: Api, token: str) -> Flow:
-    data = await api.execute(
-        START, {"input": {"workflowType": "BUYER_FINANCING", "invitation": token}}
-    )
-    step = data["startWorkflow"]
-    return Flow(api, step["session"]["id"], step["started"]["token"], step)
 
 
 async def lead_statuses(api: Api, flow: Flow, wanted: str) -> list[dict[str, Any]]:
@@ -107,7 +38,8 @@ async def lead_statuses(api: Api, flow: Flow, wanted: str) -> list[dict[str, Any
 async def test_the_buyer_applies_and_the_seller_learns_only_what_is_shared(api: Api) -> None:
     seller, to = await invite(api)
     summary = seller.step["summary"]["financing"]
-    assert summary["status"] == "invited" and summary["channel"] == "email"
+    assert summary["status"] == "invited"
+    assert summary["channel"] == "email"
     assert summary["sent_to"] == to[0] + "•••@example.com"
     await seller.submit(answers.CONTACT)
     assert seller.step_id == "replacement_check"
@@ -125,10 +57,12 @@ async def test_the_buyer_applies_and_the_seller_learns_only_what_is_shared(api: 
     await buyer.submit(applicant(answers.APPROVED_SSN))
     assert buyer.step_id == "credit_check_pending"
     result = await buyer.wait_for("financing_result")
-    assert result["outcome"] == "approved" and result["notice"] is None
+    assert result["outcome"] == "approved"
+    assert result["notice"] is None
     assert [t["months"] for t in result["termOptions"]] == [36, 48, 60, 72]
     monthly = [t["monthlyPayment"] for t in result["termOptions"]]
-    assert monthly == sorted(monthly, reverse=True) and monthly[-1] > 0
+    assert monthly == sorted(monthly, reverse=True)
+    assert monthly[-1] > 0
     assert "not an offer of credit" in result["disclaimer"]
     await buyer.submit({"share_with_seller": "outcome_only"})
     assert buyer.step_id == "financing_complete"
@@ -140,7 +74,9 @@ async def test_the_buyer_applies_and_the_seller_learns_only_what_is_shared(api: 
     assert financing == ["FINANCING_STARTED", "FINANCING_PREQUALIFIED"]
     assert all(set(e["detail"]) == {"financing"} for e in events if e["status"] in financing)
     shown = str(events)
-    assert "85000" not in shown and "Infinite" not in shown and answers.APPROVED_SSN not in shown
+    assert "85000" not in shown
+    assert "Infinite" not in shown
+    assert answers.APPROVED_SSN not in shown
 
 
 async def test_a_declined_buyer_gets_the_notice_and_shares_nothing(api: Api) -> None:
@@ -151,11 +87,13 @@ async def test_a_declined_buyer_gets_the_notice_and_shares_nothing(api: Api) -> 
     result = await buyer.wait_for("financing_result")
     assert result["outcome"] == "declined"
     notice = result["notice"]
-    assert notice["bureauName"] and "1-800" in notice["bureauContact"]
+    assert notice["bureauName"]
+    assert "1-800" in notice["bureauContact"]
     assert any("free copy" in line for line in notice["rights"])
     assert any("dispute" in line for line in notice["rights"])
     refused = await buyer.submit({"retry": True})
-    assert refused["__typename"] == "TransitionRejected" and refused["code"] == "retry_not_needed"
+    assert refused["__typename"] == "TransitionRejected"
+    assert refused["code"] == "retry_not_needed"
     assert buyer.step_id == "financing_result"
     await buyer.submit({"share_with_seller": "nothing"})
     assert buyer.step_id == "financing_complete"
@@ -175,7 +113,8 @@ async def test_an_invitation_opens_once_and_only_as_buyer_financing(api: Api) ->
     again = await start_refused(api, {"workflowType": "BUYER_FINANCING", "invitation": token})
     assert "already used" in again
     unknown = await start_refused(api, {"workflowType": "BUYER_FINANCING", "invitation": "x" * 43})
-    assert "not valid" in unknown and "x" * 43 not in unknown
+    assert "not valid" in unknown
+    assert "x" * 43 not in unknown
 
 
 @pytest.mark.parametrize("data", [{}, {"invite_channel": "sms"}, {"invite_channel": "fax"}])

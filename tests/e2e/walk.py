@@ -1,8 +1,9 @@
-"""Walking a fresh session to any step of the definition, with valid answers.
+"""Walking a fresh session to any step of the current definitions, with valid answers.
 
 The way to a step is the shortest path over the definition's transitions for which `ANSWERS`
 knows a valid answer (a breadth-first search), so the tests follow the definition rather than
-hand-copied routes.
+hand-copied routes. A step of the buyer's own financing is reached as a buyer would: a seller
+sends the invitation, the buyer opens it (`tests/e2e/financing.py`), then walks on.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from tests.e2e.client import Api, Flow
+from tests.e2e.financing import invited_buyer
 from tests.support.answers import (
     APPROVED_SSN,
     CARIN,
@@ -22,10 +24,11 @@ from tests.support.answers import (
     credit_applicant,
     dealer_offer,
 )
-from workflows.model import Goto, Step
+from workflows.model import Goto, Step, Workflow
 from workflows.registry import definition
 
-WORKFLOW = definition("trex", 1)
+WORKFLOW = definition("trex")
+FINANCING = definition("buyer_financing")
 FIRST_STEP = WORKFLOW.entries[None]
 Json = dict[str, Any]
 Answer = Callable[[Json], Json]
@@ -42,6 +45,10 @@ def _first_listed_vehicle(step: Json) -> Json:
 
 def _first_dealer(step: Json) -> Json:
     return dealer_offer(step["dealers"][0]["id"])
+
+
+def _invite_by_email(step: Json) -> Json:
+    return {"invite_channel": "email", **step["values"]}
 
 
 # A valid answer for each (step, next step) transition of the definition.
@@ -63,11 +70,15 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("buyer_type", "private_buyer_details"): _fixed({"buyer_type": "private"}),
     ("buyer_type", "dealer_information"): _fixed({"buyer_type": "dealer"}),
     ("private_buyer_details", "financing_needs"): _fixed(PRIVATE_BUYER),
-    ("financing_needs", "credit_check"): _fixed({"needs_financing": True}),
+    ("financing_needs", "buyer_financing_invite"): _fixed({"needs_financing": True}),
     ("financing_needs", "selling_confirmation"): _fixed({"needs_financing": False}),
-    ("credit_check", "credit_check_pending"): _fixed(credit_applicant(APPROVED_SSN)),
+    ("buyer_financing_invite", "selling_confirmation"): _invite_by_email,
     ("selling_confirmation", "replacement_check"): _fixed(CONTACT),
-    ("dealer_information", "replacement_check"): _first_dealer,
+    ("dealer_information", "dealer_sale_confirmation"): _first_dealer,
+    ("dealer_sale_confirmation", "replacement_check"): _fixed(CONTACT),
+    ("financing_intro", "credit_check"): _fixed({"continue": True}),
+    ("credit_check", "credit_check_pending"): _fixed(credit_applicant(APPROVED_SSN)),
+    ("financing_result", "financing_complete"): _fixed({"share_with_seller": "outcome_only"}),
     ("dealer_network", "credit_consent"): _fixed(DEALER_NETWORK),
     ("credit_consent", "dealer_confirmation"): _fixed({"consent": True}),
     ("dealer_confirmation", "replacement_check"): _fixed(CONTACT),
@@ -85,13 +96,14 @@ def goto_targets(step: Step) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def route_to(step_id: str) -> list[tuple[str, str]]:
+def route_to(step_id: str, workflow: Workflow = WORKFLOW) -> list[tuple[str, str]]:
     """The shortest walk from the first step to `step_id` over transitions with known answers."""
-    came_from: dict[str, tuple[str, str] | None] = {FIRST_STEP: None}
-    queue = deque([FIRST_STEP])
+    first = next(iter(workflow.entries.values()))
+    came_from: dict[str, tuple[str, str] | None] = {first: None}
+    queue = deque([first])
     while queue:
         current = queue.popleft()
-        for target in goto_targets(WORKFLOW.step(current)):
+        for target in goto_targets(workflow.step(current)):
             if target not in came_from and (current, target) in ANSWERS:
                 came_from[target] = (current, target)
                 queue.append(target)
@@ -105,9 +117,13 @@ def route_to(step_id: str) -> list[tuple[str, str]]:
 
 
 async def walk_to(api: Api, step_id: str) -> Flow:
-    """A fresh session brought to `step_id` with valid answers."""
-    flow = await api.start()
-    for source, target in route_to(step_id):
+    """A fresh session brought to `step_id` with valid answers (a buyer's financing session,
+    invited by a seller walked for it, for a step of that workflow)."""
+    if step_id in WORKFLOW.steps:
+        flow, workflow = await api.start(), WORKFLOW
+    else:
+        flow, workflow = await invited_buyer(api), FINANCING
+    for source, target in route_to(step_id, workflow):
         assert flow.step_id == source, flow.step
         result = await flow.submit(ANSWERS[(source, target)](flow.step))
         assert flow.step_id == target, result
@@ -116,7 +132,8 @@ async def walk_to(api: Api, step_id: str) -> Flow:
 
 def valid_answer(flow: Flow) -> Json:
     """A valid answer to the flow's current step (for its first known transition)."""
-    for target in goto_targets(WORKFLOW.step(flow.step_id)):
+    workflow = WORKFLOW if flow.step_id in WORKFLOW.steps else FINANCING
+    for target in goto_targets(workflow.step(flow.step_id)):
         answer = ANSWERS.get((flow.step_id, target))
         if answer is not None:
             return answer(flow.step)
