@@ -24,7 +24,13 @@ class LeadStatusEvent:
     seq: int = strawberry.field(description="Its number among the lead's events.")
     at: datetime = strawberry.field(description="When it happened.")
     detail: JSON = strawberry.field(
-        description="What the status change carries, an open map (e.g. a rejection's reason)."
+        description="What the status change carries, an open map: for the host site all of it "
+        "(a score, CRM ids, dealer ids); for the visitor's session only what they are shown "
+        "(the dealers' names and towns, the channel and a masked address, by when)."
+    )
+    message: str | None = strawberry.field(
+        description="The change in the visitor's words (e.g. who has the request, by when); "
+        "null when there is nothing to tell them (a score)."
     )
 
     @staticmethod
@@ -36,6 +42,7 @@ class LeadStatusEvent:
             seq=event.seq,
             at=event.at,
             detail=as_json(event.detail),
+            message=event.message,
         )
 
 

@@ -243,6 +243,8 @@ class LeadStatusEvent:
     seq: int
     at: datetime
     detail: JsonObject
+    # The change in the visitor's words (None: nothing to tell them).
+    message: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

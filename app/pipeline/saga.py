@@ -30,6 +30,7 @@ from app.pipeline.messages import customer_channel, lead_summary
 from app.pipeline.relay import Handler, RetryLater
 from app.pipeline.routing import route
 from app.pipeline.scoring import score_lead
+from app.pipeline.visitor_words import visitor_view
 from app.services.client_keys import recipient_key
 from app.services.completion import COMPLETED, complete_session_if_done
 from app.services.inventory import InventoryService
@@ -286,12 +287,14 @@ class LeadPipeline:
     ) -> None:
         """The lead's progress, as an event of its session (LEAD_STATUS), and as a message to
         its site's webhooks."""
+        now = self._clock()
         payload = {
             "lead_id": lead.id,
             "reference": lead.reference,
             "status": status,
             "detail": detail,
             "site": lead.host_site_id,
+            "visitor": visitor_view(lead, status, detail, now, self._inventory.dealer),
         }
         if await write_event(uow, lead.session_id, LEAD_STATUS, payload, self._clock()):
             # The site's webhooks, in this same transaction (app/pipeline/webhooks.py).

@@ -24,15 +24,21 @@ from workflows.outcomes import LeadSession, LeadStatusEvent, LeadView, UnknownLe
 from workflows.webhooks import WebhookPort
 
 
-def lead_status_event(event: StoredEvent) -> LeadStatusEvent:
+def lead_status_event(event: StoredEvent, *, for_visitor: bool = False) -> LeadStatusEvent:
+    """The event as the host site sees it, or (`for_visitor`) as the visitor does: in their
+    words, without the score or internal ids."""
     payload = event.payload
+    visitor = payload.get("visitor") or {}
+    message = visitor.get("text")
+    shown = {k: v for k, v in visitor.items() if k != "text"} if for_visitor else None
     return LeadStatusEvent(
         lead_id=str(payload["lead_id"]),
         lead_reference=str(payload["reference"]),
         status=str(payload["status"]),
         seq=event.seq,
         at=event.at,
-        detail=payload.get("detail") or {},
+        detail=shown if shown is not None else payload.get("detail") or {},
+        message=str(message) if message else None,
     )
 
 

@@ -78,7 +78,7 @@ class SessionUpdates:
             key = (session_id, event.seq, -1, -1)
             known = self._pushed.get(key)
             if known is None:
-                lead = lead_status_event(event)
+                lead = lead_status_event(event, for_visitor=True)
                 known = SessionUpdate(seq=event.seq, type=event.type, at=event.at, lead=lead)
                 self._keep(key, known)
             return known

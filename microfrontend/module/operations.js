@@ -69,6 +69,6 @@ subscription SessionUpdates($sessionId: ID!, $afterSeq: Int) {
   sessionUpdates(sessionId: $sessionId, afterSeq: $afterSeq) {
     seq type at
     step { ...StepFields }
-    lead { leadId leadReference status seq at detail }
+    lead { leadId leadReference status seq at detail message }
   }
 }${STEP_FIELDS}`;

@@ -1,77 +1,51 @@
 /**
  * Completion: the lead reference, what was sent, what happens next, and a live timeline of the
- * lead (scored, dealer assigned, contacted) fed by the session's pushed LEAD_STATUS events.
+ * lead in the visitor's words (who has the request, how we confirmed it, who will contact them
+ * by when), in the order it happened, fed by the session's pushed LEAD_STATUS events. The server
+ * writes each event's `message`; an event without one (a score) is not the visitor's to see.
  */
-import { clockTime, h, humanize, uid } from '../ui/dom.js';
+import { h, uid } from '../ui/dom.js';
 import { card } from '../ui/card.js';
 import { summaryCard } from './summary.js';
 
-// The lead's way after submission; scoring, routing and contact run in parallel.
-const STAGES = [
-  ['RECEIVED', 'Request received'],
-  ['SUBMITTED', 'Registered with our dealer system'],
-  ['SCORED', 'Reviewed'],
-  ['DEALER_ASSIGNED', 'Dealer assigned'],
-  ['CONTACTED', 'Confirmation sent'],
-  ['COMPLETED', 'All done'],
-];
-const LABELS = Object.fromEntries([...STAGES, ['REJECTED', 'Not accepted']]);
-
-/** A short line from an event's detail. @param {string} status @param {Record<string, any>} detail */
-function detailText(status, detail = {}) {
-  if (status === 'SCORED' && detail.score != null) return `Score ${detail.score} of 100`;
-  if (status === 'DEALER_ASSIGNED' && detail.dealers?.length > 1)
-    return `${detail.dealers.length} dealers`;
-  if (status === 'CONTACTED' && detail.channel)
-    return `By ${detail.channel === 'sms' ? 'text message' : detail.channel}`;
-  if (status === 'REJECTED') return detail.reason ?? '';
-  return '';
-}
+/** @param {string} iso */
+const shortTime = (iso) =>
+  new Date(iso).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
 
 /**
- * One lead's stages. @param {any[]} events this lead's events, oldest first
- * @param {{leadStatus?: string, completed?: boolean}} known what the step itself says
+ * One lead's timeline: received, then each told event in time order, then (until the last
+ * state is known) what we are waiting for.
+ * @param {any[]} events this lead's events
+ * @param {boolean} finished whether its last state arrived
  */
-function timeline(events, known) {
-  const byStatus = new Map(events.map((e) => [e.status, e]));
-  const rows = STAGES.map(([status, label]) => {
-    const event = byStatus.get(status);
-    const done =
-      Boolean(event) ||
-      status === 'RECEIVED' ||
-      status === known.leadStatus ||
-      (status === 'COMPLETED' && known.completed);
-    return row(done ? 'done' : 'waiting', label, event);
-  });
-  const rejected = byStatus.get('REJECTED');
-  if (rejected) rows.push(row('failed', LABELS.REJECTED, rejected));
+function timeline(events, finished) {
+  const told = events
+    .filter((e) => e.message)
+    .sort((a, b) => (a.at === b.at ? a.seq - b.seq : a.at < b.at ? -1 : 1));
+  const rows = [row('done', 'We received your request.', null)];
+  for (const event of told) {
+    rows.push(row(event.status === 'REJECTED' ? 'failed' : 'done', event.message, event));
+  }
+  if (!finished) rows.push(row('waiting', 'Next: the dealer reviews your request.', null));
   return h('ol', { class: 'timeline' }, rows);
 }
 
-/** @param {'done' | 'waiting' | 'failed'} state @param {string} label @param {any} [event] */
-function row(state, label, event) {
+/** @param {'done' | 'waiting' | 'failed'} state @param {string} text @param {any} event */
+function row(state, text, event) {
   const mark = { done: '✓', waiting: '', failed: '✕' }[state];
-  const spoken = { done: 'done', waiting: 'waiting', failed: 'failed' }[state];
-  const detail = event ? detailText(event.status, event.detail) : '';
   return h(
     'li',
     { class: state, 'data-status': event?.status ?? null },
     h('span', { class: 'dot', 'aria-hidden': 'true' }, mark),
-    h(
-      'span',
-      null,
-      label,
-      detail ? h('span', { class: 'muted' }, ` · ${detail}`) : null,
-      h('span', { class: 'sr-only' }, ` (${spoken})`),
-    ),
-    event ? h('time', { datetime: event.at }, clockTime(event.at)) : h('span'),
+    h('span', null, text),
+    event ? h('time', { datetime: event.at }, shortTime(event.at)) : h('span'),
   );
 }
 
 /** @type {import('../renderer.js').Component} */
 export function completion(step, ctx) {
   const headingId = uid('timeline');
-  const known = { leadStatus: step.leadStatus, completed: step.session.status === 'COMPLETED' };
+  const completed = step.session.status === 'COMPLETED';
   const timelines = h('div', { class: 'stack' });
   const render = () => {
     const events = ctx.provider.leadEvents;
@@ -83,11 +57,12 @@ export function completion(step, ctx) {
       ...leadIds.map((leadId) => {
         const own = events.filter((e) => e.leadId === leadId);
         const reference = leadId === step.leadId ? null : own[0]?.leadReference;
+        const finished = own.some((e) => ['COMPLETED', 'REJECTED'].includes(e.status));
         return h(
           'div',
           { 'data-lead-id': leadId },
-          reference ? h('p', { class: 'muted' }, `Lead ${reference}`) : null,
-          timeline(own, leadId === step.leadId ? known : {}),
+          reference ? h('p', { class: 'muted' }, `Request ${reference}`) : null,
+          timeline(own, finished || (leadId === step.leadId && completed)),
         );
       }),
     );
@@ -97,9 +72,7 @@ export function completion(step, ctx) {
     (event) => {
       const lead = /** @type {CustomEvent} */ (event).detail.event;
       render();
-      const detail = detailText(lead.status, lead.detail);
-      const text = `${lead.leadReference}: ${LABELS[lead.status] ?? humanize(lead.status)}${detail ? `, ${detail}` : ''}`;
-      ctx.announce(text.endsWith('.') ? text : `${text}.`);
+      if (lead.message) ctx.announce(lead.message);
     },
     { signal: ctx.signal },
   );
