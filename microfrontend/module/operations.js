@@ -15,8 +15,9 @@ fragment StepFields on Step {
   uiConfig values
   ... on VehicleSearchStep { makes modelsByMake }
   ... on VehicleResultsStep {
-    total page pageSize criteria
-    relaxations { field matches label }
+    total page pageSize criteria sort sorts
+    chips { field label value text removable }
+    relaxations { field matches label drops answers }
     vehicles {
       id make model year price mileage fuelType bodyType seats features
       dealer { id name city state zip }
@@ -70,5 +71,25 @@ subscription SessionUpdates($sessionId: ID!, $afterSeq: Int) {
     seq type at
     step { ...StepFields }
     lead { leadId leadReference status seq at detail message }
+  }
+}${STEP_FIELDS}`;
+
+export const SEND_RESUME_LINK = `
+mutation SendResumeLink($input: SendResumeLinkInput!) {
+  sendResumeLink(input: $input) {
+    __typename
+    ... on ResumeLinkSent { channel expiresAt }
+    ... on ResumeLinkInvalid { errors { field code message } }
+    ... on ResumeLinkNotSent { code reason }
+    ... on SessionNotFound { sessionId }
+  }
+}`;
+
+export const RESUME_SESSION = `
+mutation ResumeSession($resumeToken: String!) {
+  resumeSession(resumeToken: $resumeToken) {
+    __typename
+    ... on SessionResumed { step { ...StepFields } }
+    ... on ResumeLinkRefused { code reason }
   }
 }${STEP_FIELDS}`;

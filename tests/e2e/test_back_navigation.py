@@ -121,7 +121,8 @@ async def test_search_results_back_and_refine_bring_the_search_back_prefilled(ap
     await flow.submit({"make": "Honda"})
     assert flow.step_id == "search_results"
     result = await back(flow)
-    assert result["values"] == {"make": "Honda"}, result["values"]
+    # The fuel type was left out: the form shows its default, "any".
+    assert result["values"] == {"make": "Honda", "fuel_type": "any"}, result["values"]
     result = await back(flow)
     assert result["stepId"] == "vehicle_knowledge"
     assert result["values"] == {"knows_vehicle": True}

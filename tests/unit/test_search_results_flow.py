@@ -1,17 +1,13 @@
-"""The search results step of trex version 2 (the lead's draft until it ships as
-workflows/definitions/trex/v2.json), walked through the real service on memory storage with
-the demo stock: a search with no match fixed in one tap, removing a criterion for good, sorting,
-and the page and sort kept when the visitor comes back from a vehicle."""
+"""The search results step of trex version 2, walked through the real service on memory
+storage with the demo stock: a search with no match fixed in one tap, removing a criterion for
+good, sorting, and the page and sort kept when the visitor comes back from a vehicle."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-
-import pytest
 
 from app.bus.event_bus import EventBus
 from app.services.effects import Effects
@@ -28,25 +24,8 @@ from tests.support.memory_service import T0, Clock, Unread
 from tests.support.memory_storage import MemoryStorage
 from vehicles.demo_stock import generate_inventory
 from workflows.commands import Back, StartWorkflow, Transition
-from workflows.model import Workflow
 from workflows.outcomes import Invalid, Moved, ResultsData, StepView
 from workflows.registry import Registry, Release, definition
-from workflows.serialization import loads
-
-SHIPPED = Path(__file__).parents[2] / "workflows/definitions/trex/v2.json"
-DRAFT = Path("/work/notes/trex-v2-draft.json")
-
-
-def version_2() -> Workflow:
-    """trex v2 as shipped, else the draft; search_results runs `revise_search` first."""
-    source = SHIPPED if SHIPPED.exists() else DRAFT
-    if not source.exists():
-        pytest.skip("no trex version 2 to walk")
-    workflow, _ = loads(source.read_text(encoding="utf-8"), source.name)
-    results = workflow.step("search_results")
-    if "revise_search" not in results.effects:
-        results = replace(results, effects=("revise_search", *results.effects))
-    return replace(workflow, steps={**workflow.steps, results.id: results})
 
 
 class NoHolds:
@@ -98,7 +77,7 @@ class Visitor:
 
 def service() -> WorkflowService:
     stock = generate_inventory()
-    flows = Registry.of([Release(definition("trex", 1)), Release(version_2())])
+    flows = Registry.of([Release(definition("trex", 1)), Release(definition("trex", 2))])
     inventory = InventoryService(NoHolds(), stock.vehicles, stock.dealers)  # type: ignore[arg-type]
     storage, clock = MemoryStorage(), Clock()
     return workflow_service(

@@ -1,9 +1,10 @@
 /**
  * VehicleResults: the matches as cards (with CarIn match scores and reasons when present),
- * paging, and a way back to the criteria. Zero matches is a normal state: it says which
- * criteria to drop and what that would give.
+ * paging, a sort control, and a way back to the criteria. The criteria are chips, each removed
+ * in one tap. Zero matches is a normal state: each way to widen the search is one button.
+ * Sort and remove are offered where the step takes them (its `sort` and `remove` fields).
  */
-import { h, humanize, money, number } from '../ui/dom.js';
+import { h, money, number } from '../ui/dom.js';
 import { button } from '../ui/button.js';
 import { actions } from '../ui/layout.js';
 import { card } from '../ui/card.js';
@@ -17,17 +18,77 @@ const matches = (total) =>
       ? 'One vehicle matches.'
       : `${number(total)} vehicles match.`;
 
-/** @param {string} key @param {any} value */
-function shown(key, value) {
-  if (Array.isArray(value)) return value.map(humanize).join(', ');
-  if (/price|budget/.test(key)) return money(value);
-  if (typeof value === 'number') return key.includes('year') ? String(value) : number(value);
-  return /^[a-z_]+$/.test(value) ? humanize(value) : String(value);
+/** The step's field `name`, when it takes it. @param {any} step @param {string} name */
+const fieldOf = (step, name) => (step.fields ?? []).find((/** @type {any} */ f) => f.name === name);
+
+const SORT_LABELS = /** @type {Record<string, string>} */ ({
+  relevance: 'Best match',
+  price: 'Lowest price',
+  distance: 'Nearest first',
+});
+
+/**
+ * The criteria as chips: a removable one is a button that drops it.
+ * @param {any} step @param {import('../renderer.js').StepContext} ctx
+ */
+function chips(step, ctx) {
+  const removable = new Set(
+    (fieldOf(step, 'remove')?.options ?? []).map((/** @type {any} */ o) => o.value),
+  );
+  const items = (step.chips ?? []).map((/** @type {any} */ chip) =>
+    h(
+      'li',
+      null,
+      chip.removable && removable.has(chip.field)
+        ? button([chip.text, h('span', { 'aria-hidden': 'true' }, ' ×')], {
+            variant: 'secondary',
+            attrs: {
+              class: 'btn secondary chip',
+              'data-submit': true,
+              'data-remove': chip.field,
+              // The name starts with the visible label (WCAG 2.5.3), then says what it does.
+              'aria-label': `${chip.text}, remove`,
+            },
+            onClick: () => ctx.submit({ remove: chip.field }),
+          })
+        : h('span', { class: 'badge' }, chip.text),
+    ),
+  );
+  return items.length
+    ? h('ul', { class: 'row chips', 'aria-label': 'Your criteria' }, items)
+    : null;
 }
 
-/** @param {string} key @param {any} value */
-const criterion = (key, value) =>
-  h('li', { class: 'badge' }, `${humanize(key)}: ${shown(key, value)}`);
+/**
+ * The order of the results: one pressed button per order offered.
+ * @param {any} step @param {import('../renderer.js').StepContext} ctx
+ */
+function sorting(step, ctx) {
+  const field = fieldOf(step, 'sort');
+  const offered = step.sorts ?? [];
+  if (!field || offered.length < 2 || !step.vehicles.length) return null;
+  const labels = Object.fromEntries(
+    (field.options ?? []).map((/** @type {any} */ o) => [o.value, o.label]),
+  );
+  return h(
+    'div',
+    { class: 'row sort', role: 'group', 'aria-label': field.label || 'Sort by' },
+    h('span', { class: 'muted', 'aria-hidden': 'true' }, `${field.label || 'Sort by'}:`),
+    offered.map((/** @type {string} */ value) =>
+      button(labels[value] ?? SORT_LABELS[value] ?? value, {
+        variant: 'secondary',
+        attrs: {
+          'data-submit': value !== step.sort,
+          'data-sort': value,
+          'aria-pressed': value === step.sort ? 'true' : 'false',
+        },
+        onClick: () => {
+          if (value !== step.sort) ctx.submit({ sort: value });
+        },
+      }),
+    ),
+  );
+}
 
 /** @type {import('../renderer.js').Component} */
 export function vehicleResults(step, ctx) {
@@ -37,19 +98,13 @@ export function vehicleResults(step, ctx) {
     attrs: { 'data-submit': true },
     onClick: () => ctx.submit({ refine: true }),
   });
-  const criteria = Object.entries(step.criteria ?? {}).filter(([, v]) => v != null && v !== '');
   return h(
     'div',
     { class: 'stack' },
     h('p', { role: 'status' }, matches(step.total)),
-    criteria.length
-      ? h(
-          'ul',
-          { class: 'row chips', 'aria-label': 'Your criteria' },
-          criteria.map(([key, value]) => criterion(key, value)),
-        )
-      : null,
-    step.vehicles.length ? cards(step, ctx) : noMatches(step),
+    chips(step, ctx),
+    sorting(step, ctx),
+    step.vehicles.length ? cards(step, ctx) : noMatches(step, ctx),
     pages > 1 ? paging(step, pages, ctx) : null,
     actions(refine),
   );
@@ -76,18 +131,41 @@ function cards(step, ctx) {
   );
 }
 
-/** @param {any} step */
-function noMatches(step) {
+/**
+ * No match: each relaxation is a button that submits its answers, where the step takes them.
+ * @param {any} step @param {import('../renderer.js').StepContext} ctx
+ */
+function noMatches(step, ctx) {
+  const takes = (/** @type {any} */ r) =>
+    Object.keys(r.answers ?? {}).length > 0 &&
+    Object.keys(r.answers).every((name) => fieldOf(step, name));
+  const offers = step.relaxations ?? [];
   return card(
     { surface: true, title: 'No vehicles match all of your criteria' },
-    step.relaxations?.length
+    offers.length
       ? [
           h('p', null, 'Dropping one of them would give you:'),
-          h(
-            'ul',
-            { class: 'reasons' },
-            step.relaxations.map((/** @type {any} */ r) => h('li', null, r.label)),
-          ),
+          offers.every(takes)
+            ? h(
+                'ul',
+                { class: 'row chips', 'aria-label': 'Ways to widen your search' },
+                offers.map((/** @type {any} */ r) =>
+                  h(
+                    'li',
+                    null,
+                    button(r.label, {
+                      variant: 'secondary',
+                      attrs: { 'data-submit': true, 'data-relax': r.field },
+                      onClick: () => ctx.submit({ ...r.answers }),
+                    }),
+                  ),
+                ),
+              )
+            : h(
+                'ul',
+                { class: 'reasons' },
+                offers.map((/** @type {any} */ r) => h('li', null, r.label)),
+              ),
         ]
       : h('p', null, 'Try wider criteria.'),
   );

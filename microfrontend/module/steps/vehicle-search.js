@@ -1,4 +1,7 @@
-/** VehicleSearch: the search form; the model options follow the chosen make. */
+/**
+ * VehicleSearch: the search form; the model options follow the chosen make, and the optional
+ * single choices can be left open ("Any model", "Any body type"; fuel has its own "any").
+ */
 import { fieldForm } from '../form.js';
 import { selectField, setOptions } from '../ui/fields.js';
 
@@ -44,6 +47,8 @@ export function vehicleSearch(step, ctx) {
         models = /** @type {HTMLSelectElement} */ (control.inputs[0]);
         return control;
       },
+      body_type: (field, common) =>
+        selectField({ ...common, options: field.options ?? [], placeholder: 'Any body type' }),
     },
   });
   followMake();

@@ -103,6 +103,7 @@ p { margin: 0; }
   display: inline-flex; align-items: center; justify-content: center; gap: 0.5em;
 }
 .btn.secondary { background: var(--_bg); color: var(--_primary); }
+.btn.secondary[aria-pressed="true"] { background: var(--_primary); color: var(--_on-primary); }
 .btn.link {
   background: none; border-color: transparent; color: var(--_primary); padding-inline: 0.25em;
 }
