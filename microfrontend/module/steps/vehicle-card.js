@@ -1,6 +1,7 @@
 /** A vehicle as a card: the results list and the selection detail share it. */
 import { h, humanize, money, number } from '../ui/dom.js';
 import { card, specs } from '../ui/card.js';
+import { bodyArt } from './vehicle-art.js';
 
 /** @param {any} vehicle */
 export const vehicleName = (vehicle) => `${vehicle.year} ${vehicle.make} ${vehicle.model}`;
@@ -46,10 +47,14 @@ export function matchScore(vehicle) {
   );
 }
 
-/** A result card; `action` is its choose button. @param {any} vehicle @param {Node} action */
+/**
+ * A result card, with a drawing of its body type; `action` is its choose button.
+ * @param {any} vehicle @param {Node} action
+ */
 export function vehicleCard(vehicle, action) {
   return card(
     { tag: 'li', attrs: { 'data-vehicle-id': vehicle.id } },
+    bodyArt(vehicle.bodyType),
     h('h3', null, vehicleName(vehicle)),
     h('p', { class: 'price' }, money(vehicle.price)),
     facts(vehicle),
