@@ -3,7 +3,17 @@
  * announcements, the banner, and the step, rendered from the provider's events. Focus moves to
  * each new step's heading (but never on first load, and on a push only when the visitor is in
  * the widget), so keyboard and screen-reader users land on what changed.
+ *
+ * Announcements (ui/announcer.js: a burst is said once) tell what changed from outside: a step
+ * the server pushed is said with its content ("Updated: Confirm your sale. Credit check:
+ * Financing approved. Up to $34,000 at 6.9% APR."): its heading, the text of what the step marks
+ * as its outcome ([data-outcome], or a credit card's [data-credit]) and its notices. The
+ * visitor's own step is never said as an update: a push that arrives while the visitor's own
+ * transition or back is under way waits for that answer, and is said only if it is newer than
+ * the step the answer brings (seq), which the provider's own dedupe then drops.
  */
+import { BACK, TRANSITION } from './operations.js';
+import { announcer } from './ui/announcer.js';
 import { h, uid } from './ui/dom.js';
 import { button, setBusy } from './ui/button.js';
 import { progressBar } from './ui/progress.js';
@@ -15,6 +25,8 @@ export class WorkflowView {
   /** @type {AbortController | null} */ #stepScope = null;
   #rendered = 0;
   /** @type {Element | null} */ #pressed = null;
+  #asking = 0; // the visitor's transitions and backs under way
+  /** @type {{seq: number, text: string} | null} */ #held = null; // a push that came meanwhile
 
   /** @param {ShadowRoot} root @param {import('./provider.js').WorkflowProvider} provider */
   constructor(root, provider) {
@@ -33,6 +45,8 @@ export class WorkflowView {
       this.section,
     );
     root.append(this.container);
+    this.say = announcer(this.live);
+    this.#watchAnswers();
     // The control that started a request gets the spinner.
     this.container.addEventListener(
       'click',
@@ -60,13 +74,42 @@ export class WorkflowView {
     listen('failure', (failure) => this.#showFailure(failure));
   }
 
-  /** Says `message` to screen readers (polite). @param {string} message */
+  /** Says `message` to screen readers (politely; a burst once). @param {string} message */
   announce(message) {
-    this.live.textContent = '';
-    // A separate task, so the same message twice is announced twice.
-    setTimeout(() => {
-      this.live.textContent = message;
-    }, 50);
+    this.say(message);
+  }
+
+  /**
+   * Learns the step each of the visitor's own transitions and backs answers with (its seq) as
+   * the provider's client receives it, before the provider shows or drops it.
+   */
+  #watchAnswers() {
+    const api = this.provider.api;
+    const execute = api.execute.bind(api);
+    api.execute = async (/** @type {string} */ query, /** @type {any} */ variables) => {
+      if (query !== TRANSITION && query !== BACK) return execute(query, variables);
+      this.#asking += 1;
+      /** @type {any} */ let answer = null;
+      try {
+        const data = await execute(query, variables);
+        const result = data.transition ?? data.back;
+        answer = result?.session ? result : result?.step;
+        return data;
+      } finally {
+        this.#asking -= 1;
+        if (this.#asking === 0) this.#settle(answer);
+      }
+    };
+  }
+
+  /**
+   * A push held while the visitor's request was under way: said only if newer than the answer.
+   * @param {any} answer
+   */
+  #settle(answer) {
+    const held = this.#held;
+    this.#held = null;
+    if (held && answer?.session && held.seq > answer.session.seq) this.announce(held.text);
   }
 
   /** @param {{step: any, cause: string, notice?: string}} detail */
@@ -99,7 +142,11 @@ export class WorkflowView {
     this.#rendered += 1;
     const firstRender = this.#rendered === 1;
     if (!firstRender && (cause !== 'push' || wasInside)) heading.focus();
-    if (cause === 'push') this.announce(`Updated: ${step.title}`);
+    if (cause === 'push') {
+      const text = pushed(step.title, this.#current.element, notices);
+      if (this.#asking) this.#held = { seq: step.session.seq, text };
+      else this.announce(text);
+    }
     const host = /** @type {HTMLElement} */ (this.root.host);
     host.dataset.step = step.stepId;
     host.dispatchEvent(
@@ -170,6 +217,35 @@ export class WorkflowView {
     this.banner.replaceChildren(errorBanner(failure.message, action, [], failure.reference));
     if (!this.provider.step) this.section.replaceChildren();
   }
+}
+
+/**
+ * What a pushed step says: its heading, its outcome's text, its notices.
+ * @param {string} title @param {Node} element @param {any[]} notices
+ */
+function pushed(title, element, notices) {
+  const outcomes = element instanceof Element ? element.querySelectorAll(OUTCOME) : [];
+  return [`Updated: ${title}`, ...[...outcomes].map(spoken), ...notices]
+    .map((text) => String(text).trim())
+    .filter(Boolean)
+    .map((text) => (/[.!?…:]$/.test(text) ? text : `${text}.`))
+    .join(' ');
+}
+
+const OUTCOME = '[data-outcome], [data-credit]';
+
+/**
+ * An outcome's text as sentences: "Credit check: Financing approved. Up to $34,000 …"
+ * @param {Element} element
+ */
+function spoken(element) {
+  const parts = [...element.children].map((child) => {
+    const text = (child.textContent ?? '').replace(/\s+/g, ' ').trim();
+    if (!text) return '';
+    if (/^H\d$/.test(child.tagName)) return `${text}:`;
+    return /[.!?…]$/.test(text) ? text : `${text}.`;
+  });
+  return parts.filter(Boolean).join(' ') || (element.textContent ?? '').trim();
 }
 
 /** Until the first step: its shape (the element's min-height keeps the space), and the words. */

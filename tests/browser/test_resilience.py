@@ -8,13 +8,13 @@ import asyncio
 from typing import Any
 
 import httpx
-from playwright.async_api import BrowserContext, Request, Route, expect
+from playwright.async_api import Browser, BrowserContext, Request, Route, expect
 
 from tests.browser.conftest import FrontendServer, PageErrors
 from tests.browser.journeys import UI, walk_to
 from tests.browser.sockets import Switchboard
 from tests.browser.test_validation import transitions
-from tests.browser.widget import Widget
+from tests.browser.widget import RECORD_STEPS, Widget
 from tests.e2e.client import operation
 from tests.support.waiting import eventually
 
@@ -55,9 +55,12 @@ async def test_a_second_tab_is_shown_the_real_current_step(
 
 
 async def test_a_vehicle_taken_meanwhile_sends_back_to_the_results(
-    widget: Widget, context: BrowserContext, frontend: FrontendServer
+    widget: Widget, browser: Browser, frontend: FrontendServer
 ) -> None:
-    other = Widget(await context.new_page(), frontend.base_url, widget.shots)  # its own session
+    # Another visitor: another browser (the tabs of one browser share their session).
+    elsewhere = await browser.new_context()
+    await elsewhere.add_init_script(RECORD_STEPS)
+    other = Widget(await elsewhere.new_page(), frontend.base_url, widget.shots)
     for visitor in (widget, other):
         await visitor.page.bring_to_front()  # a background tab is throttled
         await visitor.open()
@@ -74,6 +77,7 @@ async def test_a_vehicle_taken_meanwhile_sends_back_to_the_results(
         "Sorry, this vehicle has just been sold or reserved. Please choose another one."
     )
     await widget.shot("vehicle-taken")
+    await elsewhere.close()
 
 
 async def test_a_double_click_sends_one_transition(widget: Widget) -> None:
@@ -168,7 +172,7 @@ async def test_the_pending_credit_check_resolves_by_push(widget: Widget) -> None
         "Up to $34,000 at 6.9% APR."
     )
     await expect(widget.element.get_by_role("status").first).to_have_text(
-        "Updated: Confirm your sale"
+        "Updated: Confirm your sale. Credit check: Financing approved. Up to $34,000 at 6.9% APR."
     )
     await widget.shot()
     assert await widget.page.evaluate("window.sameDocument") is True
