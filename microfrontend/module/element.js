@@ -6,11 +6,14 @@
  * workflow-type    buying or selling skips the first question
  * The `context` property (an object) goes to startWorkflow with the page's path.
  * Events (bubbling, composed): `trex-step` {stepId, componentName, title, cause} on every step.
+ * The session survives reloads, closed tabs and second tabs (localStorage); Back and Forward move
+ * between steps (?trex_step=…); a resume link's ?trex_resume=… is read once and removed.
  * Performance: marks `trex:mount` and `trex:first-step`, measure `trex:mount-to-first-step`.
  */
 import { applyStyles } from './ui/styles.js';
 import { WorkflowProvider } from './provider.js';
 import { WorkflowView } from './view.js';
+import { attachResume, takeResumeToken } from './resume.js';
 
 const DEFAULT_ENDPOINT = new URL('/graphql', import.meta.url).href;
 const WORKFLOW_TYPES = new Set(['BUYING', 'SELLING']);
@@ -19,6 +22,7 @@ export class TrexWorkflow extends HTMLElement {
   static observedAttributes = ['endpoint', 'publishable-key', 'workflow-type'];
 
   /** @type {WorkflowProvider | null} */ #provider = null;
+  /** @type {(() => void) | null} */ #detach = null; // history, drafts, Continue later
   /** @type {Record<string, any>} */ context = {};
 
   constructor() {
@@ -55,7 +59,9 @@ export class TrexWorkflow extends HTMLElement {
       context: { page: window.location.pathname, ...this.context },
     });
     this.#provider = provider;
-    new WorkflowView(/** @type {ShadowRoot} */ (this.shadowRoot), provider);
+    const root = /** @type {ShadowRoot} */ (this.shadowRoot);
+    new WorkflowView(root, provider);
+    this.#detach = attachResume(root, provider, provider.site);
     this.addEventListener(
       'trex-first-step',
       () => {
@@ -67,10 +73,12 @@ export class TrexWorkflow extends HTMLElement {
       },
       { once: true },
     );
-    provider.start();
+    provider.start({ resumeToken: takeResumeToken() });
   }
 
   #stop() {
+    this.#detach?.();
+    this.#detach = null;
     this.#provider?.dispose();
     this.#provider = null;
     this.shadowRoot?.replaceChildren();

@@ -9,10 +9,23 @@
  *            request id the server logged the failure under, for a support call
  *   lead     {event}                 a lead status change (scored, dealer assigned, …)
  * It decides nothing about the workflow: every step it shows is one the server sent.
+ * The session is kept in localStorage (session-store.js): a reload, a closed tab and a second
+ * tab open the same session at its current step; when one tab moves, the others follow (each
+ * tab's sessionUpdates; a StaleStep answer where a socket is down); a session another tab
+ * started or resumed with a new token is adopted (the `storage` event). A resume link's token
+ * (`resumeToken` of start()) opens the session it names with a new token.
  */
 import { ApiClient } from './api.js';
-import { BACK, SESSION, SESSION_UPDATES, START_WORKFLOW, TRANSITION } from './operations.js';
-import { sessionStore } from './session-store.js';
+import {
+  BACK,
+  RESUME_SESSION,
+  SEND_RESUME_LINK,
+  SESSION,
+  SESSION_UPDATES,
+  START_WORKFLOW,
+  TRANSITION,
+} from './operations.js';
+import { draftStore, sessionStore } from './session-store.js';
 import { subscribe, websocketUrl } from './ws.js';
 
 const POLL_MS = 5000;
@@ -22,6 +35,7 @@ const MESSAGES = {
   graphql: 'Something went wrong on our side. Please try again.',
 };
 const STALE = 'This step was already answered, perhaps in another tab. Here is where you are now.';
+const RESUMED = 'Welcome back. You are where you left off.';
 
 /** A fresh idempotency key (crypto.randomUUID needs a secure context; this does not). */
 export function newKey() {
@@ -39,6 +53,7 @@ export class WorkflowProvider extends EventTarget {
   /** @type {{close: () => void, readonly open: boolean} | null} */ #updates = null;
   #pollTimer = 0;
   #abort = new AbortController();
+  /** @type {(() => void) | null} */ #unwatch = null;
 
   /**
    * @param {{endpoint: string, publishableKey?: string | null, workflowType?: string | null,
@@ -48,7 +63,9 @@ export class WorkflowProvider extends EventTarget {
     super();
     this.options = options;
     const site = `${options.endpoint}|${options.publishableKey ?? ''}|${options.workflowType ?? ''}`;
-    this.store = sessionStore(`trex-session:${site}`);
+    this.site = site;
+    this.store = sessionStore(site);
+    this.drafts = draftStore(site);
     this.api = new ApiClient({
       endpoint: options.endpoint,
       signal: this.#abort.signal,
@@ -66,20 +83,41 @@ export class WorkflowProvider extends EventTarget {
   get busy() {
     return this.#busy;
   }
+  /** The session's id (null before it started). */
+  get sessionId() {
+    return this.#session?.sessionId ?? null;
+  }
   /** Lead status events received so far, oldest first. */
   get leadEvents() {
     return [...this.#leadEvents.values()].sort((a, b) => a.at.localeCompare(b.at) || a.seq - b.seq);
   }
 
-  /** Resumes the saved session, or starts one. */
-  async start() {
+  /**
+   * Opens the session of a resume link (`resumeToken`), else resumes the saved one, else
+   * starts one. @param {{resumeToken?: string | null}} [options]
+   */
+  async start({ resumeToken = null } = {}) {
+    this.#unwatch ??= this.store.watch((saved) => this.#onStored(saved));
+    let notice = '';
     await this.#request(
       async () => {
+        if (resumeToken) {
+          const { resumeSession } = await this.api.execute(RESUME_SESSION, { resumeToken });
+          resumeToken = null; // single use: a retry resumes or starts as usual
+          if (resumeSession.__typename === 'SessionResumed') {
+            const { step } = resumeSession;
+            this.#adopt({ sessionId: step.started.id, token: step.started.token });
+            return this.#show(step, 'resume', RESUMED);
+          }
+          notice = resumeSession.reason;
+        }
         const saved = this.store.load();
         if (saved) {
-          this.#session = saved;
+          this.#session = { sessionId: saved.sessionId, token: saved.token };
           const { session } = await this.api.execute(SESSION, { sessionId: saved.sessionId });
-          if (session.__typename !== 'SessionNotFound') return this.#accept(session, 'resume');
+          if (session.__typename !== 'SessionNotFound') {
+            return notice ? this.#show(session, 'resume', notice) : this.#accept(session, 'resume');
+          }
           this.#forget();
         }
         const input = {
@@ -89,10 +127,27 @@ export class WorkflowProvider extends EventTarget {
         const { startWorkflow } = await this.api.execute(START_WORKFLOW, { input });
         this.#session = { sessionId: startWorkflow.started.id, token: startWorkflow.started.token };
         this.store.save(this.#session);
+        if (notice && startWorkflow.stepId) return this.#show(startWorkflow, 'start', notice);
         return this.#accept(startWorkflow, 'start');
       },
       () => this.start(),
     );
+  }
+
+  /**
+   * Sends the session a resume link (sendResumeLink) to `address` by `channel` (email | sms),
+   * opening this page; the answer as the API gave it (ResumeLinkSent, ResumeLinkInvalid, …).
+   * @param {string} channel @param {string} address
+   */
+  async sendResumeLink(channel, address) {
+    if (!this.#session) return { __typename: 'SessionNotFound' };
+    const page = new URL(window.location.href);
+    page.hash = '';
+    for (const name of [...page.searchParams.keys()])
+      if (name.startsWith('trex_')) page.searchParams.delete(name);
+    const input = { sessionId: this.#session.sessionId, channel, address, returnUrl: page.href };
+    const { sendResumeLink } = await this.api.execute(SEND_RESUME_LINK, { input });
+    return sendResumeLink;
   }
 
   /** Submits the shown step's answers, under one idempotency key however often it is retried. */
@@ -123,6 +178,39 @@ export class WorkflowProvider extends EventTarget {
     return send();
   }
 
+  /** The session as the server has it now (another tab moved it, or took it over). */
+  refresh(cause = 'push') {
+    if (!this.#session) return Promise.resolve();
+    return this.#request(async () => {
+      const { session } = await this.api.execute(SESSION, { sessionId: this.#session?.sessionId });
+      this.#accept(session, cause);
+    }, () => this.refresh(cause));
+  }
+
+  /**
+   * Another tab saved a session: a new one (it started again) or a new token (it opened a
+   * resume link), which this tab adopts. Its steps reach this tab as sessionUpdates pushes, or
+   * as a StaleStep answer when this tab's socket is down.
+   */
+  #onStored(/** @type {import('./session-store.js').SavedSession | null} */ saved) {
+    const mine = this.#session;
+    if (!saved || !mine || (saved.sessionId === mine.sessionId && saved.token === mine.token))
+      return;
+    this.#adopt(saved);
+    this.#step = null;
+    this.refresh('resume');
+  }
+
+  /** Follows `session` from now on (its own subscription), remembered for the other tabs. */
+  #adopt(/** @type {{sessionId: string, token: string}} */ session) {
+    this.#updates?.close();
+    this.#updates = null;
+    this.#leadEvents.clear();
+    this.#lastSeq = 0;
+    this.#session = { sessionId: session.sessionId, token: session.token };
+    this.store.save(this.#session);
+  }
+
   /** Forgets the session and starts a new one. */
   restart() {
     this.#forget();
@@ -132,6 +220,8 @@ export class WorkflowProvider extends EventTarget {
 
   /** Stops everything: requests, the subscription, timers. */
   dispose() {
+    this.#unwatch?.();
+    this.#unwatch = null;
     this.#abort.abort();
     this.#updates?.close();
     this.#updates = null;
@@ -243,6 +333,7 @@ export class WorkflowProvider extends EventTarget {
   }
 
   #forget() {
+    if (this.#session) this.drafts.clearSession(this.#session.sessionId);
     this.store.clear();
     this.#session = null;
     this.#updates?.close();

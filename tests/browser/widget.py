@@ -137,12 +137,12 @@ class Widget:
         return found
 
     async def saved_session(self) -> dict[str, Any]:
-        """The session id and token the element keeps in sessionStorage."""
+        """The session id and token the element keeps in localStorage (an entry {at, value})."""
         raw = await self.page.evaluate(
-            "Object.keys(sessionStorage).filter(k => k.startsWith('trex-session:'))"
-            ".map(k => sessionStorage.getItem(k))[0] ?? 'null'"
+            "Object.keys(localStorage).filter(k => k.startsWith('trex-session:'))"
+            ".map(k => localStorage.getItem(k))[0] ?? 'null'"
         )
-        saved: dict[str, Any] = json.loads(str(raw)) or {}
+        saved: dict[str, Any] = (json.loads(str(raw)) or {}).get("value") or {}
         return saved
 
     async def focused(self) -> str:
