@@ -22,7 +22,7 @@ from tests.browser.conftest import DESKTOP, FrontendServer, PageErrors
 from tests.browser.journeys import UI, walk_to
 from tests.browser.widget import RECORD_STEPS, Widget
 from tests.e2e.client import Api
-from tests.e2e.test_buyer_financing import apply, invitation_token, invite
+from tests.e2e.financing import apply, invitation_token, invite
 from tests.support.waiting import eventually
 
 PHONE: ViewportSize = {"width": 375, "height": 812}
