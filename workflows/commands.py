@@ -33,9 +33,11 @@ class Transition:
 
 @dataclass(frozen=True, slots=True)
 class Back:
-    """Return from `current_step` to the previous step, with its answers."""
+    """Return from `current_step` to the previous step, or to `to_step` earlier on the path
+    (the "Change" links of a summary), with its answers."""
 
     session_id: str
     token: str | None
     current_step: str
     caller: Caller = ANONYMOUS
+    to_step: str | None = None

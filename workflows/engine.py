@@ -12,9 +12,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 
+from workflows import navigation
 from workflows.estimate import NO_MEDIANS, remaining_text, seconds_remaining
 from workflows.graph import Graph
 from workflows.model import Component, Goto, SessionStatus, Step, Target, Workflow
+from workflows.navigation import BackRefused
 from workflows.rules import FieldError, Lookups, validate
 
 Answers = Mapping[str, Mapping[str, object]]
@@ -126,12 +128,7 @@ class Engine:
         return step.default
 
     def resolve(self, target: Target, path: tuple[str, ...]) -> str:
-        if isinstance(target, Goto):
-            return target.step
-        for step_id in reversed(path):
-            if step_id in target.steps:
-                return step_id
-        return target.steps[0]
+        return navigation.resolved(target, path)
 
     def advance(
         self, state: SessionState, values: Mapping[str, object], target: str
@@ -140,16 +137,13 @@ class Engine:
         step = self.workflow.step(state.current_step)
         kept = {name: value for name, value in values.items() if not _is_secret(step, name)}
         answers = {**state.answers, step.id: kept}
-        return self.move(replace(state, answers=answers), target)
+        moved = self.move(replace(state, answers=answers), target)
+        applying = navigation.still_applying(self.workflow, moved.answers, step.id, moved.path)
+        return moved if applying is None else replace(moved, answers=applying)
 
     def move(self, state: SessionState, target: str) -> SessionState:
         """Go to `target`: a step already on the path is returned to, a new one is added."""
-        if target == state.current_step:
-            path = state.path
-        elif target in state.path:
-            path = state.path[: len(state.path) - state.path[::-1].index(target)]
-        else:
-            path = (*state.path, target)
+        path = navigation.moved_path(state.path, target)
         return replace(state, current_step=target, path=path, status=self._status_of(target))
 
     def resume(self, state: SessionState) -> SessionState | None:
@@ -161,20 +155,21 @@ class Engine:
 
     def can_go_back(self, state: SessionState) -> bool:
         """Back is allowed unless the step forbids it, or it would cross a submitted lead or a
-        pending step."""
-        step = self.workflow.step(state.current_step)
-        if not step.can_go_back or len(state.path) < 2:
-            return False
-        previous = self.workflow.step(state.path[-2])
-        return not previous.commits and previous.awaits is None and not previous.terminal
+        pending step (`workflows.navigation`)."""
+        return not isinstance(navigation.back_path(self.workflow, state.path), BackRefused)
 
-    def back(self, state: SessionState) -> SessionState | None:
-        if not self.can_go_back(state):
-            return None
-        previous = state.path[-2]
-        return replace(
-            state, current_step=previous, path=state.path[:-1], status=self._status_of(previous)
-        )
+    def back(self, state: SessionState, to_step: str | None = None) -> SessionState | None:
+        going = self.going_back(state, to_step)
+        return None if isinstance(going, BackRefused) else going
+
+    def going_back(
+        self, state: SessionState, to_step: str | None = None
+    ) -> SessionState | BackRefused:
+        """Back to the previous step, or to `to_step` earlier on the path; or why not."""
+        path = navigation.back_path(self.workflow, state.path, to_step)
+        if isinstance(path, BackRefused):
+            return path
+        return replace(state, current_step=path[-1], path=path, status=self._status_of(path[-1]))
 
     def values_for(self, state: SessionState, step_id: str) -> dict[str, object]:
         """The answers to show on a step: its own, else prefilled from the steps it names; a

@@ -208,7 +208,8 @@ class _Replay:
         if row.action == "transition":
             return self._transition(state, step, row)
         if row.action == "back":
-            moved = self.engine.back(state)
+            # To the step the row went back to (a "Change" link's), else the previous one.
+            moved = self.engine.back(state, row.to_step) or self.engine.back(state)
         elif row.action == "resume":
             moved = self.engine.resume(state)
         else:
