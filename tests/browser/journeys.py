@@ -37,8 +37,8 @@ async def search(w: Widget) -> None:
 async def carin(w: Widget) -> None:
     await w.fill(budget_max="35,000", passengers="5", annual_miles="12000", zip="60601")
     await w.pick("primary_use", "Family")
-    await w.pick("fuel_preference", "Any")
-    await w.pick("must_haves", "Automatic")
+    await w.pick("fuel_preference", "No preference")
+    await w.pick("must_haves", "Automatic transmission")
     await w.submit()
 
 
@@ -66,9 +66,18 @@ async def private_buyer(w: Widget) -> None:
 
 
 async def credit_applicant(w: Widget, ssn: str = "123-45-6780") -> None:
+    """The buyer's own application (buyer_financing's credit check)."""
     await w.fill(full_name="Grace Hopper", date_of_birth="1980-12-09", ssn=ssn)
-    await w.fill(address_line="1 Infinite Loop", zip="95014", annual_income="85000")
+    await w.fill(address_line="1 Infinite Loop", city="Cupertino", zip="95014")
+    await w.select("state", "California")
+    await w.fill(annual_income="85000")
     await w.tick("consent_to_credit_check")
+    await w.submit()
+
+
+async def invite_by_email(w: Widget) -> None:
+    """The seller sends the buyer the invitation to the address given with the sale."""
+    await w.pick("invite_channel", "Email")
     await w.submit()
 
 
@@ -85,6 +94,11 @@ async def dealer(w: Widget) -> None:
 async def dealer_network(w: Widget) -> None:
     await w.fill(vin="1HGCM82633A004352", mileage="120000", asking_price="15000", zip="10001")
     await w.pick("condition", "Fair")
+    await w.submit()
+
+
+async def share_outcome(w: Widget) -> None:
+    await w.pick("share_with_seller", "Only whether I prequalified")
     await w.submit()
 
 
@@ -111,17 +125,22 @@ UI: dict[tuple[str, str], Action] = {
     ("buyer_type", "private_buyer_details"): choose("private"),
     ("buyer_type", "dealer_information"): choose("dealer"),
     ("private_buyer_details", "financing_needs"): private_buyer,
-    ("financing_needs", "credit_check"): choose("true"),
+    ("financing_needs", "buyer_financing_invite"): choose("true"),
     ("financing_needs", "selling_confirmation"): choose("false"),
-    ("credit_check", "credit_check_pending"): credit_applicant,
-    ("credit_check_pending", "selling_confirmation"): by_push,
+    ("buyer_financing_invite", "selling_confirmation"): invite_by_email,
     ("selling_confirmation", "replacement_check"): contact,
-    ("dealer_information", "replacement_check"): dealer,
+    ("dealer_information", "dealer_sale_confirmation"): dealer,
+    ("dealer_sale_confirmation", "replacement_check"): contact,
     ("dealer_network", "credit_consent"): dealer_network,
     ("credit_consent", "dealer_confirmation"): choose("true"),
     ("dealer_confirmation", "replacement_check"): contact,
     ("replacement_check", "vehicle_knowledge"): choose("true"),
     ("replacement_check", "selling_complete"): choose("false"),
+    # The buyer's own financing (a page opened from the seller's invitation).
+    ("financing_intro", "credit_check"): press("Start my application"),
+    ("credit_check", "credit_check_pending"): credit_applicant,
+    ("credit_check_pending", "financing_result"): by_push,
+    ("financing_result", "financing_complete"): share_outcome,
 }
 
 BUYING = ["intent_selection", "vehicle_knowledge"]
@@ -142,17 +161,22 @@ FLOWS: dict[str, list[str]] = {
         "selling_confirmation",
         *NO_REPLACEMENT,
     ],
-    "selling privately with a credit check": [
+    "selling privately, the buyer invited to apply for financing": [
         *SELLING,
         "buyer_type",
         "private_buyer_details",
         "financing_needs",
-        "credit_check",
-        "credit_check_pending",
+        "buyer_financing_invite",
         "selling_confirmation",
         *NO_REPLACEMENT,
     ],
-    "selling to a dealer": [*SELLING, "buyer_type", "dealer_information", *NO_REPLACEMENT],
+    "selling to a dealer": [
+        *SELLING,
+        "buyer_type",
+        "dealer_information",
+        "dealer_sale_confirmation",
+        *NO_REPLACEMENT,
+    ],
     "selling to the dealer network, then a replacement": [
         *SELLING,
         "dealer_network",

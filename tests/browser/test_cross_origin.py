@@ -1,7 +1,8 @@
 """The element embedded as the README says, on a host page of another origin: the host page is
 served by its own server on one loopback port, T-Rex on another (two ports, two origins), with a
-host site registered for the host page's origin. A selling flow with a credit check gets its
-result pushed over the websocket, and the lead's timeline completes; in development and in the
+host site registered for the host page's origin. A private sale whose buyer is invited to
+apply for financing gets its lead's progress pushed over the websocket, and the lead's timeline
+completes; in development and in the
 production profile (no loopback allowance there: only the registered origin opens CORS and the
 websocket)."""
 
@@ -38,7 +39,7 @@ HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <body><main><h1>Partner Motors</h1>
 <trex-workflow publishable-key="{key}" workflow-type="selling"></trex-workflow></main>
 </body></html>"""
-FLOW = FLOWS["selling privately with a credit check"][1:]  # workflow-type skips the first
+FLOW = FLOWS["selling privately, the buyer invited to apply for financing"][1:]  # workflow-type skips the first
 
 
 @dataclass
@@ -94,14 +95,15 @@ class Traffic:
         self.sockets.append(socket)
         socket.on("framereceived", lambda payload: self.frames.append(str(payload)))
 
-    def pushed_steps(self) -> list[str]:
-        steps = []
+    def pushed_statuses(self) -> list[str]:
+        """The lead statuses the websockets pushed."""
+        statuses = []
         for frame in self.frames:
             message = json.loads(frame)
             update = (message.get("payload") or {}).get("data", {}).get("sessionUpdates") or {}
-            if message["type"] == "next" and update.get("step"):
-                steps.append(update["step"]["stepId"])
-        return steps
+            if message["type"] == "next" and update.get("lead"):
+                statuses.append(update["lead"]["status"])
+        return statuses
 
     def polls(self) -> list[Request]:
         return [r for r in self.requests if "query Session" in (r.post_data or "")]
@@ -156,8 +158,10 @@ async def walk_and_watch(page: Page, host: HostPage, shots: Path) -> None:
     assert await widget.open("/") == FLOW[0]
     await walk(widget, FLOW)
 
-    # The credit result came by push over the module's origin's websocket, never by the poll.
-    assert "selling_confirmation" in traffic.pushed_steps()
+    done = widget.element.locator('[data-lead-id] .timeline li.done[data-status="COMPLETED"]')
+    await expect(done).to_have_count(1, timeout=15_000)
+    # The lead's progress came by push over the module's origin's websocket, never by a poll.
+    assert "COMPLETED" in traffic.pushed_statuses()
     assert not traffic.polls()
     trex = urlsplit(host.trex.base_url).netloc
     assert {urlsplit(s.url).netloc for s in traffic.sockets} == {trex}
@@ -165,7 +169,4 @@ async def walk_and_watch(page: Page, host: HostPage, shots: Path) -> None:
     assert {urlsplit(r.url).netloc for r in api_calls} == {trex}  # the page's origin: once
     starts = [r for r in api_calls if "mutation StartWorkflow" in (r.post_data or "")]
     assert await starts[0].header_value("origin") == host.origin
-
-    done = widget.element.locator('[data-lead-id] .timeline li.done[data-status="COMPLETED"]')
-    await expect(done).to_have_count(1, timeout=15_000)
     await widget.shot("timeline-completed")
