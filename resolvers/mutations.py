@@ -60,16 +60,28 @@ class Mutation(ResumeMutations, WebhookMutations):
         )
         return result_of(await limited(context.service.transition(command)))
 
-    @strawberry.mutation(description="Return to the previous step, with its answers.")
+    @strawberry.mutation(
+        description="Return to the previous step, or to an earlier one of the path (toStep), "
+        "with its answers."
+    )
     async def back(
         self,
         info: Info,
         input: Annotated[
-            BackInput, strawberry.argument(description="The session and the step it leaves.")
+            BackInput,
+            strawberry.argument(
+                description="The session, the step it leaves and the one it goes back to."
+            ),
         ],
     ) -> WorkflowResult:
         context = info.context
-        command = Back(str(input.session_id), context.token, input.current_step, context.caller)
+        command = Back(
+            str(input.session_id),
+            context.token,
+            input.current_step,
+            context.caller,
+            input.to_step,
+        )
         return result_of(await limited(context.service.back(command)))
 
     @strawberry.mutation(

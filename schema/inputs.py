@@ -42,9 +42,16 @@ class TransitionInput:
     )
 
 
-@strawberry.input(description="Which session goes back, from which step.")
+@strawberry.input(description="Which session goes back, from which step, and to which.")
 class BackInput:
     session_id: strawberry.ID = strawberry.field(description="The session's id.")
     current_step: str = strawberry.field(
         description="The step being left (its stepId); another step gets StaleStep."
+    )
+    to_step: str | None = strawberry.field(
+        default=None,
+        description="An earlier step of the session's path to go back to (a summary's "
+        '"Change" links), its answers prefilled; null: the previous step. A step not on the '
+        "path before the current one is refused (TransitionRejected, not_on_path), and so is "
+        "one across a submitted request or a pending step (cannot_go_back).",
     )

@@ -1,5 +1,7 @@
-"""Back: return to the previous step with its answers, unless the step cannot be left
-backwards (a request was submitted or is pending)."""
+"""Back: return to the previous step, or to an earlier one of the path (`to_step`, a summary's
+"Change" links), with its answers; refused as `workflows.navigation` says (not on the path
+before the current step, from a step that forbids it, across a submitted request, a pending step
+or an end). The history row "back" goes from the current step to the one returned to."""
 
 from __future__ import annotations
 
@@ -9,10 +11,9 @@ from app.services.session_writes import Conflict, SessionWriter
 from app.services.step_views import ViewBuilder
 from app.services.versions import engine_of
 from workflows.commands import Back
+from workflows.navigation import BackRefused
 from workflows.outcomes import Moved, NotFound, Outcome
 from workflows.registry import Registry
-
-CANNOT_GO_BACK = "This step cannot be left backwards: a request was submitted or is pending."
 
 
 class GoingBack:
@@ -38,13 +39,14 @@ class GoingBack:
         )
         if record is None:
             return NotFound(session_id)
-        state = engine_of(self._flows, record).back(record.state)
-        if recent and (record.state.current_step != current_step or state is None):
+        state = engine_of(self._flows, record).going_back(record.state, command.to_step)
+        refused = isinstance(state, BackRefused)
+        if recent and (record.state.current_step != current_step or refused):
             return await self.back(command, cached=False)
         if record.state.current_step != current_step:
             return await self._replies.stale(record)
-        if state is None:
-            return await self._replies.rejected(record, "cannot_go_back", CANNOT_GO_BACK)
+        if isinstance(state, BackRefused):
+            return await self._replies.rejected(record, state.code, state.reason)
         try:
             saved = await self._writer.save_move(record, state, "back", {})
         except Conflict:

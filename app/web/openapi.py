@@ -147,10 +147,11 @@ def _paths() -> dict[str, Any]:
         "/api/workflow/back": {
             "post": _operation(
                 "back",
-                "Return to the previous step",
-                "Moves the session back one step, with the answers given to it.",
+                "Return to the previous step, or to an earlier one",
+                "Moves the session back one step, or to `toStep` earlier on its path, with the "
+                "answers given to it.",
                 "BackRequest",
-                ("The previous step, with its answers in `values`.", "back"),
+                ("The step gone back to, with its answers in `values`.", "back"),
                 SESSION_ERRORS,
                 SESSION_TOKEN,
             )

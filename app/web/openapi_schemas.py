@@ -168,7 +168,19 @@ BACK_REQUEST = {
     "type": "object",
     "additionalProperties": False,
     "required": ["sessionId", "currentStep"],
-    "properties": {"sessionId": SESSION_ID, "currentStep": CURRENT_STEP},
+    "properties": {
+        "sessionId": SESSION_ID,
+        "currentStep": CURRENT_STEP,
+        "toStep": {
+            "type": ["string", "null"],
+            "minLength": 1,
+            "maxLength": MAX_TEXT,
+            "description": "An earlier step of the session's path to go back to (a summary's "
+            '"Change" links); absent or null: the previous step. A step not on the path before '
+            "the current one is refused (422, `not_on_path`), and so is one across a submitted "
+            "request or a pending step (422, `cannot_go_back`).",
+        },
+    },
 }
 SCHEMAS: dict[str, Any] = {
     "StartRequest": START_REQUEST,

@@ -41,7 +41,7 @@ WORKFLOW_TYPES = {"buying", "selling", "buyer_financing"}
 # (400 naming it), as GraphQL refuses a field its input type does not have.
 START_FIELDS = ("workflowType", "context", "invitation")
 TRANSITION_FIELDS = ("sessionId", "currentStep", "data", "idempotencyKey")
-BACK_FIELDS = ("sessionId", "currentStep")
+BACK_FIELDS = ("sessionId", "currentStep", "toStep")
 
 
 class BadRequest(Exception):
@@ -174,8 +174,9 @@ async def transition(request: Request) -> Response:
 async def back(request: Request) -> Response:
     body = await _body(request, BACK_FIELDS)
     session_id, step = _text(body, "sessionId"), _text(body, "currentStep")
+    to_step = _text(body, "toStep", required=False)
     token = bearer(request.headers.get("authorization"))
-    command = Back(str(session_id), token, str(step), _caller(request))
+    command = Back(str(session_id), token, str(step), _caller(request), to_step)
     return outcome_response(await _service(request).back(command))
 
 
