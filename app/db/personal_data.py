@@ -15,7 +15,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, delete, exists, false, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.tables import ERASURES, HISTORY, IDEMPOTENCY, LEADS, OUTBOX, SESSION_EVENTS, SESSIONS
+from app.db.tables import (
+    ERASURES,
+    HISTORY,
+    IDEMPOTENCY,
+    LEADS,
+    OUTBOX,
+    RESUME_LINKS,
+    SESSION_EVENTS,
+    SESSIONS,
+)
 from app.services.records import LeadCopy, SessionCopy
 from workflows.personal import REDACTED, scrubbed
 
@@ -55,6 +64,7 @@ class PersonalDataRepository:
             ("history", HISTORY),
             ("events", SESSION_EVENTS),
             ("idempotency", IDEMPOTENCY),
+            ("resume_links", RESUME_LINKS),
         ):
             result = await self._session.execute(delete(table).where(table.c.session_id.in_(gone)))
             counts[name] = int(result.rowcount)  # type: ignore[attr-defined]

@@ -16,12 +16,22 @@ from app.db.database import Database
 from app.db.leads import LeadRepository
 from app.db.migrate import migrate
 from app.db.outbox import OutboxRepository
+from app.db.resume_links import ResumeLinkRepository
 from app.db.session_events import EventRepository
 from app.db.sessions import SessionRepository
-from app.db.tables import ERASURES, HISTORY, IDEMPOTENCY, LEADS, OUTBOX, SESSION_EVENTS, SESSIONS
+from app.db.tables import (
+    ERASURES,
+    HISTORY,
+    IDEMPOTENCY,
+    LEADS,
+    OUTBOX,
+    RESUME_LINKS,
+    SESSION_EVENTS,
+    SESSIONS,
+)
 from app.db.unit_of_work import SqlStorage
 from app.services.erasure import Eraser
-from app.services.records import LeadRecord, SessionRecord, StoredEvent
+from app.services.records import LeadRecord, ResumeLink, SessionRecord, StoredEvent
 from app.services.retention import Retention
 from tests import stack
 from workflows.engine import SessionState
@@ -82,6 +92,8 @@ async def _seed(
         await EventRepository(session).add(StoredEvent(session_id, 1, "LEAD_STATUS", payload, at))
         snapshot = {"record": {"answers": answers, "context": context}}
         await repo.remember_outcome(session_id, "key-1", snapshot, at)
+        link = ResumeLink(session_id, f"{session_id:0>64}", session_id, "email", at, at)
+        await ResumeLinkRepository(session).put(link)
         if contact is not None and lead_id is not None:
             await _lead(session, lead_id, session_id, contact, site, at)
     return lead_id
@@ -105,7 +117,7 @@ async def _everything_about(db: Database, session_id: str) -> str:
     """Every row that names the session or its leads, as text."""
     async with db.read() as session:
         rows: list[Any] = []
-        for table in (SESSIONS, HISTORY, SESSION_EVENTS, IDEMPOTENCY, LEADS):
+        for table in (SESSIONS, HISTORY, SESSION_EVENTS, IDEMPOTENCY, LEADS, RESUME_LINKS):
             column = table.c.id if table is SESSIONS else table.c.session_id
             found = await session.execute(select(table).where(column == session_id))
             rows += [dict(row._mapping) for row in found]
