@@ -7,8 +7,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Awaitable, Callable
 
+import httpx
+
 from tests.browser.widget import Widget
-from tests.e2e.walk import route_to
+from tests.e2e.client import Api
+from tests.e2e.financing import invitation_token, invite
+from tests.e2e.walk import FINANCING, WORKFLOW, route_to
 
 Action = Callable[[Widget], Awaitable[None]]
 
@@ -213,6 +217,20 @@ async def walk(w: Widget, steps: list[str], *, shots: bool = True, check: Check 
 
 
 async def walk_to(w: Widget, step_id: str) -> None:
-    """From the first step to `step_id` by the definition's shortest known way, no photographs."""
-    steps = [edge[0] for edge in route_to(step_id)] + [step_id]
+    """From the first step to `step_id` by the definition's shortest known way, no photographs
+    (a step of the buyer's own financing: from the page the seller's invitation opens)."""
+    workflow = WORKFLOW
+    if step_id not in WORKFLOW.steps:
+        workflow = FINANCING
+        assert await open_invitation(w) == workflow.entries["buyer_financing"]
+    steps = [edge[0] for edge in route_to(step_id, workflow)] + [step_id]
     await walk(w, steps, shots=False)
+
+
+async def open_invitation(w: Widget, path: str = "/demo") -> str:
+    """A seller invites a buyer over the API; the buyer opens the link's token on `path`."""
+    async with httpx.AsyncClient(base_url=w.base_url, timeout=10) as http:
+        api = Api(http, ws_url="")
+        _, to = await invite(api)
+        token = await invitation_token(api, to)
+    return await w.open(f"{path}?trex_invitation={token}")

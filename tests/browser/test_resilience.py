@@ -164,16 +164,12 @@ async def test_the_pending_credit_check_resolves_by_push(widget: Widget) -> None
     await widget.wait_for("credit_check_pending")
     await expect(widget.element.locator(".spinner")).to_be_visible()
     await widget.shot()
-    await eventually(lambda: "selling_confirmation" in sockets.held_text(), "the push held")
+    await eventually(lambda: "financing_result" in sockets.held_text(), "the push held")
     sockets.release()
 
-    await widget.wait_for("selling_confirmation")
-    await expect(widget.element.locator('[data-credit="approved"]')).to_contain_text(
-        "Up to $34,000 at 6.9% APR."
-    )
-    await expect(widget.element.get_by_role("status").first).to_have_text(
-        "Updated: Confirm your sale. Credit check: Financing approved. Up to $34,000 at 6.9% APR."
-    )
+    await widget.wait_for("financing_result")
+    await expect(widget.element).to_contain_text("You are prequalified for up to $34,000")
+    await expect(widget.element.get_by_role("status").first).to_contain_text("prequalified")
     await widget.shot()
     assert await widget.page.evaluate("window.sameDocument") is True
     assert not [r for r in sent if "query Session" in (r.post_data or "")]
@@ -193,11 +189,11 @@ async def test_a_dropped_socket_reconnects_and_replays_what_it_missed(
     await sockets.drop()  # the connection breaks, and stays down for a while
     await UI[("credit_check", "credit_check_pending")](widget)
     await widget.wait_for("credit_check_pending")
-    seq = await server_reaches(frontend, await widget.saved_session(), "selling_confirmation")
+    seq = await server_reaches(frontend, await widget.saved_session(), "financing_result")
     assert await widget.step_id() == "credit_check_pending"  # the push went nowhere
     sockets.refuse = False
 
-    await widget.wait_for("selling_confirmation")
+    await widget.wait_for("financing_result")
     assert sockets.subscriptions[-1]["afterSeq"] == seq - 1  # replayed from what it had
     assert not [r for r in sent if "query Session" in (r.post_data or "")]
 
@@ -211,7 +207,7 @@ async def test_without_websockets_a_pending_step_is_polled(widget: Widget) -> No
     await UI[("credit_check", "credit_check_pending")](widget)
 
     await widget.wait_for("credit_check_pending")
-    await widget.wait_for("selling_confirmation", timeout_ms=8_000)  # the next poll, within 5 s
+    await widget.wait_for("financing_result", timeout_ms=8_000)  # the next poll, within 5 s
 
 
 async def server_reaches(server: FrontendServer, saved: dict[str, Any], step_id: str) -> int:

@@ -73,4 +73,4 @@ async def test_a_subscribe_refused_for_a_limit_is_tried_again(
     # refused, then again
     await eventually(lambda: len(sockets.subscriptions) >= subscribed + 2, "two more subscribes")
     await UI[("credit_check", "credit_check_pending")](widget)
-    await widget.wait_for("selling_confirmation")
+    await widget.wait_for("financing_result")
