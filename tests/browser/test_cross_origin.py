@@ -39,7 +39,8 @@ HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <body><main><h1>Partner Motors</h1>
 <trex-workflow publishable-key="{key}" workflow-type="selling"></trex-workflow></main>
 </body></html>"""
-FLOW = FLOWS["selling privately, the buyer invited to apply for financing"][1:]  # workflow-type skips the first
+# workflow-type skips the first step
+FLOW = FLOWS["selling privately, the buyer invited to apply for financing"][1:]
 
 
 @dataclass
