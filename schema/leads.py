@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -27,6 +29,33 @@ class LeadSession:
     )
 
 
+@strawberry.type(description="A consent as given: the text shown, its version, when and how.")
+class ConsentRecord:
+    step: str = strawberry.field(description="The step it was given on.")
+    field: str = strawberry.field(description="The field that asked it.")
+    value: JSON = strawberry.field(description="The answer (true, or the option chosen).")
+    text_id: str = strawberry.field(description="The consent text's id.")
+    version: str = strawberry.field(description="The text's version.")
+    text_hash: str = strawberry.field(
+        description="The SHA-256 of the text as rendered to the visitor, in hex."
+    )
+    locale: str = strawberry.field(description="The locale it was shown in (e.g. en-US).")
+    at: datetime = strawberry.field(description="When it was given.")
+
+    @staticmethod
+    def of(record: Mapping[str, Any]) -> ConsentRecord:
+        return ConsentRecord(
+            step=str(record.get("step")),
+            field=str(record.get("field")),
+            value=as_json(record.get("value")),
+            text_id=str(record.get("text_id")),
+            version=str(record.get("version")),
+            text_hash=str(record.get("text_hash")),
+            locale=str(record.get("locale")),
+            at=datetime.fromisoformat(str(record.get("at"))),
+        )
+
+
 @strawberry.type(
     description="A lead of your site: what a confirmed session sent on, and how it went since."
 )
@@ -42,6 +71,9 @@ class Lead:
     outcomes: JSON = strawberry.field(
         description="What each stage of the lead's pipeline recorded, an open map by stage "
         "(scored, routing, contacted, soft_credit_check, rejected...)."
+    )
+    consents: list[ConsentRecord] = strawberry.field(
+        description="The consents the visitor gave for it, each with the exact text shown."
     )
     history: list[LeadStatusEvent] = strawberry.field(
         description="Its status changes, oldest first."
@@ -63,6 +95,7 @@ class Lead:
             dealer_ids=[strawberry.ID(d) for d in view.dealer_ids],
             outcomes=as_json(view.outcomes),
             history=[LeadStatusEvent.of(event) for event in view.history],
+            consents=[ConsentRecord.of(c) for c in view.consents],
             session=None
             if view.session is None
             else LeadSession(

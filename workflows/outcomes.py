@@ -284,6 +284,8 @@ class LeadView:
     outcomes: JsonObject
     history: tuple[LeadStatusEvent, ...]
     session: LeadSession | None = None  # None once its session is gone
+    # The consents given for it, each as recorded (app/services/consents.py).
+    consents: tuple[JsonObject, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

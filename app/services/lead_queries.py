@@ -142,4 +142,5 @@ def _lead_view(
         outcomes=lead.outcomes,
         history=history,
         session=session,
+        consents=tuple(c for c in lead.details.get("consents", ()) if isinstance(c, dict)),
     )

@@ -4,6 +4,7 @@ site's own leads and follow their status."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,3 +200,33 @@ async def test_a_sites_split_is_sticky_and_the_lead_shows_its_variant(
         "version": 1,
         "variant": variants["visitor-0"],
     }
+
+
+CONSENTS = """query Lead($id: ID!) { lead(leadId: $id) {
+  consents { step field value textId version textHash locale at }
+  history { status detail message } } }"""
+
+
+async def test_the_site_reads_each_consent_as_given_and_the_full_detail(
+    api: Api, sites: Sites
+) -> None:
+    flow = await _site_lead(api, sites)
+    label = next(f for f in flow.step["fields"] if f["name"] == "consent_to_contact")["label"]
+    assert "consent_to_contact" not in flow.step["values"]  # never prefilled
+    await flow.submit(answers.CONTACT)
+    lead_id = flow.step["leadId"]
+    await _lead_once_completed(api, lead_id, sites.acme.secret_key)
+    lead = (await api.execute(CONSENTS, {"id": lead_id}, sites.acme.secret_key))["lead"]
+    [consent] = lead["consents"]
+    assert consent["step"] == "buying_confirmation"
+    assert consent["field"] == "consent_to_contact"
+    assert consent["value"] is True
+    assert (consent["textId"], consent["version"], consent["locale"]) == (
+        "consent.contact",
+        "2026-12",
+        "en-US",
+    )
+    assert consent["textHash"] == hashlib.sha256(label.encode()).hexdigest()
+    scored = next(e for e in lead["history"] if e["status"] == "SCORED")
+    assert "score" in scored["detail"]  # the host site's view keeps what the visitor's does not
+    assert scored["message"] is None
