@@ -48,6 +48,10 @@ def field_rules(spec: Field) -> str:
     rules: list[str] = []
     if spec.required_unless:
         rules.append("required unless " + " or ".join(f"`{n}`" for n in spec.required_unless))
+    if spec.required_when is not None:
+        rules.append("required when " + condition_text(spec.required_when))
+    if spec.default is not None:
+        rules.append(f"default {spec.default}")
     if spec.type in FORMATS:
         rules.append(FORMATS[spec.type])
     if spec.pattern:
@@ -73,6 +77,9 @@ def field_rules(spec: Field) -> str:
         rules.append("secret: used by the effect, never stored")
     elif spec.personal:
         rules.append("personal data")
+    if spec.consent is not None:
+        consent = spec.consent
+        rules.append(f"a consent ({consent.text_id}, {consent.version}): recorded, never prefilled")
     if spec.group:
         rules.append(f"group `{spec.group}`")
     return "; ".join(rules)

@@ -107,3 +107,11 @@ def test_a_reference_renders_rules_transitions_and_the_diagram() -> None:
     assert "| a business rejection | the latest of `search_results`, `carin_results`" in text
     assert "secret: used by the effect, never stored" in text
     assert "```mermaid\nflowchart TD\n" in text
+
+
+def test_a_reference_renders_required_when_defaults_and_consents() -> None:
+    text = reference(registry.definition("trex", 2))
+
+    assert "| `buyer_email` | email | no | required when `invite_channel` = email; " in text
+    assert "| `fuel_type` | enum | no | default any | any, gasoline," in text
+    assert "must be true; a consent (consent.contact, 2026-12): recorded, never prefilled" in text
