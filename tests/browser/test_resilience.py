@@ -239,7 +239,7 @@ async def test_a_refused_lead_shows_on_the_timeline(widget: Widget) -> None:
     lead_id = await widget.element.locator("[data-lead-id]").first.get_attribute("data-lead-id")
 
     told = "Sorry, the dealer already has this request."
-    lead = {
+    lead: dict[str, object] = {
         "leadId": lead_id,
         "leadReference": reference,
         "status": "REJECTED",
