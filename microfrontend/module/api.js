@@ -5,6 +5,8 @@
  * Retrying a transition is harmless because its idempotencyKey stays the same.
  */
 
+import { BACK } from './operations.js';
+
 export class ApiError extends Error {
   /**
    * @param {'network' | 'http' | 'graphql'} kind @param {string} message
@@ -53,6 +55,19 @@ export class ApiClient {
     this.backoffMs = backoffMs;
     this.timeoutMs = timeoutMs;
     this.signal = signal;
+  }
+
+  /**
+   * Back from `currentStep` to the previous step, or to `toStep` earlier on the session's path
+   * (a summary's "Change" links), its answers in `values`. A refusal is an answer too:
+   * TransitionRejected (`not_on_path`, `cannot_go_back`) or StaleStep, with the step to show.
+   * @param {{sessionId: string, currentStep: string, toStep?: string | null}} input
+   * @returns {Promise<Record<string, any>>} the `back` answer
+   */
+  async back({ sessionId, currentStep, toStep = null }) {
+    const input = toStep == null ? { sessionId, currentStep } : { sessionId, currentStep, toStep };
+    const { back } = await this.execute(BACK, { input });
+    return back;
   }
 
   /**
