@@ -14,8 +14,9 @@ import pytest
 from playwright.async_api import Browser, Locator, ViewportSize, expect
 
 from tests.browser.conftest import DESKTOP, FrontendServer, PageErrors
-from tests.browser.journeys import FLOWS, labelled, walk, walk_to
+from tests.browser.journeys import FLOWS, UI, labelled, open_invitation, walk, walk_to
 from tests.browser.widget import RECORD_STEPS, Widget
+from tests.e2e.walk import FINANCING, goto_targets
 
 
 async def tab_to(w: Widget, wanted: str, limit: int = 60) -> None:
@@ -74,12 +75,20 @@ async def test_one_flow_by_keyboard_only(widget: Widget) -> None:
     await expect(w.field("condition").get_by_label("Good", exact=True)).to_be_checked()
     await w.shot("dealer_information-filled")
     await press_on(w, "button#Send to the dealer")
+    await arrive(w, "dealer_sale_confirmation", "Your contact details")
+    await type_into(w, "input#First name", "Ada")
+    await type_into(w, "input#Last name", "Lovelace")
+    await type_into(w, "input#Email", "ada@example.com")
+    await type_into(w, "input#Phone", "(415) 555-0123")
+    await type_into(w, "input#ZIP code", "10001")
+    await press_on(w, "input#I agree to be contacted", "Space")
+    await press_on(w, "button#Confirm and send")
     await arrive(w, "replacement_check", "Would you like a replacement vehicle?")
     await press_on(w, "button#No, I'm done")
     await arrive(w, "selling_complete", "All done")
 
     live = w.element.get_by_role("status").first
-    await expect(live).to_contain_text("All done", timeout=10_000)
+    await expect(live).to_contain_text("Capital Motors", timeout=10_000)  # the lead's updates
 
 
 # --- Audits at every step the demo's flows reach: axe-core, colour contrast, focus rings -------
@@ -152,6 +161,21 @@ async def test_every_step_of_every_flow_passes_the_audits(audited: Widget, flow:
     accessible name for each control, at every step the journeys walk, whatever steps they are."""
     steps = FLOWS[flow]
     assert await audited.open() == steps[0]
+    audit = Audit()
+
+    await walk(audited, steps, check=audit)
+
+    assert audit.steps == steps
+    assert audit.found == [], "\n".join(audit.found)
+
+
+async def test_every_step_of_the_buyers_financing_passes_the_audits(audited: Widget) -> None:
+    """The buyer's own financing, opened from a seller's invitation, to its end."""
+    first = await open_invitation(audited)
+    assert first == FINANCING.entries["buyer_financing"], f"the invitation opened {first}"
+    steps = [first]
+    while goto_targets(FINANCING.step(steps[-1])):  # the way on screen, each step's first
+        steps.append(next(t for s, t in UI if s == steps[-1] and t not in steps))
     audit = Audit()
 
     await walk(audited, steps, check=audit)
