@@ -19,8 +19,8 @@
  * (the timeline's dots, the progress bar's fill). --trex-color-border only separates boxes
  * (cards, groups), which WCAG leaves free. A theme that changes a colour keeps these ratios.
  *
- * Space: the element is at least --trex-min-height tall (by default 15em; 21em where it is
- * narrower than 520 px, 25em under 340 px: the first step's height), a skeleton until the first
+ * Space: the element is at least --trex-min-height tall (by default 19em; 25em where it is
+ * narrower than 520 px, 29em under 340 px: the first step's height), a skeleton until the first
  * step, so the host page does not move as it loads. Until the module has defined the element
  * the host page reserves the same: trex-workflow:not(:defined) { display: block; min-height: … }.
  */
@@ -55,10 +55,10 @@ export const css = `
   color: var(--_text); background: var(--_bg);
   max-width: var(--_max); margin: 0 auto; padding: var(--_space);
   border: 1px solid var(--_border); border-radius: var(--_radius); box-shadow: var(--_shadow);
-  --_reserve: 15em; min-height: var(--trex-min-height, var(--_reserve));
+  --_reserve: 19em; min-height: var(--trex-min-height, var(--_reserve));
 }
-@container trex-host (max-width: 520px) { .trex { --_reserve: 21em; } }
-@container trex-host (max-width: 340px) { .trex { --_reserve: 25em; } }
+@container trex-host (max-width: 520px) { .trex { --_reserve: 25em; } }
+@container trex-host (max-width: 340px) { .trex { --_reserve: 29em; } }
 .step { display: grid; gap: var(--_space); }
 .step-heading { font-size: 1.5em; line-height: 1.25; margin: 0; }
 h3 { margin: 0; font-size: 1.1em; }
