@@ -72,3 +72,20 @@ async def invited_buyer(api: Api) -> Flow:
     """A buyer on `financing_intro`, invited by a seller walked for it."""
     _, to = await invite(api)
     return await apply(api, await invitation_token(api, to))
+
+
+async def lead_statuses(api: Api, flow: Flow, *wanted: str) -> list[dict[str, Any]]:
+    """The seller's lead status events replayed from the start, until each of `wanted` arrived."""
+    seen: list[dict[str, Any]] = []
+    variables = {"sessionId": flow.session_id, "afterSeq": 0}
+    async with api.subscribe(operation("session_updates"), variables, flow.token) as updates:
+        for _ in range(100):  # a lead has a dozen events at most: bounded all the same
+            if set(wanted) <= {e["status"] for e in seen}:
+                break
+            message = await updates.next(10)
+            assert message["type"] == "next", message
+            lead = message["payload"]["data"]["sessionUpdates"]["lead"]
+            if lead is not None:
+                seen.append(lead)
+    assert set(wanted) <= {e["status"] for e in seen}, seen
+    return seen

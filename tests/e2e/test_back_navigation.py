@@ -13,16 +13,16 @@ import pytest
 
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
-from tests.e2e.walk import ANSWERS, WORKFLOW, route_to, snapshot, walk_to
-from tests.support.answers import APPROVED_SSN, CARIN, SEARCH, credit_applicant
+from tests.e2e.financing import applicant, invited_buyer
+from tests.e2e.walk import ANSWERS, FINANCING, WORKFLOW, route_to, snapshot, walk_to
+from tests.support.answers import APPROVED_SSN, CARIN, SEARCH
 
 Json = dict[str, Any]
+STEPS = [*WORKFLOW.steps.values(), *FINANCING.steps.values()]  # the buyer's financing's too
 BACK_STEPS = [
-    step.id
-    for step in WORKFLOW.steps.values()
-    if step.can_go_back and not step.terminal and step.awaits is None
+    step.id for step in STEPS if step.can_go_back and not step.terminal and step.awaits is None
 ]
-NO_BACK_STEPS = [step.id for step in WORKFLOW.steps.values() if not step.can_go_back]
+NO_BACK_STEPS = [step.id for step in STEPS if not step.can_go_back]
 
 
 @pytest.fixture(scope="module")
@@ -42,10 +42,14 @@ async def slow_api(slow_credit: RunningServer) -> AsyncIterator[Api]:
 
 
 async def walk_recording(api: Api, step_id: str) -> tuple[Flow, list[tuple[str, Json]]]:
-    """A fresh session at `step_id`, with the answer given at each step on the way."""
-    flow = await api.start()
+    """A fresh session at `step_id`, with the answer given at each step on the way (a step of
+    the buyer's financing in a buyer's session, invited by a seller walked for it)."""
+    if step_id in WORKFLOW.steps:
+        flow, workflow = await api.start(), WORKFLOW
+    else:
+        flow, workflow = await invited_buyer(api), FINANCING
     given: list[tuple[str, Json]] = []
-    for source, target in route_to(step_id):
+    for source, target in route_to(step_id, workflow):
         data = ANSWERS[(source, target)](flow.step)
         await flow.submit(data)
         assert flow.step_id == target, flow.step
@@ -90,7 +94,11 @@ async def test_back_returns_the_previous_step_with_its_answers(api: Api, step_id
 
     result = await back(flow)
     assert result["stepId"] == previous, result
-    assert_prefilled(result["values"], answer)
+    # Consents are never prefilled (FLOWS.md): each is asked again.
+    step = (WORKFLOW if previous in WORKFLOW.steps else FINANCING).step(previous)
+    consents = {f.name: answer[f.name] for f in step.fields if f.consent and f.name in answer}
+    assert not set(consents) & set(result["values"]), result["values"]
+    assert_prefilled(result["values"], {k: v for k, v in answer.items() if k not in consents})
     assert result["navigation"]["progress"]["stepsDone"] == done - 1
     assert result["session"]["status"] == "ACTIVE"
     assert result["started"] is None
@@ -98,8 +106,8 @@ async def test_back_returns_the_previous_step_with_its_answers(api: Api, step_id
     reloaded = await flow.reload()
     assert snapshot(reloaded) == snapshot(result), "back was not persisted as answered"
 
-    # The prefilled values are a valid answer: submitting them again leads on to the same step.
-    await flow.submit(result["values"])
+    # The prefilled values (and the consents) are a valid answer: they lead on to the same step.
+    await flow.submit({**result["values"], **consents})
     assert flow.step_id == step_id, flow.step
     assert flow.step["navigation"]["progress"]["stepsDone"] == done
 
@@ -141,10 +149,14 @@ async def test_carin_refine_brings_the_questionnaire_back_prefilled(api: Api) ->
 def test_the_definition_forbids_back_where_flows_md_does() -> None:
     assert set(NO_BACK_STEPS) == {
         "intent_selection",
-        "credit_check_pending",
         "replacement_check",
         "buying_complete",
         "selling_complete",
+        # The buyer's financing: its first step, the pending check, its result and its end.
+        "financing_intro",
+        "credit_check_pending",
+        "financing_result",
+        "financing_complete",
     }
 
 
@@ -186,15 +198,18 @@ async def test_back_is_refused_at_replacement_check_and_the_terminal_steps(api: 
 
 
 async def test_back_is_refused_while_credit_is_pending_and_after_it(slow_api: Api) -> None:
-    flow = await walk_to(slow_api, "credit_check")
-    await flow.submit(credit_applicant(APPROVED_SSN))
+    flow = await walk_to(slow_api, "credit_check")  # the buyer's own financing
+    await flow.submit(applicant(APPROVED_SSN))
     assert flow.step_id == "credit_check_pending", flow.step
     assert flow.step["session"]["status"] == "WAITING"
     await assert_back_refused(flow)
 
-    await flow.wait_for("selling_confirmation")
-    assert flow.step["credit"]["status"] == "approved", flow.step["credit"]
-    # Pending cannot be crossed: the step before selling_confirmation is credit_check_pending.
+    await flow.wait_for("financing_result")
+    assert flow.step["outcome"] == "approved", flow.step
+    # Pending cannot be crossed: the step before financing_result is credit_check_pending.
+    await assert_back_refused(flow)
+    await flow.submit({"share_with_seller": "nothing"})
+    assert flow.step_id == "financing_complete"
     await assert_back_refused(flow)
 
 

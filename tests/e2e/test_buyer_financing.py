@@ -8,8 +8,15 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.client import Api, Flow, operation
-from tests.e2e.financing import START, applicant, apply, invitation_token, invite
+from tests.e2e.client import Api
+from tests.e2e.financing import (
+    START,
+    applicant,
+    apply,
+    invitation_token,
+    invite,
+    lead_statuses,
+)
 from tests.support import answers
 
 
@@ -19,20 +26,6 @@ async def start_refused(api: Api, input_: dict[str, Any]) -> str:
     ).json()
     assert body["data"] is None, body
     return str(body["errors"][0]["message"])
-
-
-async def lead_statuses(api: Api, flow: Flow, wanted: str) -> list[dict[str, Any]]:
-    """The seller's lead status events replayed from the start, until `wanted` arrives."""
-    seen: list[dict[str, Any]] = []
-    variables = {"sessionId": flow.session_id, "afterSeq": 0}
-    async with api.subscribe(operation("session_updates"), variables, flow.token) as updates:
-        while not any(e["status"] == wanted for e in seen):
-            message = await updates.next(10)
-            assert message["type"] == "next", message
-            lead = message["payload"]["data"]["sessionUpdates"]["lead"]
-            if lead is not None:
-                seen.append(lead)
-    return seen
 
 
 async def test_the_buyer_applies_and_the_seller_learns_only_what_is_shared(api: Api) -> None:

@@ -19,8 +19,9 @@ import pytest
 
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
-from tests.e2e.walk import ANSWERS, route_to, snapshot, walk_to
-from tests.support.answers import CONTACT, SEARCH, credit_applicant
+from tests.e2e.financing import applicant, apply, invitation_token, invite, lead_statuses
+from tests.e2e.walk import ANSWERS, FINANCING, route_to, snapshot, walk_to
+from tests.support.answers import CONTACT, SEARCH
 
 Json = dict[str, Any]
 ROOT_FIELDS = {
@@ -303,10 +304,10 @@ async def test_a_terminal_step_rejects_transitions(api: Api) -> None:
 
 
 async def test_the_pending_credit_step_rejects_transitions(slow_api: Api) -> None:
-    flow = await walk_to(slow_api, "credit_check")
-    await flow.submit(credit_applicant("123456780"))
+    flow = await walk_to(slow_api, "credit_check")  # the buyer's own financing
+    await flow.submit(applicant("123456780"))
     assert flow.step_id == "credit_check_pending"
-    await assert_no_input_accepted(flow, [{}, {"needs_financing": False}])
+    await assert_no_input_accepted(flow, [{}, {"continue": True}, {"share_with_seller": "nothing"}])
     assert flow.step["session"]["status"] == "WAITING"
 
 
@@ -339,7 +340,7 @@ async def test_a_session_survives_a_restart_of_the_server(tmp_path: Path) -> Non
             resumed = await flow.reload()
             assert resumed["__typename"] == "VehicleSearchStep", resumed
             assert snapshot(resumed) == before
-            assert resumed["values"] == SEARCH
+            assert resumed["values"] == {**SEARCH, "fuel_type": "any"}  # the form's default
             # The idempotency record survived too: the old key replays, it does not search again.
             replay = await flow.submit(SEARCH, key=key, step="vehicle_search")
             assert replay["stepId"] == "search_results", replay
@@ -411,7 +412,11 @@ async def test_the_token_is_in_start_workflows_answer_only(api: Api) -> None:
 async def test_the_ssn_never_comes_back_and_is_not_in_the_database(
     slow_api: Api, slow_credit: OwnServer
 ) -> None:
-    flow = await walk_to(slow_api, "credit_check")
+    seller, to = await invite(slow_api)
+    await seller.submit(CONTACT)  # the seller's lead, which learns only what the buyer shares
+    flow = await apply(slow_api, await invitation_token(slow_api, to))
+    await flow.submit({"continue": True})
+    assert flow.step_id == "credit_check", flow.step
     auth = bearer(flow.token)
     sid = flow.session_id
     bodies: list[tuple[str, str]] = []
@@ -421,40 +426,43 @@ async def test_the_ssn_never_comes_back_and_is_not_in_the_database(
         bodies.append((label, raw))
         return answer
 
-    applicant = credit_applicant(SSN_FORMATTED)
+    application = applicant(SSN_FORMATTED)
     refused = await record(
         "invalid credit check",
         "transition",
-        transition_input(sid, "credit_check", {**applicant, "consent_to_credit_check": False}),
+        transition_input(sid, "credit_check", {**application, "consent_to_credit_check": False}),
     )
     assert refused["__typename"] == "ValidationFailed", refused
     pending = await record(
-        "credit check", "transition", transition_input(sid, "credit_check", applicant)
+        "credit check", "transition", transition_input(sid, "credit_check", application)
     )
     assert pending["stepId"] == "credit_check_pending", pending
     await record("back while pending", "back", back_input(sid, "credit_check_pending"))
-    confirmation = await record("reload", "session", {"sessionId": sid})
+    result = await record("reload", "session", {"sessionId": sid})
     for _ in range(100):  # the sandbox bureau answers after a second
-        if confirmation["stepId"] != "credit_check_pending":
+        if result["stepId"] != "credit_check_pending":
             break
         await asyncio.sleep(0.1)
-        confirmation = await record("reload", "session", {"sessionId": sid})
-    assert confirmation["stepId"] == "selling_confirmation", confirmation
-    assert confirmation["credit"]["status"] == "approved", confirmation["credit"]
-    assert "ssn" not in confirmation["values"]
-    assert confirmation["values"]["zip"] == applicant["zip"]  # prefilled from credit_check
+        result = await record("reload", "session", {"sessionId": sid})
+    assert result["stepId"] == "financing_result", result
+    assert result["outcome"] == "approved", result
+    assert "ssn" not in json.dumps(result["values"])
 
-    await record("invalid contact", "transition", transition_input(sid, "selling_confirmation", {}))
-    await record("back refused", "back", back_input(sid, "selling_confirmation"))
-    await record("contact", "transition", transition_input(sid, "selling_confirmation", CONTACT))
-    await record(
-        "replacement",
-        "transition",
-        transition_input(sid, "replacement_check", {"wants_replacement": True}),
+    await record("invalid share", "transition", transition_input(sid, "financing_result", {}))
+    retry = await record(
+        "retry refused", "transition", transition_input(sid, "financing_result", {"retry": True})
     )
-    after_back = await record("back", "back", back_input(sid, "vehicle_knowledge"))
-    assert after_back["stepId"] == "replacement_check", after_back
-    assert "ssn" not in json.dumps(after_back["values"])
+    assert retry["__typename"] == "TransitionRejected", retry
+    await record("back refused", "back", back_input(sid, "financing_result"))
+    shared = {"share_with_seller": "outcome_only"}
+    done = await record("share", "transition", transition_input(sid, "financing_result", shared))
+    assert done["stepId"] == "financing_complete", done
+    await record("back refused at the end", "back", back_input(sid, "financing_complete"))
+
+    # What the seller's session hears of it: the outcome only.
+    events = await lead_statuses(slow_api, seller, "FINANCING_PREQUALIFIED")
+    bodies.append(("the seller's lead", json.dumps(events)))
+    bodies.append(("the seller's session", json.dumps(await seller.reload())))
 
     # The session's event stream, replayed from the start.
     async with slow_api.subscribe(
@@ -492,5 +500,6 @@ def stored_data(own: OwnServer) -> list[tuple[str, bytes]]:
 
 
 def test_routes_used_here_exist() -> None:
-    for step_id in ("credit_check", "replacement_check", "buying_complete"):
+    for step_id in ("replacement_check", "buying_complete"):
         assert all(edge in ANSWERS for edge in route_to(step_id))
+    assert all(edge in ANSWERS for edge in route_to("credit_check", FINANCING))

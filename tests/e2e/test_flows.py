@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from tests.e2e.client import Api, Flow
+from tests.e2e.financing import applicant, apply, invitation_token, invite, lead_statuses
 from tests.support import answers
 
 
@@ -94,32 +95,41 @@ async def test_selling_to_a_private_buyer_without_financing(api: Api) -> None:
 
 
 @pytest.mark.parametrize(
-    ("ssn", "outcome"),
+    ("ssn", "outcome", "shared"),
     [
-        (answers.APPROVED_SSN, "approved"),
-        (answers.DECLINED_SSN, "declined"),
-        (answers.REFERRED_SSN, "referred"),
+        (answers.APPROVED_SSN, "approved", "FINANCING_PREQUALIFIED"),
+        (answers.DECLINED_SSN, "declined", "FINANCING_NOT_PREQUALIFIED"),
+        (answers.REFERRED_SSN, "referred", None),
     ],
 )
-async def test_selling_with_financing_waits_for_the_credit_outcome(
-    api: Api, ssn: str, outcome: str
+async def test_selling_with_financing_goes_on_while_the_buyer_waits_for_the_credit_outcome(
+    api: Api, ssn: str, outcome: str, shared: str | None
 ) -> None:
-    flow = await api.start("SELLING")
-    await flow.submit({"has_buyer": True})
-    await flow.submit({"buyer_type": "private"})
-    await flow.submit(answers.PRIVATE_BUYER)
-    await flow.submit({"needs_financing": True})
-    await flow.submit(answers.credit_applicant(ssn))
-    assert flow.step_id == "credit_check_pending"
-    assert flow.step["awaiting"] == "credit_result"
-    assert flow.step["session"]["status"] == "WAITING"
-    await flow.wait_for("selling_confirmation")
-    assert flow.step["credit"]["status"] == outcome
+    seller, to = await invite(api)  # the seller is on selling_confirmation at once
+    assert seller.step["session"]["status"] == "ACTIVE"
+    assert seller.step["credit"] is None
+    assert seller.step["summary"]["financing"]["status"] == "invited"
+    await _finish_selling(seller)
+    assert seller.step_id == "selling_complete"
+
+    buyer = await apply(api, await invitation_token(api, to))
+    await buyer.submit({"continue": True})
+    await buyer.submit(applicant(ssn))
+    assert buyer.step_id == "credit_check_pending"
+    assert buyer.step["awaiting"] == "credit_result"
+    assert buyer.step["session"]["status"] == "WAITING"
+    result = await buyer.wait_for("financing_result")
+    assert result["outcome"] == outcome
     if outcome == "approved":
-        assert flow.step["credit"]["amount"] == 34_000
-        assert flow.step["credit"]["apr"] > 0
-    await _finish_selling(flow)
-    assert flow.step_id == "selling_complete"
+        assert result["amount"] == 34_000
+        assert result["apr"] > 0
+    await buyer.submit({"share_with_seller": "outcome_only"})
+    assert buyer.step_id == "financing_complete"
+
+    # The seller's lead learns the outcome the buyer shared (a referral is no outcome yet).
+    events = await lead_statuses(api, seller, "FINANCING_STARTED", shared or "COMPLETED")
+    financing = [e["status"] for e in events if e["status"].startswith("FINANCING_")]
+    assert financing == ["FINANCING_STARTED"] + ([shared] if shared else [])
 
 
 async def test_selling_to_a_dealer_then_buying_a_replacement_links_the_leads(api: Api) -> None:
@@ -129,6 +139,8 @@ async def test_selling_to_a_dealer_then_buying_a_replacement_links_the_leads(api
     await flow.submit({"buyer_type": "dealer"})
     dealer = flow.step["dealers"][0]
     await flow.submit({"dealer_id": dealer["id"], "offer_amount": 9_800, **answers.VEHICLE_BY_VIN})
+    assert flow.step_id == "dealer_sale_confirmation"
+    await flow.submit(answers.CONTACT)  # the dealer-sale lead
     assert flow.step_id == "replacement_check"
     await flow.submit({"wants_replacement": True})
     assert flow.step_id == "vehicle_knowledge"
@@ -216,14 +228,16 @@ async def test_a_vin_prefills_the_make_and_model_year_of_the_car_for_sale(api: A
     assert decoded["year"] == 2003
 
 
-async def _private_sale(flow: Flow, ssn: str | None) -> None:
+async def _private_sale(flow: Flow, invite_channel: str | None) -> None:
     await flow.submit({"has_buyer": True})
     await flow.submit({"buyer_type": "private"})
     await flow.submit(answers.PRIVATE_BUYER)
-    await flow.submit({"needs_financing": ssn is not None})
-    if ssn is not None:
-        await flow.submit(answers.credit_applicant(ssn))
-        await flow.wait_for("selling_confirmation")
+    await flow.submit({"needs_financing": invite_channel is not None})
+    if invite_channel is not None:
+        assert flow.step_id == "buyer_financing_invite"
+        phone = {"buyer_phone": "+14155550144"} if invite_channel == "sms" else {}
+        await flow.submit({**flow.step["values"], "invite_channel": invite_channel, **phone})
+    assert flow.step_id == "selling_confirmation"
     await flow.submit(answers.CONTACT)
 
 
@@ -233,6 +247,8 @@ async def _dealer_sale(flow: Flow) -> None:
     await flow.submit(
         {"dealer_name": "Corner Garage", "offer_amount": 8_000, **answers.VEHICLE_TO_SELL}
     )
+    assert flow.step_id == "dealer_sale_confirmation"
+    await flow.submit(answers.CONTACT)
 
 
 async def _network_sale(flow: Flow, consent: bool) -> None:
@@ -244,9 +260,8 @@ async def _network_sale(flow: Flow, consent: bool) -> None:
 
 SELLING_BRANCHES: dict[str, Callable[[Flow], Awaitable[None]]] = {
     "private": lambda flow: _private_sale(flow, None),
-    "private-approved": lambda flow: _private_sale(flow, answers.APPROVED_SSN),
-    "private-declined": lambda flow: _private_sale(flow, answers.DECLINED_SSN),
-    "private-referred": lambda flow: _private_sale(flow, answers.REFERRED_SSN),
+    "private-financing-email": lambda flow: _private_sale(flow, "email"),
+    "private-financing-sms": lambda flow: _private_sale(flow, "sms"),
     "dealer": _dealer_sale,
     "network-consent": lambda flow: _network_sale(flow, True),
     "network-no-consent": lambda flow: _network_sale(flow, False),

@@ -19,7 +19,8 @@ import pytest
 from app.telemetry.logs import configure
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import production_settings, start_sandbox, start_server
-from tests.e2e.walk import ANSWERS, route_to
+from tests.e2e.financing import applicant, apply, invitation_token
+from tests.e2e.walk import ANSWERS, FINANCING, route_to
 from tests.support import answers
 
 ORIGIN = "https://cars.logs.example"
@@ -38,7 +39,8 @@ BUYER = {
     "buyer_email": "ob@mail.example",
 }
 APPLICANT = {
-    **answers.credit_applicant("412839570", income=123_457),
+    **applicant("412839570"),
+    "annual_income": 123_457,
     "full_name": "Philippa Quetzalcoatl",
     "date_of_birth": "1971-03-14",
     "address_line": "77 Sunderland Crescent",
@@ -60,6 +62,7 @@ PERSONAL = (
     "123,457",
     "1971-03-14",
     "Sunderland",
+    "Apt 4B",
 )
 
 
@@ -69,6 +72,7 @@ class Logged:
     lines: list[str]
     answered: list[httpx.Response]  # every HTTP answer the client got
     tokens: list[str]
+    sandbox: Api  # where the buyer's invitation is read, as the buyer's inbox
 
 
 @pytest.fixture(scope="module")
@@ -90,10 +94,13 @@ async def logged(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Logg
         site = await server.container.sites.create("Log Motors", [ORIGIN])
         headers = {"x-publishable-key": site.publishable_key, "origin": ORIGIN}
         hooks = {"response": [keep]}
-        async with httpx.AsyncClient(
-            base_url=server.base_url, headers=headers, event_hooks=hooks, timeout=10
-        ) as http:
-            result = Logged(Api(http, server.ws_url), [], answered, [])
+        async with (
+            httpx.AsyncClient(
+                base_url=server.base_url, headers=headers, event_hooks=hooks, timeout=10
+            ) as http,
+            httpx.AsyncClient(base_url=sandbox.base_url, timeout=10) as inbox,
+        ):
+            result = Logged(Api(http, server.ws_url), [], answered, [], Api(inbox, ""))
             await _walk_and_refuse(result)
             await server.stop()
         result.lines = stream.getvalue().splitlines()
@@ -115,26 +122,35 @@ async def _buying(api: Api) -> Flow:
     return flow
 
 
-async def _selling(api: Api) -> Flow:
-    """A selling session to a private buyer, through the credit check, to its lead."""
+async def _selling(logged: Logged) -> tuple[Flow, Flow]:
+    """A selling session to a private buyer, who is invited to apply for financing, to its
+    lead; and the buyer's session, through the credit check, to what the buyer shares."""
+    api = logged.api
     flow = await api.start("SELLING")
     for answer in ({"has_buyer": True}, {"buyer_type": "private"}, BUYER):
         await flow.submit(answer)
     await flow.submit({"needs_financing": True})
-    assert flow.step_id == "credit_check", flow.step
-    assert flow.step_id == "credit_check", flow.step
-    result = await flow.submit(APPLICANT)
-    assert result["__typename"] != "ValidationFailed", result
-    await flow.wait_for("selling_confirmation")
+    assert flow.step_id == "buyer_financing_invite", flow.step
+    await flow.submit({**flow.step["values"], "invite_channel": "email"})
     await flow.submit(SELLER_CONTACT)
     assert flow.step_id == "replacement_check", flow.step
-    return flow
+
+    token = await invitation_token(logged.sandbox, BUYER["buyer_email"])
+    buyer = await apply(api, token)
+    await buyer.submit({"continue": True})
+    assert buyer.step_id == "credit_check", buyer.step
+    result = await buyer.submit(APPLICANT)
+    assert result["__typename"] != "ValidationFailed", result
+    await buyer.wait_for("financing_result")
+    await buyer.submit({"share_with_seller": "outcome_only"})
+    assert buyer.step_id == "financing_complete", buyer.step
+    return flow, buyer
 
 
 async def _walk_and_refuse(logged: Logged) -> None:
     api = logged.api
-    selling, buying = await _selling(api), await _buying(api)
-    logged.tokens += [selling.token, buying.token]
+    (selling, financing), buying = await _selling(logged), await _buying(api)
+    logged.tokens += [selling.token, financing.token, buying.token]
     # Failing requests: an unreadable body with the client's own request id, a step answered
     # again after it moved on.
     await api.http.post(
@@ -146,7 +162,8 @@ async def _walk_and_refuse(logged: Logged) -> None:
     variables = {"sessionId": selling.session_id}
     async with api.subscribe(operation("session_updates"), variables, "not-the-token") as wrong:
         assert "not found" in json.dumps(await wrong.next())
-    async with api.subscribe(operation("session_updates"), variables, selling.token) as first:
+    replayed = {**variables, "afterSeq": 0}  # its first event at once, the session being done
+    async with api.subscribe(operation("session_updates"), replayed, selling.token) as first:
         await first.next()
         async with api.subscribe(operation("session_updates"), variables, selling.token) as over:
             assert (await over.next())["type"] == "error"
@@ -167,7 +184,7 @@ async def test_lines_about_a_session_carry_its_id_and_a_request_id(logged: Logge
     sessions = {
         json.loads(r.text)["data"]["startWorkflow"]["session"]["id"] for r in _starts(logged)
     }
-    assert len(sessions) == 2
+    assert len(sessions) == 3  # the seller's, the buyer's financing, the buying one
     about = [(s, line) for line in _parsed(logged) for s in sessions if s in line["message"]]
     assert len(about) > 15
     for session, line in about:
@@ -175,7 +192,10 @@ async def test_lines_about_a_session_carry_its_id_and_a_request_id(logged: Logge
         assert line.get("request_id"), line
     steps = {line.get("step") for _, line in about}
     assert {"credit_check", "buying_confirmation"} <= steps
-    assert all(line.get("workflow") == "trex" for _, line in about if "step" in line)
+    for _, line in about:
+        if "step" in line:
+            expected = "buyer_financing" if line["step"] in FINANCING.steps else "trex"
+            assert line.get("workflow") == expected, line
 
 
 async def test_each_answer_names_the_request_id_of_its_lines(logged: Logged) -> None:

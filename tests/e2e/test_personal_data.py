@@ -17,6 +17,7 @@ from app.db.tables import LEADS, SESSIONS
 from app.services.host_sites import NewHostSite
 from tests.e2e.client import Api, Flow, operation
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
+from tests.e2e.financing import applicant, apply, invitation_token, invite
 from tests.e2e.walk import walk_to
 from tests.support import answers
 
@@ -100,17 +101,23 @@ async def test_no_log_record_or_error_message_carries_personal_data(
 ) -> None:
     caplog.set_level(logging.INFO)
     buying = await walk_to(api, "buying_complete")
-    selling = await walk_to(api, "credit_check")
-    messages = await _malformed(api, selling)
-    await selling.submit(answers.credit_applicant(answers.APPROVED_SSN))
-    await selling.wait_for("selling_confirmation")
+    selling, to = await invite(api)  # the invitation goes to the buyer's address `to`
     await selling.submit(answers.CONTACT)
+    financing = await apply(api, await invitation_token(api, to))
+    await financing.submit({"continue": True})
+    assert financing.step_id == "credit_check"
+    messages = await _malformed(api, financing)
+    await financing.submit(applicant(answers.APPROVED_SSN))
+    await financing.wait_for("financing_result")
+    await financing.submit({"share_with_seller": "outcome_only"})
     assert buying.step_id == "buying_complete"
     assert selling.step_id == "replacement_check"
+    assert financing.step_id == "financing_complete"
 
     records = [_text(record) for record in caplog.records]
     assert any("refused" in text for text in records)  # the refusals were logged, briefly
-    leaked = [(value, text) for text in records + messages for value in PERSONAL if value in text]
+    personal = (*PERSONAL, to, "Cupertino", "Apt 4B")
+    leaked = [(value, text) for text in records + messages for value in personal if value in text]
     assert leaked == []
     assert "Field 'x' is not defined" in " ".join(messages) or "unknown field 'x'" in str(messages)
     refusals = [r for r in caplog.records if r.name == "trex.graphql"]

@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.client import Api, Flow
 from tests.e2e.conftest import quick_settings, start_server
+from tests.e2e.financing import applicant, apply, invitation_token, invite
 from tests.support import answers
 
 
@@ -59,14 +60,28 @@ async def test_an_unavailable_bureau_still_lets_the_flow_go_on(
 ) -> None:
     set_fault = await faulty_api.http.post("/sandbox/credit-bureau/faults", json=fault)
     assert set_fault.status_code == 200, set_fault.text
-    flow = await faulty_api.start("SELLING")
-    await flow.submit({"has_buyer": True})
-    await flow.submit({"buyer_type": "private"})
-    await flow.submit(answers.PRIVATE_BUYER)
-    await flow.submit({"needs_financing": True})
-    await flow.submit(answers.credit_applicant(answers.APPROVED_SSN))
+    seller, to = await invite(faulty_api)
+    await seller.submit(answers.CONTACT)  # the seller never waits for the buyer's check
+    assert seller.step_id == "replacement_check"
+    flow = await apply(faulty_api, await invitation_token(faulty_api, to))
+    await flow.submit({"continue": True})
+    await flow.submit(applicant(answers.APPROVED_SSN))
     assert flow.step_id == "credit_check_pending"
-    await flow.wait_for("selling_confirmation", seconds=5)
-    assert flow.step["credit"]["status"] == "unavailable"
-    await flow.submit(answers.CONTACT)
-    assert flow.step_id == "replacement_check"
+    await flow.wait_for("financing_result", seconds=5)
+    assert flow.step["outcome"] == "unavailable"
+    assert flow.step["canRetry"] is True
+
+    # Nothing was checked: the buyer tries again, and the SSN is asked again.
+    cleared = await faulty_api.http.delete("/sandbox/credit-bureau/faults")
+    assert cleared.status_code == 200, cleared.text
+    for _ in range(5):  # the breaker may still be open for the first try after the fault
+        await flow.submit({"retry": True})
+        assert flow.step_id == "credit_check", flow.step
+        assert "ssn" not in flow.step["values"]
+        await flow.submit(applicant(answers.APPROVED_SSN))
+        await flow.wait_for("financing_result", seconds=5)
+        if flow.step["outcome"] != "unavailable":
+            break
+    assert flow.step["outcome"] == "approved", flow.step
+    await flow.submit({"share_with_seller": "outcome_only"})
+    assert flow.step_id == "financing_complete"

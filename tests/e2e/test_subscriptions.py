@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-from tests.e2e.client import Api, Flow, operation
+from tests.e2e.client import Api, operation
+from tests.e2e.financing import applicant
+from tests.e2e.walk import walk_to
 from tests.support import answers
 
 
-async def _to_credit_check(api: Api) -> Flow:
-    flow = await api.start("SELLING")
-    await flow.submit({"has_buyer": True})
-    await flow.submit({"buyer_type": "private"})
-    await flow.submit(answers.PRIVATE_BUYER)
-    await flow.submit({"needs_financing": True})
-    return flow
-
-
 async def test_the_credit_result_is_pushed_to_the_subscriber(api: Api) -> None:
-    flow = await _to_credit_check(api)
+    flow = await walk_to(api, "credit_check")  # the buyer's own session
     variables = {"sessionId": flow.session_id, "afterSeq": flow.step["session"]["seq"]}
     async with api.subscribe(operation("session_updates"), variables, flow.token) as updates:
-        await flow.submit(answers.credit_applicant(answers.APPROVED_SSN))
+        await flow.submit(applicant(answers.APPROVED_SSN))
         assert flow.step_id == "credit_check_pending"
         pushed = [await updates.next(), await updates.next()]
     steps = [message["payload"]["data"]["sessionUpdates"] for message in pushed]
     assert [s["type"] for s in steps] == ["STEP_CHANGED", "STEP_CHANGED"]
+    assert steps[0]["step"]["stepId"] == "credit_check_pending"
     assert steps[1]["seq"] == steps[0]["seq"] + 1
     resumed = steps[1]["step"]
-    assert resumed["stepId"] == "selling_confirmation"
-    assert resumed["credit"]["status"] == "approved"
+    assert resumed["stepId"] == "financing_result"
+    assert resumed["outcome"] == "approved"
     assert resumed["started"] is None
 
 

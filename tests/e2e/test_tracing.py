@@ -22,7 +22,8 @@ from opentelemetry.trace import SpanKind
 from app.main import create_app
 from tests.e2e.client import Api, Flow
 from tests.e2e.conftest import RunningServer, quick_settings, serve
-from tests.e2e.walk import walk_to
+from tests.e2e.financing import applicant
+from tests.e2e.walk import WORKFLOW, walk_to
 from tests.support import answers
 
 SAGA = ("relay lead.created", "relay lead.score", "relay lead.route", "relay lead.contact")
@@ -36,7 +37,7 @@ CONTACT = {
     "message": "Call after the Vernissage.",
 }
 APPLICANT = {
-    **answers.credit_applicant("587650120"),  # last digit 0: approved
+    **applicant("587650120"),  # last digit 0: approved
     "full_name": "Zephyrine Quillfeather",
     "date_of_birth": "1977-03-14",
     "address_line": "77 Gooseberry Crescent",
@@ -114,7 +115,7 @@ async def test_a_trace_links_a_transition_to_its_leads_asynchronous_work(traced:
         "graphql.operation.name": "Transition",
         # The service's answer, with the metrics' bounded labels (never a raw currentStep).
         "trex.workflow": "trex",
-        "trex.version": "1",
+        "trex.version": str(WORKFLOW.version),  # the current one
         "trex.command": "transition",
         "trex.step": "buying_confirmation",
         "trex.outcome": "moved",
@@ -152,10 +153,10 @@ def _descends(span: ReadableSpan, ancestor: ReadableSpan, spans: list[ReadableSp
 
 async def test_no_personal_value_reaches_a_span(traced: Traced) -> None:
     await _confirmed_lead(traced.api, CONTACT)
-    selling = await walk_to(traced.api, "credit_check")
-    result = await selling.submit(APPLICANT)
-    assert selling.step_id == "credit_check_pending", result
-    await selling.wait_for("selling_confirmation")
+    buyer = await walk_to(traced.api, "credit_check")  # the buyer's own financing
+    result = await buyer.submit(APPLICANT)
+    assert buyer.step_id == "credit_check_pending", result
+    await buyer.wait_for("financing_result")
     spans = traced.spans.get_finished_spans()
     assert any(span.name.startswith("relay ") for span in spans)
     assert any("/checks" in _url(span) for span in spans), "the credit check's call is traced"

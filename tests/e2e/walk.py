@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from tests.e2e.client import Api, Flow
-from tests.e2e.financing import invited_buyer
+from tests.e2e.financing import applicant, invited_buyer
 from tests.support.answers import (
     APPROVED_SSN,
     CARIN,
@@ -21,7 +21,6 @@ from tests.support.answers import (
     DEALER_NETWORK,
     PRIVATE_BUYER,
     SEARCH,
-    credit_applicant,
     dealer_offer,
 )
 from workflows.model import Goto, Step, Workflow
@@ -77,7 +76,7 @@ ANSWERS: dict[tuple[str, str], Answer] = {
     ("dealer_information", "dealer_sale_confirmation"): _first_dealer,
     ("dealer_sale_confirmation", "replacement_check"): _fixed(CONTACT),
     ("financing_intro", "credit_check"): _fixed({"continue": True}),
-    ("credit_check", "credit_check_pending"): _fixed(credit_applicant(APPROVED_SSN)),
+    ("credit_check", "credit_check_pending"): _fixed(applicant(APPROVED_SSN)),
     ("financing_result", "financing_complete"): _fixed({"share_with_seller": "outcome_only"}),
     ("dealer_network", "credit_consent"): _fixed(DEALER_NETWORK),
     ("credit_consent", "dealer_confirmation"): _fixed({"consent": True}),
