@@ -31,8 +31,16 @@ fragment StepFields on Step {
   ... on ContactConfirmationStep { summary credit { status amount apr reason } }
   ... on DealerInformationStep { dealers { id name city state zip } }
   ... on CreditConsentStep { consentText consentVersion }
-  ... on PendingStep { awaiting since }
-  ... on CompletionStep { leadId leadReference leadStatus summary nextSteps linkedLeadReferences }
+  ... on PendingStep { awaiting since usualSeconds }
+  ... on CompletionStep {
+    leadId leadReference leadStatus summary nextSteps linkedLeadReferences sharedWithSeller
+  }
+  ... on FinancingInviteStep { validDays }
+  ... on FinancingIntroStep { vehicleSummary agreedPrice siteName softCheck checkSeconds privacyUrl }
+  ... on FinancingResultStep {
+    outcome headline amount apr termOptions { months monthlyPayment } disclaimer
+    notice { bureauName bureauContact reason rights alternatives } nextSteps byWhen canRetry
+  }
 }`;
 
 const RESULT_FIELDS = `
