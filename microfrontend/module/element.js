@@ -14,6 +14,7 @@ import { applyStyles } from './ui/styles.js';
 import { WorkflowProvider } from './provider.js';
 import { WorkflowView } from './view.js';
 import { attachResume, takeResumeToken } from './resume.js';
+import { BUYER_FINANCING, financingNews, openInvitation, takeInvitation } from './invitation.js';
 
 const DEFAULT_ENDPOINT = new URL('/graphql', import.meta.url).href;
 const WORKFLOW_TYPES = new Set(['BUYING', 'SELLING']);
@@ -52,16 +53,22 @@ export class TrexWorkflow extends HTMLElement {
   #start() {
     const mount = performance.mark('trex:mount');
     const type = (this.getAttribute('workflow-type') ?? '').toUpperCase();
+    const invitation = takeInvitation(); // ?trex_invitation=…: the buyer's own session
     const provider = new WorkflowProvider({
       endpoint: this.getAttribute('endpoint') || DEFAULT_ENDPOINT,
       publishableKey: this.getAttribute('publishable-key'),
-      workflowType: WORKFLOW_TYPES.has(type) ? type : null,
+      workflowType: invitation.invited ? BUYER_FINANCING : WORKFLOW_TYPES.has(type) ? type : null,
       context: { page: window.location.pathname, ...this.context },
     });
     this.#provider = provider;
     const root = /** @type {ShadowRoot} */ (this.shadowRoot);
-    new WorkflowView(root, provider);
-    this.#detach = attachResume(root, provider, provider.site);
+    const view = new WorkflowView(root, provider);
+    const detachResume = attachResume(root, provider, provider.site);
+    const detachNews = financingNews(root, provider, (message) => view.announce(message));
+    this.#detach = () => {
+      detachResume();
+      detachNews();
+    };
     this.addEventListener(
       'trex-first-step',
       () => {
@@ -73,7 +80,9 @@ export class TrexWorkflow extends HTMLElement {
       },
       { once: true },
     );
-    provider.start({ resumeToken: takeResumeToken() });
+    const resumeToken = takeResumeToken();
+    if (invitation.invited) openInvitation(provider, invitation.token);
+    else provider.start({ resumeToken });
   }
 
   #stop() {

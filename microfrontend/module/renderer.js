@@ -18,6 +18,10 @@ import { creditConsent } from './steps/credit-consent.js';
 import { pending } from './steps/pending.js';
 import { completion } from './steps/completion.js';
 import { genericForm } from './steps/generic-form.js';
+import { financingInvite } from './steps/financing-invite.js';
+import { financingIntro } from './steps/financing-intro.js';
+import { financingResult } from './steps/financing-result.js';
+import { financingComplete } from './steps/financing-complete.js';
 
 /**
  * What a component gets besides its step.
@@ -50,11 +54,20 @@ export const COMPONENTS = {
   CreditConsent: creditConsent,
   Pending: pending,
   Completion: completion,
+  FinancingInvite: financingInvite,
+  FinancingIntro: financingIntro,
+  FinancingResult: financingResult,
 };
+
+/** A completion without a lead (the buyer's own financing) has no reference nor timeline. */
+const FINANCING_COMPLETE = (/** @type {any} */ step) =>
+  step.componentName === 'Completion' && !step.leadId && step.sharedWithSeller != null;
 
 /** @param {any} step @param {StepContext} ctx @returns {StepView} */
 export function renderStep(step, ctx) {
-  const component = Object.hasOwn(COMPONENTS, step.componentName)
+  const component = FINANCING_COMPLETE(step)
+    ? financingComplete
+    : Object.hasOwn(COMPONENTS, step.componentName)
     ? COMPONENTS[step.componentName]
     : genericForm;
   const view = component(step, ctx);

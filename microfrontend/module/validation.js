@@ -49,7 +49,8 @@ export function checkField(rule, value, labelOf, values, name, today = new Date(
             message: `Give ${label} or ${others.map(labelOf).join(' or ')}.`,
           };
     }
-    return rule.required ? { code: 'required', message: `${label} is required.` } : null;
+    const required = rule.required || holds(rule.requiredWhen, values);
+    return required ? { code: 'required', message: `${label} is required.` } : null;
   }
   if (rule.type === 'integer' || rule.type === 'number') return checkNumber(rule, value, label);
   if (TEXT_TYPES.has(rule.type)) return checkText(rule, value, label, today);
@@ -60,6 +61,27 @@ export function checkField(rule, value, labelOf, values, name, today = new Date(
     return { code: 'must_be_true', message: 'Tick this box to continue.' };
   }
   return null;
+}
+
+/**
+ * Whether a `requiredWhen` condition ({field, op, value}) holds for these answers.
+ * @param {{field: string, op: string, value?: any} | undefined} when @param {Record<string, any>} values
+ */
+export function holds(when, values) {
+  if (!when) return false;
+  const answer = values[when.field];
+  switch (when.op) {
+    case 'equals':
+      return answer === when.value;
+    case 'not_equals':
+      return !isMissing(answer) && answer !== when.value;
+    case 'in':
+      return Array.isArray(when.value) && when.value.includes(answer);
+    case 'is_true':
+      return answer === true;
+    default:
+      return false;
+  }
 }
 
 /** @param {Record<string, any>} rule @param {any} value @param {string} label */

@@ -1,0 +1,40 @@
+/**
+ * The end of the buyer's own financing (a Completion without a lead): what the seller is told,
+ * and what happens next. No reference and no timeline: there is no lead of theirs to follow.
+ */
+import { h } from '../ui/dom.js';
+import { card } from '../ui/card.js';
+
+const SHARED = {
+  outcome_only: 'We tell the seller only whether you prequalified, nothing else.',
+  nothing: 'We tell the seller nothing about your application.',
+};
+
+/** @type {import('../renderer.js').Component} */
+export function financingComplete(step) {
+  return h(
+    'div',
+    { class: 'stack' },
+    card(
+      { surface: true, attrs: { 'data-shared': step.sharedWithSeller } },
+      h(
+        'p',
+        null,
+        /** @type {Record<string, string>} */ (SHARED)[step.sharedWithSeller] ??
+          'Your answers stay private.',
+      ),
+    ),
+    step.nextSteps?.length
+      ? h(
+          'section',
+          { class: 'stack snug' },
+          h('h3', null, 'What happens next'),
+          h(
+            'ul',
+            { class: 'reasons' },
+            step.nextSteps.map((/** @type {string} */ text) => h('li', null, text)),
+          ),
+        )
+      : null,
+  );
+}
