@@ -16,7 +16,9 @@ export function financingInvite(step, ctx) {
   const update = () => {
     const chosen = channel?.read();
     for (const [name, made] of addresses) {
-      made.element.hidden = /** @type {Record<string, string>} */ (ADDRESS_OF)[chosen] !== name;
+      const hide = /** @type {Record<string, string>} */ (ADDRESS_OF)[chosen] !== name;
+      made.element.hidden = hide;
+      made.element.style.display = hide ? 'none' : ''; // .field's display outranks [hidden]
     }
   };
   /** @type {import('../form.js').ControlFactory} */

@@ -1,5 +1,6 @@
 /** Pending: waiting for an outcome the server pushes (the credit result); nothing to submit. */
 import { clockTime, h, humanize } from '../ui/dom.js';
+import { inWords } from './financing-intro.js';
 
 const AWAITING = { credit_result: 'the credit bureau’s answer' };
 
@@ -19,7 +20,7 @@ export function pending(step) {
       h(
         'p',
         { class: 'muted' },
-        'This usually takes a few seconds. The page moves on by itself; no need to reload.',
+        `This usually takes ${step.usualSeconds ? inWords(step.usualSeconds) : 'a few seconds'}. The page moves on by itself; no need to reload.`,
       ),
     ),
   );

@@ -2,7 +2,7 @@
 import { h, humanize, money, number } from '../ui/dom.js';
 import { card, specs } from '../ui/card.js';
 
-const HIDDEN = new Set(['id', 'dealer_id', 'vehicle_id', 'kind']);
+const HIDDEN = new Set(['id', 'dealer_id', 'vehicle_id', 'kind', 'financing']);
 
 /** @param {string} key @param {any} value @returns {string | null} */
 function shown(key, value) {
@@ -63,5 +63,25 @@ export function creditCard(credit) {
     ),
     terms ? h('p', null, terms) : null,
     credit.reason ? h('p', { class: 'muted' }, credit.reason) : null,
+  );
+}
+
+const CHANNEL_WORDS = { email: 'by email', sms: 'by text message' };
+
+/**
+ * The buyer's financing invitation as sent (summary.financing {channel, sent_to, status}):
+ * "Invitation sent by email to j•••@example.com".
+ * @param {{channel?: string, sent_to?: string, status?: string} | null | undefined} financing
+ */
+export function invitationCard(financing) {
+  if (!financing || typeof financing !== 'object') return null;
+  const how = /** @type {Record<string, string>} */ (CHANNEL_WORDS)[financing.channel ?? ''] ?? '';
+  const line = ['Invitation sent', how, financing.sent_to ? `to ${financing.sent_to}` : '']
+    .filter(Boolean)
+    .join(' ');
+  return card(
+    { title: "Your buyer's financing", surface: true, attrs: { 'data-financing': financing.status ?? '' } },
+    h('p', { class: 'strong' }, `${line}.`),
+    h('p', { class: 'muted' }, 'Your buyer applies privately; you see only what they choose to share.'),
   );
 }
