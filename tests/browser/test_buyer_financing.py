@@ -120,7 +120,7 @@ async def test_the_buyer_prequalifies_and_the_seller_is_told_by_push(
         await buyer.shot()
         await credit_applicant(buyer, answers.APPROVED_SSN)
         await buyer.wait_for("financing_result")
-        outcome = buyer.element.locator('[data-outcome="approved"]')
+        outcome = buyer.element.locator('[data-result="approved"]')
         await expect(outcome.locator("table.terms tbody tr")).to_have_count(4)
         await expect(outcome).to_contain_text("not an offer of credit")
         # The share choice is the buyer's to make: nothing is chosen for them.
@@ -162,7 +162,7 @@ async def test_a_declined_buyer_reads_the_notice(
         await buyer.wait_for("credit_check")
         await credit_applicant(buyer, answers.DECLINED_SSN)
         await buyer.wait_for("financing_result")
-        outcome = buyer.element.locator('[data-outcome="declined"]')
+        outcome = buyer.element.locator('[data-result="declined"]')
         await expect(outcome.locator("[data-bureau]")).to_contain_text("1-800")
         await expect(outcome).to_contain_text("free copy")
         await expect(outcome).to_contain_text("dispute")

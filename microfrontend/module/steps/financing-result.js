@@ -82,8 +82,10 @@ function declined(step) {
 /** @param {any} step */
 function referred(step) {
   return [
+    step.byWhen
+      ? h('p', { class: 'strong' }, `You will hear from us by ${longDate(step.byWhen)}.`)
+      : h('p', { class: 'strong' }, 'A lender is reviewing your application by hand.'),
     list('What happens next', step.nextSteps),
-    step.byWhen ? h('p', { class: 'strong' }, `You will hear from us by ${longDate(step.byWhen)}.`) : null,
   ];
 }
 
@@ -108,10 +110,12 @@ const OUTCOMES = { approved, declined, referred, unavailable };
 /** @type {import('../renderer.js').Component} */
 export function financingResult(step, ctx) {
   const show = /** @type {Record<string, (s: any, c: any) => any[]>} */ (OUTCOMES)[step.outcome];
+  const [said, ...details] = show ? show(step, ctx) : [];
+  // What a push announces ([data-outcome]): the headline and its first line; the rest is read.
   const outcome = card(
-    { surface: true, attrs: { 'data-outcome': step.outcome } },
-    h('h3', null, step.headline),
-    ...(show ? show(step, ctx) : []),
+    { surface: true, attrs: { 'data-result': step.outcome } },
+    h('div', { 'data-outcome': step.outcome }, h('h3', null, step.headline), said ?? null),
+    ...details,
     step.outcome !== 'referred' ? list('What happens next', step.nextSteps) : null,
   );
   // The share choice alone: a plain required choice here (Try again is its own button).
