@@ -82,6 +82,12 @@ class Consent:
 
     text_id: str
     version: str
+    # The text shown when it is more than the field's label (a paragraph beside a question).
+    text: str | None = None
+
+    def rendered(self, label: str) -> str:
+        """The text the visitor agrees to: the paragraph shown, else the label."""
+        return self.text or label
 
 
 @dataclass(frozen=True, slots=True)

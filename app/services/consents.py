@@ -40,7 +40,7 @@ def consents_given(
                 "value": values[spec.name],
                 "text_id": spec.consent.text_id,
                 "version": spec.consent.version,
-                "text_hash": text_hash(spec.label),
+                "text_hash": text_hash(spec.consent.rendered(spec.label)),
                 "locale": locale,
                 "at": now.isoformat(),
             }

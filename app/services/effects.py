@@ -222,9 +222,11 @@ class Effects:
             result.work.append(("financing.status", update))
 
     async def record_credit_consent(self, ctx: EffectContext, result: EffectResult) -> None:
+        spec = ctx.step.field_named("consent")
+        version = spec.consent.version if spec and spec.consent else CONSENT_VERSION
         result.context["credit_consent"] = {
             "consent": ctx.values["consent"],
-            "version": CONSENT_VERSION,
+            "version": version,
             "at": ctx.now.isoformat(),
         }
 

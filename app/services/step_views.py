@@ -147,7 +147,7 @@ class ViewBuilder:
         if component is Component.DEALER_INFORMATION:
             return DealersData(self._inventory.dealer_cards)
         if component is Component.CREDIT_CONSENT:
-            return ConsentData(CONSENT_TEXT, CONSENT_VERSION)
+            return _consent_data(step)
         if component is Component.CONTACT_CONFIRMATION:
             return self._confirmation(record, step)
         if component is Component.PENDING:
@@ -265,6 +265,15 @@ def _credit_outcome(record: SessionRecord) -> CreditOutcome | None:
     return CreditOutcome(
         credit["status"], credit.get("amount"), credit.get("apr"), credit.get("reason")
     )
+
+
+def _consent_data(step: Step) -> ConsentData:
+    """The consent paragraph the step shows: its field's declared text, else the first
+    version's."""
+    for spec in step.fields:
+        if spec.consent is not None and spec.consent.text:
+            return ConsentData(spec.consent.text, spec.consent.version)
+    return ConsentData(CONSENT_TEXT, CONSENT_VERSION)
 
 
 def _financing_result(record: SessionRecord) -> FinancingResultData:
