@@ -12,6 +12,7 @@ from app.services.records import Invitation
 
 _I = INVITATIONS.c
 _BY_ID = select(INVITATIONS).where(_I.id == bindparam("_id"))
+_LOCKED = _BY_ID.with_for_update()
 _BY_TOKEN = select(INVITATIONS).where(_I.token_hash == bindparam("_hash"))
 _USE = (
     update(INVITATIONS)
@@ -40,6 +41,10 @@ class InvitationRepository:
 
     async def get(self, invitation_id: str) -> Invitation | None:
         return _record((await self._session.execute(_BY_ID, {"_id": invitation_id})).first())
+
+    async def locked(self, invitation_id: str) -> Invitation | None:
+        """The invitation, its row locked until the transaction ends (read, then written)."""
+        return _record((await self._session.execute(_LOCKED, {"_id": invitation_id})).first())
 
     async def by_token(self, token_hash: str) -> Invitation | None:
         return _record((await self._session.execute(_BY_TOKEN, {"_hash": token_hash})).first())

@@ -75,7 +75,7 @@ class FinancingPipeline:
         except Unavailable as error:
             raise RetryLater(str(error)) from error
         async with self._storage.write() as uow:
-            current = await uow.invitations.get(invitation.id)
+            current = await uow.invitations.locked(invitation.id)
             if current is not None and current.token_hash == invitation.token_hash:
                 await uow.invitations.put(replace(current, sent_at=self._clock()))
         log.info("invitation %s sent by %s", invitation.id, channel)
@@ -87,7 +87,7 @@ class FinancingPipeline:
             if await uow.outbox.already_processed("financing.status", item.id):
                 return
             await uow.outbox.mark_processed("financing.status", item.id, self._clock())
-            invitation = await uow.invitations.get(invitation_id)
+            invitation = await uow.invitations.locked(invitation_id)
             if invitation is None:
                 return
             await uow.invitations.put(replace(invitation, status=status))

@@ -101,6 +101,7 @@ async def open_invitation(
         raise InvalidStart(EXPIRED, "invitation")
     if not await uow.invitations.use(found.id, session_id, now):
         raise InvalidStart(USED, "invitation")
+    found = await uow.invitations.locked(found.id) or found
     opened = replace(found, used_at=now, applicant_session_id=session_id, status=STARTED)
     await uow.invitations.put(opened)
     await uow.outbox.add("financing.status", {"invitation_id": found.id, "status": STARTED}, now)

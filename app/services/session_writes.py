@@ -159,7 +159,7 @@ async def _with_financing(
     """A lead whose seller invited the buyer to apply: the invitation now points to it, and it
     shows what the buyer already shared (if they were quicker than the seller)."""
     for invitation_id, lead_id in invited:
-        invitation = await uow.invitations.get(invitation_id)
+        invitation = await uow.invitations.locked(invitation_id)
         if lead_id != lead.id or invitation is None:
             continue
         await uow.invitations.put(replace(invitation, lead_id=lead.id))

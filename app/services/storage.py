@@ -137,6 +137,9 @@ class InvitationStore(Protocol):
         """Adds it, or replaces it (sent again: a new token)."""
 
     async def get(self, invitation_id: str) -> Invitation | None: ...
+    async def locked(self, invitation_id: str) -> Invitation | None:
+        """The invitation, locked until the unit of work ends (to read, then write it)."""
+
     async def by_token(self, token_hash: str) -> Invitation | None: ...
     async def use(self, invitation_id: str, session_id: str, now: datetime) -> bool:
         """Marks it used by the applicant's session, unless used or expired meanwhile."""

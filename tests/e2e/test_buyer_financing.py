@@ -65,7 +65,9 @@ async def test_the_buyer_applies_and_the_seller_learns_only_what_is_shared(api: 
     events = await lead_statuses(api, seller, "FINANCING_PREQUALIFIED")
     financing = [e["status"] for e in events if e["status"].startswith("FINANCING_")]
     assert financing == ["FINANCING_STARTED", "FINANCING_PREQUALIFIED"]
-    assert all(set(e["detail"]) == {"financing"} for e in events if e["status"] in financing)
+    told = {e["status"]: e["message"] for e in events if e["status"] in financing}
+    assert told["FINANCING_PREQUALIFIED"] == "Your buyer prequalified for financing."
+    assert all(e["detail"] == {} for e in events if e["status"] in financing)
     shown = str(events)
     assert "85000" not in shown
     assert "Infinite" not in shown

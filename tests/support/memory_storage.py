@@ -198,6 +198,9 @@ class MemoryInvitations:
     async def get(self, invitation_id: str) -> Invitation | None:
         return self._s.invitations.get(invitation_id)
 
+    async def locked(self, invitation_id: str) -> Invitation | None:
+        return self._s.invitations.get(invitation_id)  # one writer at a time already
+
     async def by_token(self, token_hash: str) -> Invitation | None:
         found = (i for i in self._s.invitations.values() if i.token_hash == token_hash)
         return next(found, None)
