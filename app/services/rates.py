@@ -1,8 +1,9 @@
 """The rates the workflow service enforces, so that GraphQL and REST share them.
 
 Per client address: sessions started, transitions (transition and back), failed token checks;
-per session: transitions, resume links sent; per host site: sessions started. A failed token check is any call
-that needs a session's token and does not open the session with it (a wrong or missing token,
+per session: transitions, resume links sent; per host site: sessions started. A failed token
+check is any call that needs a session's token and does not open the session with it (a wrong
+or missing token,
 an unknown session: alike, as the API requires); once an address has used its budget of
 failures, its calls that need a token are refused until the window lets it try again, right
 token or not, so guessing tokens costs the whole window.

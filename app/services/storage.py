@@ -59,6 +59,7 @@ class SessionStore(Protocol):
     async def set_token(self, session_id: str, token_hash: str) -> None:
         """A new token (the old one stops working), and a new row version: whoever read the
         session before must read it again."""
+
     async def add_history(
         self,
         session_id: str,
