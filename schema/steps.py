@@ -269,6 +269,16 @@ class VehicleSelectionStep(Step):
         return Vehicle.of(cast(SelectionData, self.view.data).vehicle)
 
 
+@strawberry.type(name="SummarySection", description="One earlier step's part of a summary.")
+class SummarySectionType:
+    step_id: str = strawberry.field(description="The step it was answered on (back's toStep).")
+    title: str = strawberry.field(description="That step's title.")
+    answers: JSON = strawberry.field(description="The answers given there, by field name.")
+    can_change: bool = strawberry.field(
+        description="Whether back with toStep can go there now to change them."
+    )
+
+
 @strawberry.type(description="The outcome of the credit check.")
 class CreditResult:
     status: str = strawberry.field(description="approved, declined, referred or unavailable.")
@@ -292,6 +302,22 @@ class ContactConfirmationStep(Step):
     )
     def summary(self) -> JSON:
         return as_json(cast(ConfirmationData, self.view.data).summary)
+
+    @strawberry.field(
+        description="The summary by the step each part was answered on, each with whether "
+        "`back` with `toStep` can go there to change it (the summary's Change links)."
+    )
+    def sections(self) -> list[SummarySectionType]:
+        data = cast(ConfirmationData, self.view.data)
+        return [
+            SummarySectionType(
+                step_id=s.step_id,
+                title=s.title,
+                answers=as_json(s.answers),
+                can_change=s.can_change,
+            )
+            for s in data.sections
+        ]
 
     @strawberry.field(description="The credit check's outcome, when there was one.")
     def credit(self) -> CreditResult | None:

@@ -135,9 +135,21 @@ class CreditOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class SummarySection:
+    """One earlier step's part of a confirmation's summary, and whether the visitor can go
+    back to change it (`back` with `toStep`)."""
+
+    step_id: str
+    title: str
+    answers: JsonObject
+    can_change: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ConfirmationData:
     summary: JsonObject
     credit: CreditOutcome | None = None
+    sections: tuple[SummarySection, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from workflows.financing import (
     result_of,
 )
 from workflows.model import Component, Option, Step, Summary
+from workflows.navigation import BackRefused
 from workflows.outcomes import (
     CompletionData,
     ConfirmationData,
@@ -45,6 +46,7 @@ from workflows.outcomes import (
     SessionSummary,
     StepData,
     StepView,
+    SummarySection,
 )
 from workflows.registry import Registry
 from workflows.rules import describe
@@ -255,7 +257,29 @@ class ViewBuilder:
         if shown.financing_invitation:
             summary["financing"] = record.context.get("financing")
         credit = _credit_outcome(record) if shown.credit_outcome else None
-        return ConfirmationData(summary=summary, credit=credit)
+        return ConfirmationData(
+            summary=summary, credit=credit, sections=self._sections(record, step)
+        )
+
+    def _sections(self, record: SessionRecord, step: Step) -> tuple[SummarySection, ...]:
+        """The summary by the step each part was answered on: the vehicle's choice and the
+        steps it shows, each with whether a "Change" can go back there."""
+        engine, state = engine_of(self._flows, record), record.state
+        chosen = record.context.get("selected", {}).get("from")
+        shown = step.summary or Summary()
+        sources = [chosen] if shown.selected_vehicle and chosen else []
+        sources += [s for s in shown.answers_from if s in state.path]
+        sections = []
+        for source in dict.fromkeys(sources):
+            spec = engine.workflow.steps.get(str(source))
+            if spec is None:
+                continue
+            secret = {f.name for f in spec.fields if f.secret}
+            answers = {k: v for k, v in state.answers.get(spec.id, {}).items() if k not in secret}
+            going = engine.going_back(state, spec.id) if step.id == state.current_step else None
+            can_change = going is not None and not isinstance(going, BackRefused)
+            sections.append(SummarySection(spec.id, spec.title, answers, can_change))
+        return tuple(sections)
 
 
 def _credit_outcome(record: SessionRecord) -> CreditOutcome | None:

@@ -28,7 +28,7 @@ fragment StepFields on Step {
     vehicle { id make model year price mileage fuelType bodyType seats transmission drivetrain
               features color dealer { id name city state zip } distanceMiles }
   }
-  ... on ContactConfirmationStep { summary credit { status amount apr reason } }
+  ... on ContactConfirmationStep { summary credit { status amount apr reason } sections { stepId title canChange } }
   ... on DealerInformationStep { dealers { id name city state zip } }
   ... on CreditConsentStep { consentText consentVersion }
   ... on PendingStep { awaiting since usualSeconds }

@@ -167,9 +167,12 @@ export class WorkflowProvider extends EventTarget {
     return send();
   }
 
-  back() {
+  /** Back to the previous step, or to `toStep` earlier on the path (a summary's Change). @param {string | null} [toStep] */
+  back(toStep = null) {
     if (this.#busy || !this.#step || !this.#session) return Promise.resolve();
+    /** @type {Record<string, string>} */
     const input = { sessionId: this.#session.sessionId, currentStep: this.#step.stepId };
+    if (toStep) input.toStep = toStep;
     const send = () =>
       this.#request(async () => {
         const { back } = await this.api.execute(BACK, { input });

@@ -27,7 +27,7 @@ import { financingComplete } from './steps/financing-complete.js';
  * What a component gets besides its step.
  * @typedef {object} StepContext
  * @property {(data: Record<string, any>) => Promise<void>} submit  transition with these answers
- * @property {() => Promise<void>} back
+ * @property {(toStep?: string) => Promise<void>} back  to the previous step, or to `toStep`
  * @property {(message: string) => void} announce  to screen readers
  * @property {import('./provider.js').WorkflowProvider} provider  for lead events
  * @property {HTMLElement} modalHost  where dialogs go

@@ -121,7 +121,7 @@ export class WorkflowView {
     const heading = h('h2', { class: 'step-heading', id: headingId, tabindex: '-1' }, step.title);
     this.#current = renderStep(step, {
       submit: (data) => this.provider.submit(data),
-      back: () => this.provider.back(),
+      back: (toStep) => this.provider.back(toStep),
       announce: (message) => this.announce(message),
       provider: this.provider,
       modalHost: this.container,

@@ -184,6 +184,7 @@ textarea.input { min-height: 6em; resize: vertical; }
 .btn .spinner { width: 1em; height: 1em; border-width: 2px; }
 @keyframes spin { to { transform: rotate(360deg); } }
 .reference { font-size: 1.6em; font-weight: 700; letter-spacing: 0.05em; }
+.changes { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5em; }
 .timeline { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5em; }
 .timeline li { display: grid; grid-template-columns: 1.8em 1fr auto; align-items: center; gap: 0.5em; }
 .timeline .dot {
