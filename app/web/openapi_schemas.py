@@ -130,8 +130,9 @@ START_REQUEST = {
     "properties": {
         "workflowType": {
             "type": ["string", "null"],
-            "enum": ["buying", "selling", None],
-            "description": "buying or selling skips the intent question; null or absent asks it.",
+            "enum": ["buying", "selling", "buyer_financing", None],
+            "description": "buying or selling skips the intent question; null or absent asks "
+            "it; buyer_financing (with `invitation`) opens a buyer's own financing application.",
         },
         "context": {
             "type": ["object", "null"],
@@ -140,6 +141,12 @@ START_REQUEST = {
             f"at most {MAX_CONTEXT_BYTES} bytes of JSON (else 400 on `context`); its "
             "`visitorId` (a string, at most 100 characters) keeps a visitor in one variant of "
             "the site's split.",
+        },
+        "invitation": {
+            "type": ["string", "null"],
+            "maxLength": 200,
+            "description": "The token of a seller's invitation (the buyer's link), with "
+            "workflowType buyer_financing; an unknown, used or expired one is a 400.",
         },
     },
 }

@@ -74,7 +74,8 @@ def token_is_answered_as_an_unknown_session(
 
 @schemathesis.check
 def start_takes_what_its_schema_allows(ctx: Any, response: Response, case: Case) -> bool | None:
-    """A valid start is a session; the one refusal left is a context over its size limit."""
+    """A valid start is a session; the refusals left are a context over its size limit and an
+    invitation (a random token is never a seller's, and opens BUYER_FINANCING only)."""
     meta = case.meta
     if case.operation.path != "/api/workflow/start" or meta is None:
         return None
@@ -83,6 +84,12 @@ def start_takes_what_its_schema_allows(ctx: Any, response: Response, case: Case)
     context = case.body.get("context") if isinstance(case.body, dict) else None
     if response.status_code == 400 and response.json()["field"] == "context":
         assert len(json.dumps(context)) > MAX_CONTEXT_BYTES // 2, response.text
+        return True
+    invited = isinstance(case.body, dict) and case.body.get("invitation") is not None
+    financing = isinstance(case.body, dict) and case.body.get("workflowType") == "buyer_financing"
+    if invited or financing:
+        assert response.status_code == 400, response.text
+        assert response.json()["field"] in ("invitation", "workflowType"), response.text
         return True
     assert response.status_code == 200, (case.body, response.status_code, response.text)
     return True
