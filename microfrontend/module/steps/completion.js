@@ -42,6 +42,19 @@ function row(state, text, event) {
   );
 }
 
+/**
+ * What happens next, when the step says. @param {string[] | undefined} lines
+ */
+export function nextStepsSection(lines) {
+  if (!lines?.length) return null;
+  return h(
+    'section',
+    { class: 'stack snug' },
+    h('h3', null, 'What happens next'),
+    h('ul', { class: 'reasons' }, lines.map((text) => h('li', null, text))),
+  );
+}
+
 /** @type {import('../renderer.js').Component} */
 export function completion(step, ctx) {
   const headingId = uid('timeline');
@@ -95,18 +108,7 @@ export function completion(step, ctx) {
       h('h3', { id: headingId }, 'Progress'),
       timelines,
     ),
-    step.nextSteps?.length
-      ? h(
-          'section',
-          { class: 'stack snug' },
-          h('h3', null, 'What happens next'),
-          h(
-            'ul',
-            { class: 'reasons' },
-            step.nextSteps.map((/** @type {string} */ text) => h('li', null, text)),
-          ),
-        )
-      : null,
+    nextStepsSection(step.nextSteps),
     summaryCard(step.summary, 'What you sent'),
   );
 }

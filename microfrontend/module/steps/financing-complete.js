@@ -4,6 +4,7 @@
  */
 import { h } from '../ui/dom.js';
 import { card } from '../ui/card.js';
+import { nextStepsSection } from './completion.js';
 
 const SHARED = {
   outcome_only: 'We tell the seller only whether you prequalified, nothing else.',
@@ -24,17 +25,6 @@ export function financingComplete(step) {
           'Your answers stay private.',
       ),
     ),
-    step.nextSteps?.length
-      ? h(
-          'section',
-          { class: 'stack snug' },
-          h('h3', null, 'What happens next'),
-          h(
-            'ul',
-            { class: 'reasons' },
-            step.nextSteps.map((/** @type {string} */ text) => h('li', null, text)),
-          ),
-        )
-      : null,
+    nextStepsSection(step.nextSteps),
   );
 }
