@@ -63,9 +63,9 @@ export async function openInvitation(provider, token) {
     return provider.start();
   }
   const input = { workflowType: BUYER_FINANCING, invitation: token, context: provider.options.context ?? null };
+  let startWorkflow;
   try {
-    const { startWorkflow } = await provider.api.execute(START_WORKFLOW, { input });
-    provider.store.save({ sessionId: startWorkflow.started.id, token: startWorkflow.started.token });
+    ({ startWorkflow } = await provider.api.execute(START_WORKFLOW, { input }));
   } catch (error) {
     forget();
     const kind = /** @type {any} */ (error).kind;
@@ -76,7 +76,7 @@ export async function openInvitation(provider, token) {
         : "We can't reach the server right now. Open the link again in a moment.",
     );
   }
-  return provider.start();
+  return provider.opened(startWorkflow);
 }
 
 /** @param {import('./provider.js').WorkflowProvider} provider @param {string} message */

@@ -135,6 +135,23 @@ export class WorkflowProvider extends EventTarget {
   }
 
   /**
+   * Shows the first step of a session started elsewhere (the buyer's invitation, which handles
+   * its own refusals) and follows it from now on, without asking the server again.
+   * @param {any} started  startWorkflow's answer
+   */
+  opened(started) {
+    return this.#request(
+      async () => {
+        this.#unwatch ??= this.store.watch((saved) => this.#onStored(saved));
+        this.#session = { sessionId: started.started.id, token: started.started.token };
+        this.store.save(this.#session);
+        await this.#accept(started, 'start');
+      },
+      () => this.start(),
+    );
+  }
+
+  /**
    * Sends the session a resume link (sendResumeLink) to `address` by `channel` (email | sms),
    * opening this page; the answer as the API gave it (ResumeLinkSent, ResumeLinkInvalid, …).
    * @param {string} channel @param {string} address

@@ -189,7 +189,8 @@ async def test_a_dropped_socket_reconnects_and_replays_what_it_missed(
     await sockets.drop()  # the connection breaks, and stays down for a while
     await UI[("credit_check", "credit_check_pending")](widget)
     await widget.wait_for("credit_check_pending")
-    seq = await server_reaches(frontend, await widget.saved_session(), "financing_result")
+    saved = await widget.saved_session("BUYER_FINANCING")
+    seq = await server_reaches(frontend, saved, "financing_result")
     assert await widget.step_id() == "credit_check_pending"  # the push went nowhere
     sockets.refuse = False
 

@@ -101,8 +101,7 @@ async def test_the_ssn_is_never_kept_in_the_browser(
         ["trex-session:/graphql||", json.dumps(saved)],
     )
     assert await widget.open() == "financing_intro"
-    await widget.tick("continue")
-    await widget.submit()
+    await UI[("financing_intro", "credit_check")](widget)
     await widget.wait_for("credit_check")
     await widget.fill(full_name="Grace Resume", ssn="123-45-6780", annual_income="85000")
     kept = await storage_text(widget.page)

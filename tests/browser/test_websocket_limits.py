@@ -43,8 +43,8 @@ async def test_a_subscribe_refused_for_a_limit_is_tried_again(
     frames: list[str] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda f: frames.append(str(f))))
     await widget.open()
-    await walk_to(widget, "credit_check")
-    saved = await widget.saved_session()
+    await walk_to(widget, "credit_check")  # the buyer's own application
+    saved = await widget.saved_session("BUYER_FINANCING")
 
     sockets.refuse = True
     await sockets.drop()  # the element reconnects; meanwhile another client takes the one slot

@@ -136,11 +136,14 @@ class Widget:
         )
         return found
 
-    async def saved_session(self) -> dict[str, Any]:
-        """The session id and token the element keeps in localStorage (an entry {at, value})."""
+    async def saved_session(self, workflow_type: str = "") -> dict[str, Any]:
+        """The session id and token the element keeps in localStorage (an entry {at, value}) for
+        its workflow type (the key ends in it: "" for the demo's, BUYER_FINANCING for a buyer's)."""
         raw = await self.page.evaluate(
-            "Object.keys(localStorage).filter(k => k.startsWith('trex-session:'))"
-            ".map(k => localStorage.getItem(k))[0] ?? 'null'"
+            """(type) => Object.keys(localStorage)
+                 .filter(k => k.startsWith('trex-session:') && k.endsWith('|' + type))
+                 .map(k => localStorage.getItem(k))[0] ?? 'null'""",
+            workflow_type,
         )
         saved: dict[str, Any] = (json.loads(str(raw)) or {}).get("value") or {}
         return saved
