@@ -9,7 +9,7 @@ import pytest
 
 from tests.e2e.client import Api
 from tests.e2e.conftest import RunningServer, quick_settings, start_server
-from tests.model.trex_model import PLAN, TAKEN
+from tests.model.trex_model import PLANS, TAKEN
 from tests.support.model_paths import coverage
 
 
@@ -28,14 +28,18 @@ async def model_api(model_server: RunningServer) -> AsyncIterator[Api]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if not TAKEN:
+    if not any(TAKEN.values()):
         return
-    covered, total = coverage(PLAN.reachable, TAKEN)
     terminalreporter.write_sep("-", "model-based tests: transition coverage")
-    terminalreporter.write_line(
-        f"{PLAN.workflow.name} v{PLAN.workflow.version}: {covered}/{total} reachable "
-        f"transitions taken over the API ({100 * covered / total:.0f}%), "
-        f"{len(PLAN.cover)} paths + {len(PLAN.variants)} variants"
-    )
-    for missed in sorted(PLAN.reachable - TAKEN):
-        terminalreporter.write_line(f"  not taken: {missed}")
+    for name, plan in PLANS.items():
+        taken = TAKEN[name]
+        if not taken:
+            continue
+        covered, total = coverage(plan.reachable, taken)
+        terminalreporter.write_line(
+            f"{plan.workflow.name} v{plan.workflow.version}: {covered}/{total} reachable "
+            f"transitions taken over the API ({100 * covered / total:.0f}%), "
+            f"{len(plan.cover)} paths + {len(plan.variants)} variants"
+        )
+        for missed in sorted(plan.reachable - taken):
+            terminalreporter.write_line(f"  not taken: {missed}")

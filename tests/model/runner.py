@@ -70,7 +70,7 @@ class Runner:
         self._check_end()
 
     async def _start(self, transition: Transition) -> None:
-        self.flow = await self.api.start(transition.detail.upper() or None)
+        self.flow = await world.start(self.api, transition.detail or None)
         self.walked = (transition.target,)
 
     async def _submit(self, move: Move, following: Move | None) -> None:

@@ -5,7 +5,9 @@ is made to happen over the API and the sandbox, and what it must show.
   or, for `unavailable`, the bureau down; either way slowed (`/sandbox/credit-bureau/faults`)
   until the result, so the session is still pending while the path checks it;
 - `vehicle_taken`: a second session walks the same answers and confirms the same vehicle first;
-- `crm_refuses`: an e-mail at `@blocked.example`, which the sandbox CRM refuses.
+- `crm_refuses`: an e-mail at `@blocked.example`, which the sandbox CRM refuses;
+- a buyer_financing entry: a seller walked to the invitation it sends the buyer, and the token
+  of the link the sandbox's communications service delivered (tests/e2e/financing.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+from tests.e2e import financing
 from tests.e2e.client import Api, Flow, Subscription
 from tests.support.answers import SSN_FOR_OUTCOME
 from tests.support.model_paths import Move
@@ -24,6 +27,13 @@ Json = dict[str, Any]
 # How long the bureau takes to answer while a path waits for it: the refused back and the
 # reload of the pending step happen well within it.
 PENDING_MS = 250
+
+
+async def start(api: Api, workflow_type: str | None) -> Flow:
+    """A new session at the entry of `workflow_type`; the buyer's financing from an invitation."""
+    if workflow_type == "buyer_financing":
+        return await financing.invited_buyer(api)
+    return await api.start(workflow_type.upper() if workflow_type else None)
 
 
 def resolved(move: Move, following: Move | None, view: Json, session_id: str) -> Json:
@@ -57,7 +67,13 @@ async def outcome_arranged(api: Api, outcome: str) -> AsyncIterator[None]:
 
 
 def check_outcome(outcome: str, step: Json) -> None:
-    assert step["credit"]["status"] == outcome, step["credit"]
+    """The step the outcome moved to shows it: the buyer's financing result, or (trex v1) the
+    seller's confirmation with the buyer's credit."""
+    if step["__typename"] == "FinancingResultStep":
+        assert step["outcome"] == outcome, step["outcome"]
+        assert step["canRetry"] is (outcome == "unavailable"), step["canRetry"]
+    else:
+        assert step["credit"]["status"] == outcome, step["credit"]
 
 
 async def take_vehicle(

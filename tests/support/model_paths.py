@@ -6,7 +6,10 @@ is a workflow entry, a guard's target, a default, each reachable alternative of 
 found over the session states the definition allows (the current step and the path walked, which
 decides a `ReturnTo`), chosen greedily, then pruned until every path takes a transition no other
 path takes. The answers that take a guard are derived from its condition and the field's type and
-rules, on top of one valid answer per step (`tests/support/answers.py`, or generated).
+rules, on top of one valid answer per step (`tests/support/answers.py`, or generated), with
+each field the answer makes required (`required_when`) given too. A transition the service takes
+only after some outcome of the latest resumption (`Environment.after_outcome`: a retry after the
+bureau did not answer) is planned only after it; the outcome is part of the session state.
 
 The tests of `tests/model/` run the paths over the API; `coverage()` is the figure they report.
 """
@@ -58,11 +61,15 @@ class Environment:
     `outcomes`: the outcomes of each awaited result (`Step.awaits`) the tests can produce.
     `rejections`: the event that makes an effect reject its step (`Step.on_reject`).
     `after_commit`: events that follow an effect's commit without moving the session (a
-    refusal further down the pipeline); each is taken once, on a variant of a cover path."""
+    refusal further down the pipeline); each is taken once, on a variant of a cover path.
+    `after_outcome`: (source, target) of transitions the service takes only when the latest
+    resumption followed one of these outcomes (an effect refuses them otherwise); a transition
+    whose outcomes the tests cannot produce stays untakeable."""
 
     outcomes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     rejections: Mapping[str, str] = field(default_factory=dict)
     after_commit: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    after_outcome: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -201,7 +208,8 @@ def generated_value(spec: Field, today: date) -> Any:
 
 
 def generated_answer(step: Step, today: date) -> Json:
-    """Every required field, and one of each `required_unless` group."""
+    """Every required field, one of each `required_unless` group, and each field required by
+    the others' values (`required_when`)."""
     answer: Json = {}
     for spec in step.fields:
         alternatives_given = any(
@@ -209,12 +217,31 @@ def generated_answer(step: Step, today: date) -> Json:
         )
         if spec.required or (spec.required_unless and not alternatives_given):
             answer[spec.name] = generated_value(spec, today)
-    return answer
+    return completed(step, answer, today)
 
 
 def _required(step: Step, name: str) -> bool:
     spec = step.field_named(name)
     return spec is not None and spec.required
+
+
+def _needed(spec: Field, answer: Mapping[str, Any]) -> bool:
+    """Required, or required by the answer's other values (`required_when`)."""
+    return spec.required or (spec.required_when is not None and spec.required_when.holds(answer))
+
+
+def completed(step: Step, answer: Mapping[str, Any], today: date) -> Json:
+    """`answer` with a generated value for each field it lacks and needs: a required field the
+    base answer left out, or one its values make required (`required_when`, "the e-mail for the
+    channel chosen"). Repeated until nothing more is needed, as a value given may require
+    another."""
+    done = dict(answer)
+    while missing := [
+        spec for spec in step.fields if done.get(spec.name) is None and _needed(spec, done)
+    ]:
+        for spec in missing:
+            done[spec.name] = generated_value(spec, today)
+    return done
 
 
 def _other_option(spec: Field, excluded: Iterable[object]) -> Any:
@@ -250,7 +277,7 @@ def _falsify(step: Step, when: Condition, answer: Json) -> bool:
     spec = step.field_named(when.field)
     if spec is None:
         return False
-    if not spec.required:
+    if not _needed(spec, answer):
         answer.pop(spec.name, None)
     elif when.op in (Op.EQUALS, Op.IN):
         excluded = when.value if isinstance(when.value, tuple) else (when.value,)
@@ -272,13 +299,25 @@ def answer_for(
             return None
     if transition.kind == "guard" and not _satisfy(step, step.guards[chosen].when, answer, today):
         return None
+    answer = completed(step, answer, today)
     first = next((i for i, g in enumerate(step.guards) if g.when.holds(answer)), len(step.guards))
     return answer if first == chosen else None
 
 
 # --- the search -------------------------------------------------------------------------------
 
-State = tuple[str, ...]  # the steps walked, the current one last
+
+@dataclass(frozen=True, order=True)
+class State:
+    """A session state: the steps walked (the current one last), and the outcome of the latest
+    resumption, which decides the transitions of `Environment.after_outcome`."""
+
+    walked: tuple[str, ...]
+    outcome: str = ""
+
+    @property
+    def current(self) -> str:
+        return self.walked[-1]
 
 
 @dataclass
@@ -291,19 +330,27 @@ class _Search:
     def moves_from(self, state: State, *, takeable: bool) -> list[tuple[Move, State]]:
         """The moves the definition allows from `state` (with `takeable`, only those the known
         answers and environment can take)."""
-        step = self.workflow.step(state[-1])
+        step = self.workflow.step(state.current)
         if step.terminal:
             return []
         found = []
         for transition in step_transitions(step, self.environment):
             if transition.target not in self.workflow.steps:
                 continue
-            if resolve(_target_of(step, transition), state) != transition.target:
+            if resolve(_target_of(step, transition), state.walked) != transition.target:
+                continue
+            if takeable and not self.allowed_after(state, transition):
                 continue
             move = self.move(step, transition) if takeable else Move(transition)
             if move is not None:
-                found.append((move, moved(state, transition.target)))
+                outcome = transition.detail if transition.kind == "resume" else state.outcome
+                found.append((move, State(moved(state.walked, transition.target), outcome)))
         return found
+
+    def allowed_after(self, state: State, transition: Transition) -> bool:
+        """Whether the service takes `transition` after the latest resumption's outcome."""
+        outcomes = self.environment.after_outcome.get((transition.source, transition.target))
+        return outcomes is None or state.outcome in outcomes
 
     def move(self, step: Step, transition: Transition) -> Move | None:
         events: tuple[str, ...] = ()
@@ -334,7 +381,7 @@ class _Search:
 
     def entries(self) -> list[tuple[Move, State]]:
         return [
-            (Move(Transition(START, "entry", first, detail=kind or "")), (first,))
+            (Move(Transition(START, "entry", first, detail=kind or "")), State((first,)))
             for kind, first in self.workflow.entries.items()
             if first in self.workflow.steps
         ]
@@ -400,7 +447,7 @@ class _Search:
         queue = deque([state])
         while queue:
             current = queue.popleft()
-            if self.workflow.step(current[-1]).terminal:
+            if self.workflow.step(current.current).terminal:
                 moves: list[Move] = []
                 while (edge := came[current]) is not None:
                     current, move = edge
@@ -429,22 +476,28 @@ def plan(
         for move, _ in search.moves_from(state, takeable=False)
     )
     came = search.explore(takeable=True)
-    enabled = {  # each takeable transition: the nearest state it is taken from
-        move.transition: (state, move)
+    # Each takeable transition: the nearest state it is taken from (none for an entry), the
+    # move and the state after it.
+    enabled: dict[Transition, tuple[State | None, Move, State]] = {
+        move.transition: (state, move, nxt)
         for state in reversed(list(came))
-        for move, _ in search.moves_from(state, takeable=True)
+        for move, nxt in search.moves_from(state, takeable=True)
     }
-    for _, move in came.values():
-        if move.transition.kind == "entry":
-            enabled[move.transition] = ((), move)
+    for first, (previous, move) in came.items():
+        if previous is None:
+            enabled[move.transition] = (None, move, first)
+
+    def depth(transition: Transition) -> int:
+        state = enabled[transition][0]
+        return 0 if state is None else len(state.walked)
+
     paths: list[list[Move]] = []
     uncovered = set(enabled)
-    for transition in sorted(enabled, key=lambda t: (len(enabled[t][0]), t)):
+    for transition in sorted(enabled, key=lambda t: (depth(t), t)):
         if transition not in uncovered:
             continue
-        state, move = enabled[transition]
-        moves = [*search.way_to(came, state), move] if state else [move]
-        after = moved(state, transition.target) if state else (transition.target,)
+        state, move, after = enabled[transition]
+        moves = [*search.way_to(came, state), move] if state is not None else [move]
         if search.way_out(after) is None:
             continue
         uncovered -= {m.transition for m in moves}
