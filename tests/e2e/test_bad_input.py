@@ -1,9 +1,11 @@
 """Bad input at every input step (malformed requests: test_malformed_requests.py).
 
-The steps, their fields and their types come from the flow definition (trex v1);
-the way to each step is found by a breadth-first search over the definition's transitions, with
-the valid answers of `answers.py`. A `ValidationFailed` changes nothing, so each step's session is
-walked once and then receives every bad payload.
+The steps, their fields and their types come from the current flow definitions (trex, and the
+buyer's own financing, buyer_financing); the way to each step is found by a breadth-first search
+over the definition's transitions, with the valid answers of `answers.py` (a step the session
+reaches by awaiting a result, as `financing_result`, by waiting for it there). A
+`ValidationFailed` changes nothing, so each step's session is walked once and then receives every
+bad payload.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import httpx
 import pytest
 
 from tests.e2e.client import Api, Flow, operation
+from tests.e2e.financing import applicant
 from tests.e2e.walk import (
     ANSWERS,
+    FINANCING,
     FIRST_STEP,
     WORKFLOW,
     Json,
@@ -28,15 +32,19 @@ from tests.e2e.walk import (
     walk_to,
 )
 from tests.support.answers import (
+    APPROVED_SSN,
     CARIN,
     CONTACT,
     PRIVATE_BUYER,
     VEHICLE_TO_SELL,
-    credit_applicant,
 )
-from workflows.model import Field, FieldType, Step
+from workflows.model import Field, FieldType, Step, Workflow
 
-INPUT_STEPS = [step.id for step in WORKFLOW.steps.values() if step.fields]
+FLOWS: tuple[Workflow, ...] = (WORKFLOW, FINANCING)
+# Every step of the current definitions by id (the buyer's steps have ids of their own).
+STEPS: dict[str, Step] = {step.id: step for flow in FLOWS for step in flow.steps.values()}
+assert len(STEPS) == sum(len(flow.steps) for flow in FLOWS), "a step id in two workflows"
+INPUT_STEPS = [step.id for step in STEPS.values() if step.fields]
 TEXT_TYPES = {
     FieldType.STRING,
     FieldType.TEXT,
@@ -59,6 +67,14 @@ Expected = dict[str, set[str]]
 _AT_STEP: dict[str, tuple[str, str]] = {}
 
 
+def awaited_from(step_id: str) -> str | None:
+    """The pending step whose awaited result moves a session on to `step_id` (None: none)."""
+    for step in STEPS.values():
+        if step.awaits and step_id in goto_targets(step):
+            return step.id
+    return None
+
+
 async def session_at(api: Api, step_id: str) -> Flow:
     known = _AT_STEP.get(step_id)
     if known is not None:
@@ -66,7 +82,12 @@ async def session_at(api: Api, step_id: str) -> Flow:
         await flow.reload()
         if flow.step_id == step_id:
             return flow
-    flow = await walk_to(api, step_id)
+    pending = awaited_from(step_id)
+    if pending is None:
+        flow = await walk_to(api, step_id)
+    else:  # the result arrives in the background: as a page would, wait for it there
+        flow = await walk_to(api, pending)
+        await flow.wait_for(step_id)
     _AT_STEP[step_id] = (flow.session_id, flow.token)
     return flow
 
@@ -110,7 +131,7 @@ class Checker:
 
     def __init__(self, flow: Flow) -> None:
         self.flow = flow
-        self.step = WORKFLOW.step(flow.step_id)
+        self.step = STEPS[flow.step_id]
         self.before = snapshot(flow.step)
         self.problems: list[str] = []
 
@@ -226,7 +247,7 @@ async def test_missing_required_fields_are_all_reported(api: Api, step_id: str) 
 
 
 NUMERIC_STEPS = [
-    step.id for step in WORKFLOW.steps.values() if any(f.type in NUMERIC_TYPES for f in step.fields)
+    step.id for step in STEPS.values() if any(f.type in NUMERIC_TYPES for f in step.fields)
 ]
 
 
@@ -268,7 +289,7 @@ async def test_out_of_range_numbers(api: Api, step_id: str) -> None:
 
 TEXT_STEPS = [
     step.id
-    for step in WORKFLOW.steps.values()
+    for step in STEPS.values()
     if any(
         f.type in TEXT_TYPES or f.type in {FieldType.ENUM, FieldType.MULTI_ENUM}
         for f in step.fields
@@ -540,7 +561,7 @@ RULE_CASES: list[tuple[str, str, Json, dict[str, str]]] = [
         "credit_check",
         "too young, invalid SSN area, no consent",
         {
-            **credit_applicant("666-12-3456"),
+            **applicant("666-12-3456"),
             "date_of_birth": _years_ago(10),
             "consent_to_credit_check": False,
             "annual_income": -1,
@@ -557,19 +578,19 @@ RULE_CASES: list[tuple[str, str, Json, dict[str, str]]] = [
     (
         "credit_check",
         "too old, SSN area 000",
-        {**credit_applicant("000-12-3456"), "date_of_birth": _years_ago(101)},
+        {**applicant("000-12-3456"), "date_of_birth": _years_ago(101)},
         {"date_of_birth": "max_age", "ssn": "ssn_invalid"},
     ),
     (
         "credit_check",
         "impossible date, SSN area 9xx",
-        {**credit_applicant("912-12-3456"), "date_of_birth": "1980-02-30"},
+        {**applicant("912-12-3456"), "date_of_birth": "1980-02-30"},
         {"date_of_birth": "format", "ssn": "ssn_invalid"},
     ),
     (
         "credit_check",
         "US date, 8-digit SSN",
-        {**credit_applicant("12345678"), "date_of_birth": "12/09/1980"},
+        {**applicant("12345678"), "date_of_birth": "12/09/1980"},
         {"date_of_birth": "format", "ssn": "format"},
     ),
     (
@@ -591,6 +612,57 @@ RULE_CASES: list[tuple[str, str, Json, dict[str, str]]] = [
         {"asking_price": "minimum", "zip": "format"},
     ),
     ("credit_consent", "consent as text", {"consent": "yes"}, {"consent": "type"}),
+    (
+        "credit_check",
+        "unknown state, no city, a unit too long",
+        {**applicant(APPROVED_SSN), "state": "ZZ", "city": "  ", "unit": "x" * 201},
+        {"state": "enum", "city": "required", "unit": "max_length"},
+    ),
+    ("financing_intro", "not continuing", {"continue": False}, {"continue": "must_be_true"}),
+    ("financing_intro", "continue as text", {"continue": "yes"}, {"continue": "type"}),
+    (
+        "financing_result",
+        "an unknown choice",
+        {"share_with_seller": "everything"},
+        {"share_with_seller": "enum"},
+    ),
+    ("financing_result", "retry as text", {"retry": "yes"}, {"retry": "type"}),
+    (
+        "financing_result",
+        "neither a choice nor a retry",
+        {"share_with_seller": None, "retry": None},
+        {"share_with_seller": "one_of_required"},
+    ),
+    (
+        "buyer_financing_invite",
+        "an unknown channel",
+        {"invite_channel": "pigeon", "buyer_email": "grace@example.com"},
+        {"invite_channel": "enum"},
+    ),
+    (
+        "buyer_financing_invite",
+        "by email without an address",
+        {"invite_channel": "email", "buyer_phone": "+14155550123"},
+        {"buyer_email": "required"},
+    ),
+    (
+        "buyer_financing_invite",
+        "by SMS without a number, a bad e-mail",
+        {"invite_channel": "sms", "buyer_email": "grace@"},
+        {"buyer_phone": "required", "buyer_email": "format"},
+    ),
+    (
+        "buyer_financing_invite",
+        "by SMS to a number that is not one",
+        {"invite_channel": "sms", "buyer_phone": "12345"},
+        {"buyer_phone": "format"},
+    ),
+    (
+        "dealer_sale_confirmation",
+        "no consent, a bad phone, contact by pigeon",
+        {**CONTACT, "consent_to_contact": False, "phone": "12", "preferred_contact": "pigeon"},
+        {"consent_to_contact": "must_be_true", "phone": "format", "preferred_contact": "enum"},
+    ),
     (
         "selling_confirmation",
         "no consent",
@@ -630,11 +702,18 @@ async def test_each_rule_gives_its_stable_code(api: Api, step_id: str) -> None:
     await check.finish()
 
 
-def test_every_transition_of_the_definition_has_a_known_answer() -> None:
-    for step in WORKFLOW.steps.values():
-        for target in goto_targets(step):
-            if step.fields:
-                assert (step.id, target) in ANSWERS, (step.id, target)
-    for step_id in INPUT_STEPS:
-        route = route_to(step_id)
-        assert [edge[1] for edge in route[-1:]] == ([] if step_id == FIRST_STEP else [step_id])
+# Transitions no walk to a step needs, each for its reason.
+UNWALKED = {("financing_result", "credit_check"): "a retry: refused unless the check failed"}
+
+
+def test_every_transition_of_the_definitions_has_a_known_answer() -> None:
+    for flow in FLOWS:
+        for step in flow.steps.values():
+            for target in goto_targets(step):
+                if step.fields and (step.id, target) not in UNWALKED:
+                    assert (step.id, target) in ANSWERS, (flow.name, step.id, target)
+        first = next(iter(flow.entries.values()))
+        for step_id in (s for s in INPUT_STEPS if s in flow.steps):
+            walked = awaited_from(step_id) or step_id
+            route = route_to(walked, flow)
+            assert [edge[1] for edge in route[-1:]] == ([] if walked == first else [walked])

@@ -44,6 +44,7 @@ DEALER: Walk = [
         "dealer_information",
         {"dealer_name": "Main St Motors", "offer_amount": 9_000, **VEHICLE_TO_SELL},
     ),
+    ("dealer_sale_confirmation", CONTACT),
     ("replacement_check", {"wants_replacement": False}),
 ]
 
@@ -137,6 +138,7 @@ EXPECTED_REACHED = {
     "financing_needs": 2,
     "selling_confirmation": 2,
     "dealer_information": 1,
+    "dealer_sale_confirmation": 1,
     "replacement_check": 3,
     "selling_complete": 3,
 }
@@ -209,7 +211,7 @@ async def test_two_processes_folding_at_once_count_each_move_once(settings: Sett
     container = await bootstrap(replace(settings, inprocess_workers=False))
     try:
         await _walk_the_sessions(container)
-        storage, workflow = SqlStorage(container.db), definition("trex", 1)
+        storage, workflow = SqlStorage(container.db), definition("trex", 2)
         one, other = (Funnel(storage, container.sites, [workflow], now, batch=3) for _ in range(2))
         await asyncio.gather(one.fold(), other.fold())
         figures = await _figures(container.funnel)

@@ -22,14 +22,14 @@ async def test_steps_with_enough_visits_get_their_median_and_the_estimate_follow
             await visitor.walk(SELLING if index else SELLING[:1])
         await container.funnel.fold()
         times = StepTimes(SqlStorage(container.db), now)
-        assert times.medians("trex", 1) == {}
+        assert times.medians("trex", 2) == {}
 
         await times.refresh()
 
-        medians = times.medians("trex", 1)
+        medians = times.medians("trex", 2)
         assert set(medians) == {"intent_selection"}, medians
         assert 0 < medians["intent_selection"] < 5  # walked by a test, not read by a person
-        engine = Engine(definition("trex", 1))
+        engine = Engine(definition("trex", 2))
         state = engine.start(None)
         assert (
             engine.progress(state, medians).seconds_remaining
