@@ -1,7 +1,9 @@
 """Python's `gql` client with its defaults plus what the README says to set (the Authorization
 header, graphql-ws's connection payload): the schema fetched from the server by introspection
 and every document validated against it client-side, it walks selling to a private buyer with
-financing over the documented operations, the credit result pushed over graphql-transport-ws;
+financing over the documented operations, up to the invitation the seller sends, then the
+buyer's own financing from the invitation's link, the credit result pushed over
+graphql-transport-ws;
 `DateTime` is parsed as the RFC 3339 its specifiedByURL names; the typed `rules` are the JSON
 `validationRules`, field for field."""
 
@@ -17,9 +19,10 @@ from gql.transport.websockets import WebsocketsTransport
 from gql.utilities import update_schema_scalar
 from graphql import GraphQLScalarType
 
-from tests.e2e.client import operation
+from tests.e2e.client import Api, operation
 from tests.e2e.conftest import RunningServer
-from tests.e2e.test_js_clients import BEFORE
+from tests.e2e.financing import applicant, invitation_token
+from tests.e2e.test_js_clients import before, new_buyer_email
 from tests.support import answers
 
 RULES = """
@@ -71,8 +74,47 @@ DATE_TIME = GraphQLScalarType(
 )
 
 
+def options() -> dict[str, Any]:
+    """The schema fetched by introspection (with specifiedByURL), results parsed with it."""
+    return {
+        "fetch_schema_from_transport": True,
+        "introspection_args": {"specified_by_url": True},
+        "parse_results": True,
+    }
+
+
+def with_date_time(*clients: Client) -> None:
+    """Each fetched schema's DateTime names RFC 3339, and is parsed as it."""
+    for client in clients:
+        schema = client.schema
+        assert schema is not None
+        date_time = schema.type_map["DateTime"]
+        assert isinstance(date_time, GraphQLScalarType)
+        assert date_time.specified_by_url is not None
+        assert "rfc3339" in date_time.specified_by_url
+        update_schema_scalar(schema, "DateTime", DATE_TIME)
+
+
+def over_http(running: RunningServer, token: str) -> Client:
+    """A session's client over HTTP, with the Authorization header the README sets."""
+    url = f"{running.base_url}/graphql"
+    headers = {"Authorization": f"Bearer {token}"}
+    return Client(transport=HTTPXAsyncTransport(url=url, headers=headers, timeout=10), **options())
+
+
+def over_websocket(running: RunningServer, token: str) -> Client:
+    """A session's client over graphql-transport-ws, with the connection payload the README
+    sets."""
+    ws = WebsocketsTransport(
+        url=running.ws_url,
+        init_payload={"authorization": f"Bearer {token}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+    return Client(transport=ws, **options())
+
+
 async def test_gql_walks_the_flow_validating_against_the_fetched_schema(
-    running: RunningServer,
+    running: RunningServer, api: Api
 ) -> None:
     url = f"{running.base_url}/graphql"
     selling = {"input": {"workflowType": "SELLING"}}
@@ -81,60 +123,23 @@ async def test_gql_walks_the_flow_validating_against_the_fetched_schema(
     token, session_id = first["started"]["token"], first["session"]["id"]
     assert first["stepId"] == "has_buyer"
 
-    http = HTTPXAsyncTransport(url=url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
-    ws = WebsocketsTransport(
-        url=running.ws_url,
-        init_payload={"authorization": f"Bearer {token}"},
-        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
-    )
-    options: dict[str, Any] = {
-        "fetch_schema_from_transport": True,
-        "introspection_args": {"specified_by_url": True},
-        "parse_results": True,
-    }
-    client, live = Client(transport=http, **options), Client(transport=ws, **options)
-    async with client as session, live as updates:
-        for schema in (client.schema, live.schema):
-            assert schema is not None
-            date_time = schema.type_map["DateTime"]
-            assert isinstance(date_time, GraphQLScalarType)
-            assert date_time.specified_by_url is not None
-            assert "rfc3339" in date_time.specified_by_url
-            update_schema_scalar(schema, "DateTime", DATE_TIME)
-
+    buyer_email = new_buyer_email()
+    client = over_http(running, token)
+    async with client as session:
+        with_date_time(client)
         step = first
-        for step_id, data in BEFORE:
+        for step_id, data in before(buyer_email):
             variables = {"input": {"sessionId": session_id, "currentStep": step_id, "data": data}}
             step = (await session.execute(request("transition", variables)))["transition"]
-        assert step["stepId"] == "credit_check"
-        after_seq = step["session"]["seq"]
-
-        credit = answers.credit_applicant(answers.APPROVED_SSN)
-        move = {"input": {"sessionId": session_id, "currentStep": "credit_check", "data": credit}}
-        pending = (await session.execute(request("transition", move)))["transition"]
-        assert pending["stepId"] == "credit_check_pending"
-        assert isinstance(pending["since"], datetime)
-
-        # afterSeq: what came after the credit check is replayed, then the stream goes live.
-        watched = {"sessionId": session_id, "afterSeq": after_seq}
-        pushed: list[dict[str, Any]] = []
-        stream = updates.subscribe(request("session_updates", watched))
-        async for update in stream:
-            pushed.append(update["sessionUpdates"])
-            if len(pushed) == 2:
-                break
-        await stream.aclose()
-        assert [u["seq"] for u in pushed] == [after_seq + 1, after_seq + 2]
-        assert all(isinstance(u["at"], datetime) for u in pushed)
-        confirmation = pushed[1]["step"]
-        assert confirmation["stepId"] == "selling_confirmation"
-        assert confirmation["credit"]["status"] == "approved"
+        assert step["stepId"] == "selling_confirmation"
+        assert step["summary"]["financing"]["status"] == "invited"
 
         rules = (await session.execute(request(RULES, {"sessionId": session_id})))["session"]
         described = rules["validationRules"]
         typed = {rule["name"]: as_json_rule(rule) for rule in rules["rules"]["fields"]}
         assert typed == {n: same_numbers(r) for n, r in described["fields"].items()}
-        assert typed["phone"]["normalize"] == {"remove": " ().-"}
+        # A phone's separators are removed before its pattern is checked (the rule's own list).
+        assert set(" ().-") <= set(typed["phone"]["normalize"]["remove"])
         assert rules["rules"]["crossField"] == described["crossField"]
 
         variables = {
@@ -146,3 +151,52 @@ async def test_gql_walks_the_flow_validating_against_the_fetched_schema(
         }
         done = (await session.execute(request("transition", variables)))["transition"]
         assert done["stepId"] == "replacement_check"
+
+    # The buyer's own financing, from the link the invitation sent.
+    invited = {
+        "input": {
+            "workflowType": "BUYER_FINANCING",
+            "invitation": await invitation_token(api, buyer_email),
+        }
+    }
+    async with Client(transport=HTTPXAsyncTransport(url=url, timeout=10)) as anonymous:
+        intro = (await anonymous.execute(request("start_workflow", invited)))["startWorkflow"]
+    assert intro["stepId"] == "financing_intro"
+    assert intro["session"]["workflow"] == "buyer_financing"
+    buyer_token, buyer_id = intro["started"]["token"], intro["session"]["id"]
+
+    client, live = over_http(running, buyer_token), over_websocket(running, buyer_token)
+    async with client as session, live as updates:
+        with_date_time(client, live)
+        begin = {"continue": True}
+        move = {"input": {"sessionId": buyer_id, "currentStep": "financing_intro", "data": begin}}
+        step = (await session.execute(request("transition", move)))["transition"]
+        assert step["stepId"] == "credit_check"
+        after_seq = step["session"]["seq"]
+
+        credit = applicant(answers.APPROVED_SSN)
+        move = {"input": {"sessionId": buyer_id, "currentStep": "credit_check", "data": credit}}
+        pending = (await session.execute(request("transition", move)))["transition"]
+        assert pending["stepId"] == "credit_check_pending"
+        assert isinstance(pending["since"], datetime)
+
+        # afterSeq: what came after the credit check is replayed, then the stream goes live.
+        watched = {"sessionId": buyer_id, "afterSeq": after_seq}
+        pushed: list[dict[str, Any]] = []
+        stream = updates.subscribe(request("session_updates", watched))
+        async for update in stream:
+            pushed.append(update["sessionUpdates"])
+            if len(pushed) == 2:
+                break
+        await stream.aclose()
+        assert [u["seq"] for u in pushed] == [after_seq + 1, after_seq + 2]
+        assert all(isinstance(u["at"], datetime) for u in pushed)
+        result = pushed[1]["step"]
+        assert result["stepId"] == "financing_result"
+        assert result["outcome"] == "approved"
+
+        share = {"share_with_seller": "outcome_only"}
+        move = {"input": {"sessionId": buyer_id, "currentStep": "financing_result", "data": share}}
+        done = (await session.execute(request("transition", move)))["transition"]
+        assert done["stepId"] == "financing_complete"
+        assert done["sharedWithSeller"] == "outcome_only"

@@ -1,7 +1,9 @@
 """Apollo Client and urql, the mainstream JavaScript clients, with their defaults plus only what
 the README tells a developer to set (schema/possible-types.json, the Authorization header,
 graphql-ws's connectionParams): each walks selling to a private buyer with financing over the
-documented operations (graphql-examples/), the credit check's result pushed over graphql-ws.
+documented operations (graphql-examples/), up to the invitation the seller sends the buyer; then,
+as the buyer with a client of their own, opens the invitation's link (the token the sandbox's
+communications service delivered) and applies, the credit check's result pushed over graphql-ws.
 
 Runs where Node and tests/node/node_modules are, as the graphql-http audit does; skips otherwise.
 """
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +20,35 @@ import pytest
 
 from tests.e2e.client import operation
 from tests.e2e.conftest import RunningServer
+from tests.e2e.financing import applicant
 from tests.e2e.test_graphql_http_audit import NODE_DIR, run_node
 from tests.support import answers
 
 SCRIPT = NODE_DIR / "clients.mjs"
 POSSIBLE_TYPES = Path(__file__).resolve().parents[2] / "schema" / "possible-types.json"
 PACKAGES = ("@apollo/client", "@urql/core", "graphql-ws", "graphql")
-# Selling to a private buyer with financing, up to the credit check.
-BEFORE: list[tuple[str, dict[str, Any]]] = [
-    ("has_buyer", {"has_buyer": True}),
-    ("buyer_type", {"buyer_type": "private"}),
-    ("private_buyer_details", answers.PRIVATE_BUYER),
-    ("financing_needs", {"needs_financing": True}),
-]
+
+
+def before(buyer_email: str) -> list[tuple[str, dict[str, Any]]]:
+    """Selling to a private buyer with financing, up to the invitation sent to `buyer_email`
+    (the seller is then on `selling_confirmation`)."""
+    return [
+        ("has_buyer", {"has_buyer": True}),
+        ("buyer_type", {"buyer_type": "private"}),
+        ("private_buyer_details", {**answers.PRIVATE_BUYER, "buyer_email": buyer_email}),
+        ("financing_needs", {"needs_financing": True}),
+        ("buyer_financing_invite", {"invite_channel": "email", "buyer_email": buyer_email}),
+    ]
+
+
+def new_buyer_email() -> str:
+    """An address of this walk alone: the sandbox's messages to it are the invitation's."""
+    return f"buyer-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def of(seen: Any, client: str, who: str) -> Any:
+    """What `client` saw of the seller's or the buyer's session."""
+    return seen[client] if who == "seller" else seen[client]["buyer"]
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +74,13 @@ async def seen(node: str, running: RunningServer, tmp_path_factory: pytest.TempP
             "updates": operation("session_updates"),
         },
         "startVariables": {"input": {"workflowType": "SELLING"}},
-        "before": BEFORE,
-        "credit": ["credit_check", answers.credit_applicant(answers.APPROVED_SSN)],
+        "before": {client: before(new_buyer_email()) for client in ("apollo", "urql")},
         "contact": answers.CONTACT,
         "after": [["replacement_check", {"wants_replacement": False}]],
+        "messages": f"{running.base_url}/sandbox/communications/messages",
+        "buyerBefore": [["financing_intro", {"continue": True}]],
+        "credit": ["credit_check", applicant(answers.APPROVED_SSN)],
+        "share": {"share_with_seller": "outcome_only"},
     }
     path = tmp_path_factory.mktemp("clients") / "plan.json"
     path.write_text(json.dumps(plan))
@@ -81,39 +103,69 @@ def test_the_client_walks_the_flow_with_the_pushed_credit_result(seen: Any, clie
         "buyer_type",
         "private_buyer_details",
         "financing_needs",
-        "credit_check",
-        "credit_check_pending",
+        "buyer_financing_invite",
+        "selling_confirmation",
         "replacement_check",
         "selling_complete",
     ]
-    assert [u["type"] for u in walk["pushed"]] == ["STEP_CHANGED", "STEP_CHANGED"]
-    assert walk["pushed"][1] == {
-        "type": "STEP_CHANGED",
-        "stepId": "selling_confirmation",
-        "credit": "approved",
-    }
     assert walk["leadReference"]
 
+    # The buyer, with a client of their own, from the link the seller's invitation sent.
+    buyer = walk["buyer"]
+    assert buyer["firstStep"]["typename"] == "FinancingIntroStep"
+    assert buyer["firstStep"]["stepId"] == "financing_intro"
+    assert buyer["firstStep"]["workflow"] == "buyer_financing"
+    assert buyer["firstStep"]["id"].endswith(":financing_intro:1:start")
+    assert isinstance(buyer["token"], str)
+    assert len(buyer["token"]) >= 32
+    assert buyer["token"] != walk["token"]
+    assert buyer["dropped"] == []
+    assert buyer["sessionFirst"] == "financing_intro"
+    assert buyer["steps"] == ["credit_check", "credit_check_pending", "financing_complete"]
+    assert [u["type"] for u in buyer["pushed"]] == ["STEP_CHANGED", "STEP_CHANGED"]
+    first_seq = buyer["afterSeq"] + 1  # what came after the credit check's own step
+    assert [u["seq"] for u in buyer["pushed"]] == [first_seq, first_seq + 1]
+    assert buyer["pushed"][1] == {
+        "type": "STEP_CHANGED",
+        "seq": first_seq + 1,
+        "stepId": "financing_result",
+        "outcome": "approved",
+    }
 
-def test_apollo_s_cache_keeps_the_token_after_every_later_answer(seen: Any) -> None:
+
+@pytest.mark.parametrize("who", ["seller", "buyer"])
+def test_apollo_s_cache_keeps_the_token_after_every_later_answer(seen: Any, who: str) -> None:
     """The token is in a SessionStart of its own and on the start's own step view: no later
-    answer (moves, the session query, the pushed steps) writes over either."""
-    kept = seen["apollo"]["tokenKept"]
-    assert kept["entity"] == seen["apollo"]["token"], kept
+    answer (moves, the session query, and in the buyer's session the pushed steps) writes over
+    either."""
+    walk = of(seen, "apollo", who)
+    kept = walk["tokenKept"]
+    assert kept["entity"] == walk["token"], kept
     assert kept["onStartStep"] is True, kept
 
 
-def test_urql_s_default_cache_answers_the_session_query_afresh(seen: Any) -> None:
+# Each session's first and last step: what a fresh `session` query shows at the start and the end.
+ENDS = {
+    "seller": ("has_buyer", "selling_complete"),
+    "buyer": ("financing_intro", "financing_complete"),
+}
+
+
+@pytest.mark.parametrize("who", ["seller", "buyer"])
+def test_urql_s_default_cache_answers_the_session_query_afresh(seen: Any, who: str) -> None:
     """urql's document cache drops a cached answer when a mutation answers any of its types:
-    the session query after the moves shows the current step."""
-    assert seen["urql"]["sessionLast"]["stepId"] == "selling_complete"
+    the session query after the moves (and, in the buyer's, the pushed steps) shows the current
+    step."""
+    assert of(seen, "urql", who)["sessionLast"]["stepId"] == ENDS[who][1]
 
 
-def test_apollo_s_cache_first_session_query_names_the_view_it_shows(seen: Any) -> None:
+@pytest.mark.parametrize("who", ["seller", "buyer"])
+def test_apollo_s_cache_first_session_query_names_the_view_it_shows(seen: Any, who: str) -> None:
     """Apollo's cache-first answers a `session` query it answered before from the cache: no
     answer of a mutation touches a query's cached field, whatever the ids. The view it shows is
     the one first fetched, and its `id` (`<sessionId>:<stepId>:<seq>`) says so; the README
     tells a developer to read `session` with fetchPolicy network-only."""
-    last = seen["apollo"]["sessionLast"]
-    assert last["stepId"] == "has_buyer"
-    assert last["id"].endswith(":has_buyer:1")
+    first = ENDS[who][0]
+    last = of(seen, "apollo", who)["sessionLast"]
+    assert last["stepId"] == first
+    assert last["id"].endswith(f":{first}:1")

@@ -1,6 +1,8 @@
 // Apollo Client and urql, each with its defaults plus only what the README tells a developer to
 // set (possibleTypes, the Authorization header, graphql-ws's connectionParams), walk one flow
-// against one server: selling to a private buyer with financing, the credit check's result
+// against one server: selling to a private buyer with financing up to the invitation the seller
+// sends; then the buyer, with a client of their own, opens the invitation's link (its token as
+// the sandbox's communications service delivered it) and applies, the credit check's result
 // pushed over the subscription. `node clients.mjs PLAN.json` prints one JSON object: per
 // client, what it saw; tests/e2e/test_js_clients.py asserts on it.
 import { readFileSync } from 'node:fs';
@@ -15,7 +17,7 @@ import WebSocket from 'ws';
 
 const plan = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const LOOPBACK = /^(http|ws):\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/;
-if (!LOOPBACK.test(plan.http) || !LOOPBACK.test(plan.ws)) {
+if (![plan.http, plan.ws, plan.messages].every((url) => LOOPBACK.test(url))) {
   console.error('the plan names a server off loopback');
   process.exit(2);
 }
@@ -50,45 +52,96 @@ function take(subscribe, count) {
   });
 }
 
-/** Walks the plan's steps with `client` ({start, move, session, updates}); what it saw. */
-async function walk(client) {
-  const seen = { steps: [], dropped: [] };
-  const started = await client.start();
+/** The token of the invitation link the sandbox's communications service delivered to `to`
+ * (it sends from the outbox, after the seller's move: polled, bounded in time). */
+async function invitationToken(to) {
+  const deadline = Date.now() + WAIT_MS;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${plan.messages}?to=${encodeURIComponent(to)}`);
+    const { messages } = await response.json();
+    const sent = messages.filter((m) => m.template === 'financing_invitation');
+    if (sent.length > 0) {
+      // The page the seller used (a path when no host page sent its own).
+      const link = new URL(sent[sent.length - 1].data.link, plan.http);
+      return link.searchParams.get('trex_invitation');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no invitation to the buyer after ${WAIT_MS} ms`);
+}
+
+/** Starts a session with `client` and moves it over `steps`; what it saw, and where it is. */
+async function begin(client, variables, steps, seen) {
+  const started = await client.start(variables);
   const step = stepOf(started);
-  seen.firstStep = { typename: started.__typename, stepId: step.stepId, id: step.id };
+  seen.firstStep = {
+    typename: started.__typename,
+    stepId: step.stepId,
+    id: step.id,
+    workflow: step.session.workflow,
+  };
   seen.token = step.started?.token ?? null;
-  const sessionId = step.session.id;
   client.token = seen.token;
-  let current = step;
+  const sessionId = step.session.id;
   seen.sessionFirst = (await client.session(sessionId)).stepId;
-  for (const [stepId, data] of plan.before) {
+  let current = step;
+  for (const [stepId, data] of steps) {
     const result = await client.move(sessionId, stepId, data);
     current = stepOf(result);
     if (current.stepId === undefined) seen.dropped.push(result.__typename);
     seen.steps.push(current.stepId);
   }
-  const pushed = take((next, error) => client.updates(sessionId, current.session.seq, next, error), 2);
-  const [stepId, data] = plan.credit;
-  current = stepOf(await client.move(sessionId, stepId, data));
-  seen.steps.push(current.stepId);
-  const updates = await pushed;
-  seen.pushed = updates.map((u) => ({
-    type: u.type,
-    stepId: u.step?.stepId ?? null,
-    credit: u.step?.credit?.status ?? null,
-  }));
-  const confirmation = updates[1].step;
-  let done = stepOf(await client.move(sessionId, confirmation.stepId, plan.contact));
+  return { step, sessionId, current };
+}
+
+/** What a session's client keeps at its end: the session query's answer, the cached token. */
+async function end(client, sessionId, startStepId, seen) {
+  const last = await client.session(sessionId);
+  seen.sessionLast = { stepId: last.stepId, id: last.id };
+  seen.tokenKept = client.cachedToken?.(sessionId, startStepId) ?? null;
+  client.close();
+}
+
+/** The seller walks the plan's steps with `client` ({start, move, session, updates}), up to the
+ * invitation and on to the lead; the buyer, with `buyerClient`, applies from the invitation's
+ * link, the credit result pushed. What each saw. */
+async function walk(client, buyerClient, name) {
+  const seen = { steps: [], dropped: [] };
+  const seller = await begin(client, plan.startVariables, plan.before[name], seen);
+  const to = Object.fromEntries(plan.before[name]).buyer_financing_invite.buyer_email;
+  let done = stepOf(await client.move(seller.sessionId, seller.current.stepId, plan.contact));
   seen.steps.push(done.stepId);
   for (const [stepId, data] of plan.after) {
-    done = stepOf(await client.move(sessionId, stepId, data));
+    done = stepOf(await client.move(seller.sessionId, stepId, data));
     seen.steps.push(done.stepId);
   }
   seen.leadReference = done.leadReference ?? null;
-  const last = await client.session(sessionId);
-  seen.sessionLast = { stepId: last.stepId, id: last.id };
-  seen.tokenKept = client.cachedToken?.(sessionId, step.id) ?? null;
-  client.close();
+  await end(client, seller.sessionId, seller.step.id, seen);
+
+  const buyer = { steps: [], dropped: [] };
+  seen.buyer = buyer;
+  const invitation = await invitationToken(to);
+  const variables = { input: { workflowType: 'BUYER_FINANCING', invitation } };
+  const { step, sessionId, current } = await begin(buyerClient, variables, plan.buyerBefore, buyer);
+  buyer.afterSeq = current.session.seq;
+  const pushed = take(
+    (next, error) => buyerClient.updates(sessionId, current.session.seq, next, error),
+    2,
+  );
+  const [stepId, data] = plan.credit;
+  const pending = stepOf(await buyerClient.move(sessionId, stepId, data));
+  buyer.steps.push(pending.stepId);
+  const updates = await pushed;
+  buyer.pushed = updates.map((u) => ({
+    type: u.type,
+    seq: u.seq,
+    stepId: u.step?.stepId ?? null,
+    outcome: u.step?.outcome ?? null,
+  }));
+  const result = updates[1].step;
+  const complete = stepOf(await buyerClient.move(sessionId, result.stepId, plan.share));
+  buyer.steps.push(complete.stepId);
+  await end(buyerClient, sessionId, step.id, buyer);
   return seen;
 }
 
@@ -114,9 +167,8 @@ function apollo() {
     set token(value) {
       state.token = value;
     },
-    start: async () =>
-      (await apollo.mutate({ mutation: docs.start, variables: plan.startVariables })).data
-        .startWorkflow,
+    start: async (variables) =>
+      (await apollo.mutate({ mutation: docs.start, variables })).data.startWorkflow,
     move: async (sessionId, currentStep, data) =>
       (
         await apollo.mutate({
@@ -178,8 +230,8 @@ function urql() {
     set token(value) {
       state.token = value;
     },
-    start: async () =>
-      unwrap(await client.mutation(docs.start, plan.startVariables).toPromise(), 'startWorkflow'),
+    start: async (variables) =>
+      unwrap(await client.mutation(docs.start, variables).toPromise(), 'startWorkflow'),
     move: async (sessionId, currentStep, data) =>
       unwrap(
         await client
@@ -202,7 +254,7 @@ function urql() {
 const out = {};
 for (const [name, make] of [['apollo', apollo], ['urql', urql]]) {
   try {
-    out[name] = await walk(make());
+    out[name] = await walk(make(), make(), name);
   } catch (error) {
     out[name] = { failed: String(error?.stack ?? error) };
   }
