@@ -53,6 +53,6 @@ def erasure_result(outcome: ErasureOutcome) -> EraseCustomerDataResult:
     if isinstance(outcome, Erased):
         return CustomerDataErased(sessions=outcome.counts.sessions, leads=outcome.counts.leads)
     if isinstance(outcome, InvalidErasure):
-        errors = [FieldError(field=e.field, message=e.message, code=e.code) for e in outcome.errors]
+        errors = [FieldError.of(e) for e in outcome.errors]
         return InvalidErasureRequest(errors=errors)
     return NothingToErase()

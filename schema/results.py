@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from strawberry.scalars import JSON
 
+from schema.json import as_json
 from schema.steps import (
     CarInQuestionsStep,
     ChoiceStep,
@@ -28,6 +30,7 @@ from schema.steps import (
     step_of,
 )
 from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
+from workflows.rules import FieldError as DomainFieldError
 
 
 @strawberry.type(
@@ -40,6 +43,27 @@ class FieldError:
         description="A stable code for the rule broken (e.g. `required`, `min_length`); "
         "API.md lists them."
     )
+    message_id: str | None = strawberry.field(
+        default=None,
+        description="The catalogue id of `message` (e.g. `error.required.email`), the same in "
+        "every locale, for a client with its own copy; null for a refusal outside the "
+        "catalogue. API.md lists them.",
+    )
+    params: JSON = strawberry.field(
+        default_factory=dict,
+        description="The rule's parameters `message` is filled with (a limit, the allowed "
+        'values), e.g. `{"limit": 60}`; never the value given.',
+    )
+
+    @classmethod
+    def of(cls, error: DomainFieldError) -> FieldError:
+        return cls(
+            field=error.field,
+            message=error.message,
+            code=error.code,
+            message_id=error.message_id,
+            params=as_json(dict(error.params)),
+        )
 
 
 @strawberry.type(description="The input broke a rule; nothing changed. Every failing field.")
@@ -106,7 +130,7 @@ def result_of(outcome: Outcome) -> WorkflowResult:
     if isinstance(outcome, Moved):
         return step_of(outcome.view)  # type: ignore[return-value]
     if isinstance(outcome, Invalid):
-        errors = [FieldError(field=e.field, message=e.message, code=e.code) for e in outcome.errors]
+        errors = [FieldError.of(e) for e in outcome.errors]
         return ValidationFailed(errors=errors, step=step_of(outcome.view))
     if isinstance(outcome, Stale):
         return StaleStep(expected_step=outcome.expected_step, step=step_of(outcome.view))

@@ -93,7 +93,7 @@ def sent_result(outcome: domain.SendOutcome) -> SendResumeLinkResult:
     if isinstance(outcome, domain.LinkSent):
         return ResumeLinkSent(channel=ResumeChannel(outcome.channel), expires_at=outcome.expires_at)
     if isinstance(outcome, domain.LinkInvalid):
-        errors = [FieldError(field=e.field, message=e.message, code=e.code) for e in outcome.errors]
+        errors = [FieldError.of(e) for e in outcome.errors]
         return ResumeLinkInvalid(errors=errors)
     if isinstance(outcome, domain.LinkNotSent):
         return ResumeLinkNotSent(reason=outcome.reason, code=outcome.code)

@@ -114,7 +114,7 @@ class WebhookRefused:
 
     @classmethod
     def of(cls, refusal: domain.WebhookRefused) -> WebhookRefused:
-        errors = [FieldError(field=e.field, message=e.message, code=e.code) for e in refusal.errors]
+        errors = [FieldError.of(e) for e in refusal.errors]
         return cls(errors=errors)
 
 

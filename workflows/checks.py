@@ -17,14 +17,9 @@ PATTERNS: dict[FieldType, str] = {
     FieldType.DATE: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
 }
 
-MESSAGES: dict[FieldType, str] = {
-    FieldType.EMAIL: "Enter a valid e-mail address, like name@example.com.",
-    FieldType.PHONE: "Enter a US phone number, like (212) 555-0199, or one starting with +.",
-    FieldType.ZIP: "Enter a 5-digit ZIP code.",
-    FieldType.VIN: "Enter the 17-character VIN (letters I, O and Q are not used).",
-    FieldType.SSN: "Enter the 9-digit Social Security number.",
-    FieldType.DATE: "Enter a date as YYYY-MM-DD.",
-}
+# The catalogue's message for a value not in its type's format (`error.format.<type>`); the
+# widget's inline hints say the same in US English.
+FORMAT_MESSAGE_IDS: dict[FieldType, str] = {kind: f"error.format.{kind.value}" for kind in PATTERNS}
 
 DEFAULT_MAX_LENGTH: dict[FieldType, int] = {
     FieldType.STRING: 100,
@@ -39,11 +34,16 @@ DEFAULT_MAX_LENGTH: dict[FieldType, int] = {
 
 # How a value is normalized before its pattern is checked: characters removed, case changed.
 # The server applies it; the client is told it with the pattern and applies the same.
+# Phone numbers come as people write them: "+1 (212) 555-0199", "212.555.0199", "1-212-555-0199",
+# "212/555 0199", with a no-break space or a typographic dash from a pasted signature.
+_SPACES_AND_DASHES = " \u00a0\u2009\u202f-\u2010\u2011\u2012\u2013\u2014"
 NORMALIZE: dict[FieldType, dict[str, str]] = {
-    FieldType.PHONE: {"remove": " ().-"},
-    FieldType.SSN: {"remove": " -"},
-    FieldType.VIN: {"remove": " -", "case": "upper"},
+    FieldType.PHONE: {"remove": _SPACES_AND_DASHES + "()./"},
+    FieldType.SSN: {"remove": _SPACES_AND_DASHES},
+    FieldType.VIN: {"remove": _SPACES_AND_DASHES, "case": "upper"},
 }
+# Letters a VIN never has (they read as 1 and 0).
+VIN_EXCLUDED = re.compile(r"[IOQ]")
 
 _COMPILED = {kind: re.compile(pattern) for kind, pattern in PATTERNS.items()}
 # C0 and C1 control characters; text fields may also hold line breaks and tabs.
@@ -63,6 +63,13 @@ _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 def matches(kind: FieldType, text: str) -> bool:
     return bool(_COMPILED[kind].fullmatch(text))
+
+
+def format_message_id(kind: FieldType, normalized: str) -> str:
+    """The message for a value not in `kind`'s format: a VIN with I, O or Q says so."""
+    if kind is FieldType.VIN and VIN_EXCLUDED.search(normalized):
+        return "error.format.vin_letters"
+    return FORMAT_MESSAGE_IDS[kind]
 
 
 def has_control_characters(text: str, *, allow_newlines: bool) -> bool:

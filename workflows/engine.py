@@ -15,6 +15,7 @@ from datetime import date
 from workflows import navigation
 from workflows.estimate import NO_MEDIANS, remaining_text, seconds_remaining
 from workflows.graph import Graph
+from workflows.messages import DEFAULT_LOCALE
 from workflows.model import Component, Goto, SessionStatus, Step, Target, Workflow
 from workflows.navigation import BackRefused
 from workflows.rules import FieldError, Lookups, validate
@@ -185,8 +186,14 @@ class Engine:
         defaults = {spec.name: spec.default for spec in step.fields if spec.default is not None}
         return {**defaults, **values, **{k: v for k, v in own.items() if k in names}}
 
-    def progress(self, state: SessionState, medians: Mapping[str, float] = NO_MEDIANS) -> Progress:
-        """Steps done and left, and the time left from `medians` (seconds per step id)."""
+    def progress(
+        self,
+        state: SessionState,
+        medians: Mapping[str, float] = NO_MEDIANS,
+        locale: str = DEFAULT_LOCALE,
+    ) -> Progress:
+        """Steps done and left, and the time left from `medians` (seconds per step id), read
+        in `locale`."""
         current = state.current_step
         left = self.graph.min_remaining.get(current, 0)
         seconds = seconds_remaining(self.graph, current, medians)
@@ -195,7 +202,7 @@ class Engine:
             min_remaining=left,
             max_remaining=self.graph.max_remaining.get(current, 0),
             seconds_remaining=seconds,
-            remaining_text=remaining_text(left, seconds),
+            remaining_text=remaining_text(left, seconds, locale),
         )
 
     def next_step_id(self, step: Step) -> str | None:

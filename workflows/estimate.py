@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from workflows import messages
 from workflows.graph import Graph
 from workflows.model import Component
 
@@ -72,11 +73,13 @@ def seconds_remaining(graph: Graph, current: str, medians: Mapping[str, float] =
     return round(cost(current))
 
 
-def remaining_text(steps_left: int, seconds: int) -> str:
+def remaining_text(steps_left: int, seconds: int, locale: str = messages.DEFAULT_LOCALE) -> str:
     """What the visitor reads: "Almost done" with no step left, else the time in minutes."""
     if steps_left == 0:
-        return "Almost done"
+        return messages.text("progress.almost_done", locale)
     if seconds < 60:
-        return "Less than a minute left"
+        return messages.text("progress.under_a_minute", locale)
     minutes = round(seconds / 60)
-    return f"About {minutes} minute{'' if minutes == 1 else 's'} left"
+    if minutes == 1:
+        return messages.text("progress.one_minute_left", locale)
+    return messages.text("progress.minutes_left", locale, {"minutes": minutes})

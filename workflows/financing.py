@@ -9,19 +9,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from workflows import messages
+
 JsonObject = dict[str, Any]
 
 TERMS_MONTHS = (36, 48, 60, 72)
 BUREAU_NAME = "Sandbox Credit Bureau"
 BUREAU_CONTACT = "P.O. Box 1000, Springfield, IL 62701 · 1-800-555-0100 · bureau.example"
-DISCLAIMER = (
-    "Prequalification is an estimate, not an offer of credit. The monthly amounts are "
-    "estimates before taxes and fees; the final terms depend on the lender's review."
-)
-SOFT_CHECK = (
-    "This is a soft inquiry: it does not affect your credit score, and the seller never sees "
-    "your answers."
-)
+# The texts are the catalogue's (`workflows.messages`, ids `financing.*`), in the session's locale.
+DISCLAIMER = "financing.disclaimer"
+SOFT_CHECK = "financing.soft_check"
 REFERRED_WITHIN = timedelta(days=1)
 
 
@@ -90,94 +87,106 @@ class Decision:
     reason: str | None = None
 
 
-def result_of(outcome: Decision, price: float | None, decided_at: datetime) -> FinancingResultData:
+def soft_check_text(locale: str = messages.DEFAULT_LOCALE) -> str:
+    return messages.text(SOFT_CHECK, locale)
+
+
+def result_of(
+    outcome: Decision,
+    price: float | None,
+    decided_at: datetime,
+    locale: str = messages.DEFAULT_LOCALE,
+) -> FinancingResultData:
+    """The outcome as the applicant reads it, in `locale`."""
     status, amount, apr = outcome.status, outcome.amount, outcome.apr
+
+    def say(message_id: str, **params: object) -> str:
+        return messages.text(message_id, locale, params)
+
     if status == "approved" and amount is not None and apr is not None:
         principal = min(float(amount), price) if price else float(amount)
         terms = tuple(TermOption(n, monthly_payment(principal, apr, n)) for n in TERMS_MONTHS)
         return FinancingResultData(
             status,
-            f"You are prequalified for up to ${amount:,}",
+            say("financing.approved.headline", amount=f"{amount:,}"),
             amount,
             apr,
             terms,
-            DISCLAIMER,
+            say(DISCLAIMER),
             None,
-            ("Choose what the seller may know, then the lender contacts you to finish.",),
+            (say("financing.approved.next"),),
             None,
             False,
         )
     if status == "declined":
         return FinancingResultData(
             status,
-            "We could not prequalify you this time",
+            say("financing.declined.headline"),
             None,
             None,
             (),
             None,
-            _notice(outcome.reason),
-            ("You can still buy the car: pay another way, or apply with a co-applicant.",),
+            _notice(outcome.reason, locale),
+            (say("financing.declined.next"),),
             None,
             False,
         )
     if status == "referred":
         return FinancingResultData(
             status,
-            "Your application needs a closer look",
+            say("financing.referred.headline"),
             None,
             None,
             (),
             None,
             None,
-            ("A loan officer reviews your application and contacts you by email.",),
+            (say("financing.referred.next"),),
             decided_at + REFERRED_WITHIN,
             False,
         )
     return FinancingResultData(
         "unavailable",
-        "We could not reach the credit bureau",
+        say("financing.unavailable.headline"),
         None,
         None,
         (),
         None,
         None,
-        ("Nothing was checked and nothing was kept. Try again now, or later from your link.",),
+        (say("financing.unavailable.next"),),
         None,
         True,
     )
 
 
-def _notice(reason: str | None) -> DeclineNotice:
+def _notice(reason: str | None, locale: str) -> DeclineNotice:
+    def say(message_id: str, **params: object) -> str:
+        return messages.text(message_id, locale, params)
+
     return DeclineNotice(
         BUREAU_NAME,
         BUREAU_CONTACT,
         reason,
         (
-            f"The decision used information from {BUREAU_NAME}, which did not make it and "
-            "cannot tell you why it was made.",
-            "You have the right to a free copy of your credit report from the bureau if you "
-            "ask within 60 days.",
-            "You have the right to dispute anything in your report that is wrong or "
-            "incomplete, with the bureau.",
+            say("financing.notice.bureau", bureau=BUREAU_NAME),
+            say("financing.notice.free_report"),
+            say("financing.notice.dispute"),
         ),
-        (
-            "Pay another way, or apply again with a co-applicant.",
-            "Check your report for mistakes before you apply again.",
-        ),
+        (say("financing.notice.other_way"), say("financing.notice.check_report")),
     )
 
 
+# What happens next once the buyer chose what the seller may know, by the outcome.
 NEXT_BY_STATUS = {
-    "approved": "The lender contacts you by email to finish your loan.",
-    "referred": "A loan officer contacts you by email within one business day.",
+    "approved": "financing.complete.approved",
+    "referred": "financing.complete.referred",
 }
 
 
-def complete_of(shared: str, status: str | None) -> FinancingCompleteData:
-    if shared == "outcome_only":
-        lines = ["The seller now knows whether you prequalified, and nothing else."]
-    else:
-        lines = ["The seller learns nothing of your application."]
+def complete_of(
+    shared: str, status: str | None, locale: str = messages.DEFAULT_LOCALE
+) -> FinancingCompleteData:
+    told = "outcome_only" if shared == "outcome_only" else "nothing"
+    lines = [messages.text(f"financing.complete.{told}", locale)]
     if status in NEXT_BY_STATUS:
-        lines.append(NEXT_BY_STATUS[status])
+        lines.append(messages.text(NEXT_BY_STATUS[status], locale))
     return FinancingCompleteData(shared, tuple(lines))

@@ -121,6 +121,9 @@ class Field:
     # The value shown before the visitor chooses (an enum's "any").
     default: str | None = None
     consent: Consent | None = None
+    # The catalogue's message shown when a rule fails, by the rule's code, where the rule's own
+    # message is not enough ("Enter the buyer's email to send the invitation by email").
+    messages: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def secret(self) -> bool:

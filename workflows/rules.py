@@ -10,11 +10,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from dataclasses import field as _field
 from datetime import date
 from typing import Protocol
 
-from workflows import checks
+from workflows import checks, messages
 from workflows.model import Condition, Field, FieldType, Step
 
 MAX_KEY_ECHO = 40
@@ -22,9 +23,28 @@ MAX_KEY_ECHO = 40
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
+    """`code`: the rule broken (the contract); `message_id`: the catalogue's text shown
+    (`workflows.messages`; None for a refusal outside it), filled with `params`, the rule's own
+    parameters (a limit, the allowed values), never the value given."""
+
     field: str
     code: str
     message: str
+    message_id: str | None = None
+    params: Mapping[str, object] = _field(default_factory=dict)
+
+    def localized(self, locale: str) -> FieldError:
+        """The same error with its message in `locale`."""
+        if self.message_id is None or locale == messages.DEFAULT_LOCALE:
+            return self
+        return replace(self, message=messages.text(self.message_id, locale, self.params))
+
+
+def _error(
+    name: str, code: str, message_id: str, params: Mapping[str, object] | None = None
+) -> FieldError:
+    params = dict(params or {})
+    return FieldError(name, code, messages.text(message_id, params=params), message_id, params)
 
 
 class Lookups(Protocol):
@@ -37,10 +57,11 @@ class Lookups(Protocol):
 
 
 class _Invalid(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, code: str, message_id: str, **params: object) -> None:
+        super().__init__(message_id)
         self.code = code
-        self.message = message
+        self.message_id = message_id
+        self.params = params
 
 
 def validate(
@@ -48,7 +69,7 @@ def validate(
 ) -> tuple[dict[str, object], list[FieldError]]:
     """Returns the normalized values and the errors; values are only meaningful without errors."""
     if not isinstance(data, Mapping):
-        return {}, [FieldError("data", "type", "The step's data must be a JSON object.")]
+        return {}, [_error("data", "type", "error.type.object")]
     errors = [_unknown(key) for key in data if step.field_named(str(key)) is None]
     values: dict[str, object] = {}
     for spec in step.fields:
@@ -61,14 +82,14 @@ def validate(
         try:
             values[spec.name] = _check_field(spec, raw, values, lookups, today)
         except _Invalid as invalid:
-            errors.append(FieldError(spec.name, invalid.code, invalid.message))
+            message_id = spec.messages.get(invalid.code, invalid.message_id)
+            errors.append(_error(spec.name, invalid.code, message_id, invalid.params))
     errors.extend(_order_errors(step, values))
     return values, errors
 
 
 def _unknown(key: object) -> FieldError:
-    shown = str(key)[:MAX_KEY_ECHO]
-    return FieldError(shown, "unknown_field", f"'{shown}' is not a field of this step.")
+    return _error(str(key)[:MAX_KEY_ECHO], "unknown_field", "error.unknown_field")
 
 
 def _is_missing(raw: object) -> bool:
@@ -84,18 +105,45 @@ def _is_given(raw: object) -> bool:
     return not _is_missing(raw) and raw is not False
 
 
+# What a required field asks for when it is left empty, by its type: the visitor reads it beside
+# the field, so it names the kind of answer, not the field's label.
+_REQUIRED: Mapping[FieldType, str] = {
+    FieldType.EMAIL: "error.required.email",
+    FieldType.PHONE: "error.required.phone",
+    FieldType.ZIP: "error.required.zip",
+    FieldType.VIN: "error.required.vin",
+    FieldType.SSN: "error.required.ssn",
+    FieldType.DATE: "error.required.date",
+    FieldType.INTEGER: "error.required.number",
+    FieldType.NUMBER: "error.required.number",
+    FieldType.ENUM: "error.required.choice",
+    FieldType.MULTI_ENUM: "error.required.choices",
+    FieldType.BOOLEAN: "error.required.choice",
+}
+
+
+def _required_id(spec: Field) -> str:
+    if spec.must_be_true:
+        return "error.must_be_true"
+    return _REQUIRED.get(spec.type, "error.required.text")
+
+
 def _missing(spec: Field, data: Mapping[object, object]) -> FieldError | None:
+    """The error of an empty field, if it is needed: its definition's message for the rule
+    (`messages`), else the rule's."""
     if spec.required_unless:
         if any(_is_given(data.get(other)) for other in spec.required_unless):
             return None
-        others = " or ".join(spec.required_unless)
-        return FieldError(spec.name, "one_of_required", f"Give {spec.label} or {others}.")
+        message_id = spec.messages.get("one_of_required", "error.one_of_required")
+        return _error(
+            spec.name, "one_of_required", message_id, {"alternatives": list(spec.required_unless)}
+        )
     if spec.required:
-        return FieldError(spec.name, "required", f"{spec.label} is required.")
+        return _error(spec.name, "required", spec.messages.get("required", _required_id(spec)))
     when = spec.required_when
     if when is not None and when.holds({str(k): v for k, v in data.items()}):
-        message = f"{spec.label} is required for the {when.value or when.field} you chose."
-        return FieldError(spec.name, "required", message)
+        message_id = spec.messages.get("required", "error.required_when")
+        return _error(spec.name, "required", message_id, {"when": when.field})
     return None
 
 
@@ -106,7 +154,7 @@ def _check_field(
     if spec.options_from is not None:
         value = _check_lookup(spec, value, values, lookups)
     if spec.must_be_true and value is not True:
-        raise _Invalid("must_be_true", "Tick this box to continue.")
+        raise _Invalid("must_be_true", "error.must_be_true")
     return value
 
 
@@ -115,30 +163,27 @@ def _check_lookup(
 ) -> object:
     allowed = lookups.options(spec.options_from or "", values)
     if allowed is None:
-        raise _Invalid(
-            "unknown_option",
-            f"{spec.label} cannot be checked until the fields it depends on are valid.",
-        )
+        raise _Invalid("unknown_option", "error.unknown_option.depends")
     by_folded = {option.casefold(): option for option in allowed}
     canonical = by_folded.get(str(value).casefold())
     if canonical is None:
-        raise _Invalid("unknown_option", f"{spec.label} is not one of the available options.")
+        raise _Invalid("unknown_option", "error.unknown_option")
     return canonical
 
 
 def _check_text(spec: Field, raw: object, _: date) -> str:
     if not isinstance(raw, str):
-        raise _Invalid("type", f"{spec.label} must be text.")
+        raise _Invalid("type", "error.type.text")
     text = raw.strip()
     limit = spec.max_length or checks.DEFAULT_MAX_LENGTH.get(spec.type, 100)
     if len(text) > limit:
-        raise _Invalid("max_length", f"{spec.label} must be at most {limit} characters.")
+        raise _Invalid("max_length", "error.max_length", limit=limit)
     if spec.min_length is not None and len(text) < spec.min_length:
-        raise _Invalid("min_length", f"{spec.label} must be at least {spec.min_length} characters.")
+        raise _Invalid("min_length", "error.min_length", limit=spec.min_length)
     if checks.has_control_characters(text, allow_newlines=spec.type is FieldType.TEXT):
-        raise _Invalid("invalid_characters", f"{spec.label} contains control characters.")
+        raise _Invalid("invalid_characters", "error.invalid_characters")
     if spec.pattern is not None and not re.fullmatch(spec.pattern, text):
-        raise _Invalid("pattern", f"{spec.label} is not in the expected format.")
+        raise _Invalid("pattern", "error.pattern")
     return text
 
 
@@ -148,13 +193,13 @@ def _check_formatted(spec: Field, raw: object, today: date) -> str:
         local, _, domain = text.rpartition("@")
         text = f"{local}@{domain.lower()}"
     if not checks.matches(spec.type, text):
-        raise _Invalid("format", checks.MESSAGES[spec.type])
+        raise _Invalid("format", checks.format_message_id(spec.type, text))
     if spec.type is FieldType.PHONE and not text.startswith("+"):
         text = f"+{text}" if len(text) == 11 else f"+1{text}"  # 1 212 555 0199 or 212 555 0199
     if spec.type is FieldType.VIN and not checks.vin_check_digit_ok(text):
-        raise _Invalid("vin_check_digit", "This VIN's check digit does not match: check for typos.")
+        raise _Invalid("vin_check_digit", "error.vin_check_digit")
     if spec.type is FieldType.SSN and not checks.ssn_is_issuable(text):
-        raise _Invalid("ssn_invalid", "This is not a valid Social Security number.")
+        raise _Invalid("ssn_invalid", "error.ssn_invalid")
     return text
 
 
@@ -163,12 +208,12 @@ def _check_date(spec: Field, raw: object, today: date) -> str:
     try:
         born = date.fromisoformat(text)
     except ValueError:
-        raise _Invalid("format", checks.MESSAGES[FieldType.DATE]) from None
+        raise _Invalid("format", "error.format.date") from None
     age = checks.age_on(born, today)
     if spec.min_age is not None and age < spec.min_age:
-        raise _Invalid("min_age", f"You must be at least {spec.min_age} years old.")
+        raise _Invalid("min_age", "error.min_age", min_age=spec.min_age)
     if spec.max_age is not None and age > spec.max_age:
-        raise _Invalid("max_age", f"{spec.label} must be at most {spec.max_age} years ago.")
+        raise _Invalid("max_age", "error.max_age", max_age=spec.max_age)
     return text
 
 
@@ -176,11 +221,10 @@ def _check_number(spec: Field, raw: object, today: date) -> int | float:
     integral = spec.type is FieldType.INTEGER
     is_number = isinstance(raw, int | float) and not isinstance(raw, bool)
     if not is_number or (integral and not isinstance(raw, int)):
-        kind = "a whole number" if integral else "a number"
-        raise _Invalid("type", f"{spec.label} must be {kind}.")
+        raise _Invalid("type", "error.type.whole_number" if integral else "error.type.number")
     assert isinstance(raw, int | float)
     if isinstance(raw, float) and not math.isfinite(raw):
-        raise _Invalid("type", f"{spec.label} must be a finite number.")
+        raise _Invalid("type", "error.type.number")
     _check_range(spec, raw, today)
     return raw
 
@@ -188,36 +232,35 @@ def _check_number(spec: Field, raw: object, today: date) -> int | float:
 def _check_range(spec: Field, number: float, today: date) -> None:
     maximum = today.year + 1 if spec.maximum_is_next_year else spec.maximum
     if spec.exclusive_minimum is not None and number <= spec.exclusive_minimum:
-        raise _Invalid("minimum", f"{spec.label} must be more than {spec.exclusive_minimum:g}.")
+        raise _Invalid("minimum", "error.exclusive_minimum", minimum=spec.exclusive_minimum)
     if spec.minimum is not None and number < spec.minimum:
-        raise _Invalid("minimum", f"{spec.label} must be at least {spec.minimum:g}.")
+        raise _Invalid("minimum", "error.minimum", minimum=spec.minimum)
     if maximum is not None and number > maximum:
-        raise _Invalid("maximum", f"{spec.label} must be at most {maximum:g}.")
+        raise _Invalid("maximum", "error.maximum", maximum=maximum)
 
 
 def _check_boolean(spec: Field, raw: object, _: date) -> bool:
     if not isinstance(raw, bool):
-        raise _Invalid("type", f"{spec.label} must be true or false.")
+        raise _Invalid("type", "error.type.boolean")
     return raw
 
 
 def _check_enum(spec: Field, raw: object, _: date) -> str:
     if not isinstance(raw, str):
-        raise _Invalid("type", f"{spec.label} must be text.")
+        raise _Invalid("type", "error.type.choice")
     if spec.options and raw not in {option.value for option in spec.options}:
-        allowed = ", ".join(option.value for option in spec.options)
-        raise _Invalid("enum", f"{spec.label} must be one of: {allowed}.")
+        raise _Invalid("enum", "error.enum", allowed=[option.value for option in spec.options])
     return raw
 
 
 def _check_multi_enum(spec: Field, raw: object, today: date) -> list[str]:
     if not isinstance(raw, list):
-        raise _Invalid("type", f"{spec.label} must be a list.")
+        raise _Invalid("type", "error.type.list")
     if len(raw) > len(spec.options):
-        raise _Invalid("max_items", f"{spec.label} has more items than there are options.")
+        raise _Invalid("max_items", "error.max_items", max_items=len(spec.options))
     chosen = [_check_enum(spec, item, today) for item in raw]
     if len(set(chosen)) != len(chosen):
-        raise _Invalid("duplicate", f"{spec.label} lists an option twice.")
+        raise _Invalid("duplicate", "error.duplicate")
     return chosen
 
 
@@ -244,8 +287,7 @@ def _order_errors(step: Step, values: Mapping[str, object]) -> list[FieldError]:
         low_value, high_value = values.get(low), values.get(high)
         both = isinstance(low_value, int | float) and isinstance(high_value, int | float)
         if both and low_value > high_value:  # type: ignore[operator]
-            message = f"{high} must not be less than {low} ({low_value:g})."
-            errors.append(FieldError(high, "range_order", message))
+            errors.append(_error(high, "range_order", "error.range_order", {"low": low}))
     return errors
 
 

@@ -251,6 +251,7 @@ _FIELD_READERS: Mapping[str, _Read] = {
     "options": _each(_dataclass(Option)),
     "required_when": lambda r, raw, p: _condition(r, raw, p),
     "consent": _dataclass(Consent),
+    "messages": lambda _r, raw, _p: {str(code): str(message) for code, message in raw.items()},
 }
 _STEP_READERS: Mapping[str, _Read] = {
     "component": lambda _r, raw, _p: Component(raw),

@@ -9,16 +9,17 @@ from datetime import datetime
 from typing import Any
 
 from app.services.records import SessionRecord
-from workflows.model import Step
+from workflows.messages import DEFAULT_LOCALE, localized_step, negotiate
+from workflows.model import Step, Workflow
 
-DEFAULT_LOCALE = "en-US"
+__all__ = ["DEFAULT_LOCALE", "consents_given", "locale_of", "text_hash", "with_consents"]
 
 
 def locale_of(record: SessionRecord) -> str:
-    """The locale the session is shown in: its host page's, else US English."""
+    """The locale the session is shown in: its host page's `locale` as the catalogue has it
+    (any Spanish: es-US), else US English (`workflows.messages.negotiate`)."""
     host = record.context.get("host")
-    locale = host.get("locale") if isinstance(host, dict) else None
-    return locale if isinstance(locale, str) and 2 <= len(locale) <= 20 else DEFAULT_LOCALE
+    return negotiate(host.get("locale") if isinstance(host, dict) else None)
 
 
 def text_hash(text: str) -> str:
@@ -26,11 +27,16 @@ def text_hash(text: str) -> str:
 
 
 def consents_given(
-    record: SessionRecord, step: Step, values: Mapping[str, object], now: datetime
+    record: SessionRecord,
+    workflow: Workflow,
+    step: Step,
+    values: Mapping[str, object],
+    now: datetime,
 ) -> list[dict[str, Any]]:
-    """The consents answered on `step`, as records."""
+    """The consents answered on `step`, as records: the hash is of the text as shown, in the
+    session's locale."""
     locale, given = locale_of(record), []
-    for spec in step.fields:
+    for spec in localized_step(workflow, step, locale).fields:
         if spec.consent is None or spec.name not in values:
             continue
         given.append(
@@ -49,10 +55,14 @@ def consents_given(
 
 
 def with_consents(
-    record: SessionRecord, step: Step, values: Mapping[str, object], now: datetime
+    record: SessionRecord,
+    workflow: Workflow,
+    step: Step,
+    values: Mapping[str, object],
+    now: datetime,
 ) -> list[dict[str, Any]] | None:
     """The session's consents not yet on a lead, with those of `step` (None: no change)."""
-    given = consents_given(record, step, values, now)
+    given = consents_given(record, workflow, step, values, now)
     if not given:
         return None
     earlier = record.context.get("consents")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from app.services.consents import locale_of
 from app.services.idempotency import Idempotency
 from app.services.records import SessionRecord
 from app.services.session_loader import SessionLoader
@@ -32,7 +33,10 @@ class Replies:
         self._flows = flows
 
     async def invalid(self, record: SessionRecord, errors: Sequence[FieldError]) -> Outcome:
-        return Invalid(tuple(errors), await self._views.build(record))
+        """The errors with their messages in the session's locale, and the step again."""
+        locale = locale_of(record)
+        shown = tuple(error.localized(locale) for error in errors)
+        return Invalid(shown, await self._views.build(record))
 
     async def rejected(self, record: SessionRecord, code: str, reason: str) -> Outcome:
         return Rejected(reason, code, await self._views.build(record))

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 
+from app.services.consents import locale_of
 from app.services.effects import (
     CONSENT_TEXT,
     CONSENT_VERSION,
@@ -21,14 +22,15 @@ from vehicles.geo import distance_miles
 from vehicles.models import RankedVehicle
 from workflows.estimate import NO_MEDIANS
 from workflows.financing import (
-    SOFT_CHECK,
     Decision,
     FinancingCompleteData,
     FinancingIntroData,
     FinancingResultData,
     complete_of,
     result_of,
+    soft_check_text,
 )
+from workflows.messages import localized_step
 from workflows.model import Component, Option, Step, Summary
 from workflows.navigation import BackRefused
 from workflows.outcomes import (
@@ -81,12 +83,16 @@ class ViewBuilder:
         token: str | None = None,
         step_id: str | None = None,
     ) -> StepView:
-        """The view of the session's current step (or of `step_id`, for an idempotent replay)."""
+        """The view of the session's current step (or of `step_id`, for an idempotent replay),
+        its texts in the session's locale."""
         state, engine = record.state, engine_of(self._flows, record)
-        step = engine.workflow.step(step_id or state.current_step)
+        locale = locale_of(record)
+        step = localized_step(
+            engine.workflow, engine.workflow.step(step_id or state.current_step), locale
+        )
         notice = record.context.get("notice") or {}
         values = engine.values_for(state, step.id)
-        data = await self._data(record, step)
+        data = await self._data(record, step, locale)
         return StepView(
             session=SessionSummary(
                 record.id,
@@ -104,7 +110,7 @@ class ViewBuilder:
                 can_go_back=step.id == state.current_step and engine.can_go_back(state),
                 next_step_id=engine.next_step_id(step),
                 progress=engine.progress(
-                    state, self._medians(record.workflow, record.definition_version)
+                    state, self._medians(record.workflow, record.definition_version), locale
                 ),
             ),
             data=data,
@@ -138,7 +144,7 @@ class ViewBuilder:
             self._rules[key] = describe(step, key[1])
         return self._rules[key]
 
-    async def _data(self, record: SessionRecord, step: Step) -> StepData:
+    async def _data(self, record: SessionRecord, step: Step, locale: str) -> StepData:
         component = step.component
         if component is Component.VEHICLE_SEARCH:
             return self._search_form
@@ -151,17 +157,17 @@ class ViewBuilder:
         if component is Component.CREDIT_CONSENT:
             return _consent_data(step)
         if component is Component.CONTACT_CONFIRMATION:
-            return self._confirmation(record, step)
+            return self._confirmation(record, step, locale)
         if component is Component.PENDING:
             return self._pending(record, step)
         if component is Component.COMPLETION:
-            return await self._completion(record, step)
+            return await self._completion(record, step, locale)
         if component is Component.FINANCING_INVITE:
             return InviteData(VALID_FOR.days)
         if component is Component.FINANCING_INTRO:
-            return self._financing_intro(record)
+            return self._financing_intro(record, locale)
         if component is Component.FINANCING_RESULT:
-            return _financing_result(record)
+            return _financing_result(record, locale)
         return None
 
     def _usual_seconds(self, record: SessionRecord, step_id: str) -> int | None:
@@ -177,7 +183,7 @@ class ViewBuilder:
             self._usual_seconds(record, step.id),
         )
 
-    def _financing_intro(self, record: SessionRecord) -> FinancingIntroData:
+    def _financing_intro(self, record: SessionRecord, locale: str) -> FinancingIntroData:
         invitation = record.context.get("invitation") or {}
         host = record.context.get("host") or {}
         privacy = host.get("privacyUrl") if isinstance(host, dict) else None
@@ -189,7 +195,7 @@ class ViewBuilder:
             vehicle=dict(invitation.get("vehicle") or {}),
             agreed_price=invitation.get("agreed_price"),
             site_name=str(invitation.get("site_name", "")),
-            soft_check=SOFT_CHECK,
+            soft_check=soft_check_text(locale),
             usual_seconds=usual or USUAL_CHECK_SECONDS,
             privacy_url=privacy if isinstance(privacy, str) else None,
         )
@@ -222,13 +228,13 @@ class ViewBuilder:
         return SelectionData(self._inventory.card(item))
 
     async def _completion(
-        self, record: SessionRecord, step: Step
+        self, record: SessionRecord, step: Step, locale: str
     ) -> CompletionData | FinancingCompleteData | None:
         leads = session_leads_of(record.context)
         shared = record.context.get("shared")
         if not leads and isinstance(shared, dict):
             credit = record.context.get("credit") or {}
-            return complete_of(str(shared.get("choice")), credit.get("status"))
+            return complete_of(str(shared.get("choice")), credit.get("status"), locale)
         if not leads:
             return None
         latest = leads[-1]
@@ -245,7 +251,7 @@ class ViewBuilder:
             linked_lead_references=tuple(lead["reference"] for lead in leads[:-1]),
         )
 
-    def _confirmation(self, record: SessionRecord, step: Step) -> ConfirmationData:
+    def _confirmation(self, record: SessionRecord, step: Step, locale: str) -> ConfirmationData:
         shown = step.summary or Summary()
         summary: dict[str, object] = summarised_answers(record, step)
         if shown.selected_vehicle:
@@ -258,10 +264,12 @@ class ViewBuilder:
             summary["financing"] = record.context.get("financing")
         credit = _credit_outcome(record) if shown.credit_outcome else None
         return ConfirmationData(
-            summary=summary, credit=credit, sections=self._sections(record, step)
+            summary=summary, credit=credit, sections=self._sections(record, step, locale)
         )
 
-    def _sections(self, record: SessionRecord, step: Step) -> tuple[SummarySection, ...]:
+    def _sections(
+        self, record: SessionRecord, step: Step, locale: str
+    ) -> tuple[SummarySection, ...]:
         """The summary by the step each part was answered on: the vehicle's choice and the
         steps it shows, each with whether a "Change" can go back there."""
         engine, state = engine_of(self._flows, record), record.state
@@ -278,7 +286,8 @@ class ViewBuilder:
             answers = {k: v for k, v in state.answers.get(spec.id, {}).items() if k not in secret}
             going = engine.going_back(state, spec.id) if step.id == state.current_step else None
             can_change = going is not None and not isinstance(going, BackRefused)
-            sections.append(SummarySection(spec.id, spec.title, answers, can_change))
+            title = localized_step(engine.workflow, spec, locale).title
+            sections.append(SummarySection(spec.id, title, answers, can_change))
         return tuple(sections)
 
 
@@ -300,7 +309,7 @@ def _consent_data(step: Step) -> ConsentData:
     return ConsentData(CONSENT_TEXT, CONSENT_VERSION)
 
 
-def _financing_result(record: SessionRecord) -> FinancingResultData:
+def _financing_result(record: SessionRecord, locale: str) -> FinancingResultData:
     credit = record.context.get("credit") or {}
     invitation = record.context.get("invitation") or {}
     price = invitation.get("agreed_price")
@@ -310,4 +319,4 @@ def _financing_result(record: SessionRecord) -> FinancingResultData:
         credit.get("apr"),
         credit.get("reason"),
     )
-    return result_of(decision, float(price) if price else None, record.updated_at)
+    return result_of(decision, float(price) if price else None, record.updated_at, locale)

@@ -101,7 +101,8 @@ class Transitions:
     async def _advance(self, record: SessionRecord, go: Go, command: Transition) -> Outcome:
         now, key, step, values = self._clock(), Idempotency.of(command), go.step, go.values
         result = EffectResult()
-        consents = with_consents(record, step, values, now)
+        workflow = engine_of(self._flows, record).workflow
+        consents = with_consents(record, workflow, step, values, now)
         if consents is not None:
             result.context["consents"] = consents
         effect_context = EffectContext(record, step, values, now, command.caller)

@@ -33,11 +33,26 @@ FIELD_ERROR = {
     "required": ["field", "message", "code"],
     "properties": {
         "field": {"type": "string", "description": "The field, as named in the request."},
-        "message": {"type": "string"},
+        "message": {
+            "type": "string",
+            "description": "What is wrong, for the visitor, in the session's locale (no value "
+            "echoed).",
+        },
         "code": {
             "type": "string",
             "description": "The rule: `required`, `enum`, `pattern`… for a step's answers, "
             "`bad_request` for the request's own shape.",
+        },
+        "messageId": {
+            "type": ["string", "null"],
+            "description": "The catalogue id of `message` (e.g. `error.required.email`), the "
+            "same in every locale; absent or null outside the catalogue.",
+        },
+        "params": {
+            "type": "object",
+            "description": "The rule's parameters `message` is filled with (a limit, the "
+            "allowed values); never the value given.",
+            "additionalProperties": True,
         },
     },
 }

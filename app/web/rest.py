@@ -93,7 +93,16 @@ def outcome_response(outcome: Outcome) -> JSONResponse:
     if isinstance(outcome, Moved):
         return JSONResponse(step_response(outcome.view))
     if isinstance(outcome, Invalid):
-        errors = [{"field": e.field, "message": e.message, "code": e.code} for e in outcome.errors]
+        errors = [
+            {
+                "field": e.field,
+                "message": e.message,
+                "code": e.code,
+                "messageId": e.message_id,
+                "params": dict(e.params),
+            }
+            for e in outcome.errors
+        ]
         return JSONResponse({**errors[0], "errors": errors}, status_code=400)
     if isinstance(outcome, Stale):
         body = {"expectedStep": outcome.expected_step, "step": step_response(outcome.view)}
