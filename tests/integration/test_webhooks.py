@@ -53,7 +53,16 @@ async def test_a_failing_receiver_gets_each_message_again_until_it_answers_once(
 
     await eventually(lambda: receiver.statuses() == STATUSES, "every status applied", 20)
     assert container.webhooks is not None
-    log = await container.webhooks.deliveries("demo")
+    hooks = container.webhooks
+
+    async def recorded() -> bool:
+        """The receiver applies a message before its answer reaches the sender, which records
+        the attempt only then: each delivery's outcome is read once the sender wrote it."""
+        log = await hooks.deliveries("demo")
+        return len(log) == 5 and all(d.status != "PENDING" for d in log)
+
+    await eventually(recorded, "every delivery's last attempt recorded", 10)
+    log = await hooks.deliveries("demo")
     assert sorted(d.status for d in log) == ["DELIVERED"] * 5
     assert sum(d.attempts for d in log) == 5 + 3 == len(receiver.arrivals)
     assert {a.message_id for a in receiver.arrivals} == {d.message_id for d in log}
