@@ -16,10 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from tests.e2e.client import STEP_ERRORS, Api, Flow, operation
-from tests.scaleout.harness import Server, psql
+from tests.e2e.financing import applicant
+from tests.scaleout.harness import Sandbox, Server, psql
 from tests.support import answers
+from tests.support.waiting import eventually
 
 Json = dict[str, Any]
 LEAD_STEPS = ("SCORED", "DEALER_ASSIGNED", "CONTACTED")
@@ -35,12 +38,37 @@ TO_SELLING_CONFIRMATION: list[tuple[str, Json]] = [
     ("private_buyer_details", answers.PRIVATE_BUYER),
     ("financing_needs", {"needs_financing": False}),
 ]
-# The same with financing: the credit result moves credit_check_pending on in the background.
-TO_CREDIT_CHECK_PENDING: list[tuple[str, Json]] = [
-    *TO_SELLING_CONFIRMATION[:3],
-    ("financing_needs", {"needs_financing": True}),
-    ("credit_check", answers.credit_applicant(answers.APPROVED_SSN)),
+# The buyer's own financing session, from the invitation it was opened with to the wait for
+# the bureau: the credit result moves credit_check_pending on in the background.
+BUYER_TO_CREDIT_CHECK_PENDING: list[tuple[str, Json]] = [
+    ("financing_intro", {"continue": True}),
+    ("credit_check", applicant(answers.APPROVED_SSN)),
 ]
+
+
+def to_buyer_invitation(buyer_email: str) -> list[tuple[str, Json]]:
+    """A private sale with financing, to its confirmation: the buyer is invited by e-mail at
+    `buyer_email` (the seller's own address for the sandbox to send the link to)."""
+    return [
+        *TO_SELLING_CONFIRMATION[:2],
+        ("private_buyer_details", {**answers.PRIVATE_BUYER, "buyer_email": buyer_email}),
+        ("financing_needs", {"needs_financing": True}),
+        ("buyer_financing_invite", {"invite_channel": "email", "buyer_email": buyer_email}),
+    ]
+
+
+async def invitation_token(sandbox: Sandbox, to: str) -> str:
+    """The token of the latest invitation link the sandbox's communications service sent to
+    `to` (sent by a worker once the seller's transition committed)."""
+    links: list[str] = []
+
+    async def delivered() -> bool:
+        sent = await sandbox.messages(to=to)
+        links[:] = [m["data"]["link"] for m in sent if m["template"] == "financing_invitation"]
+        return bool(links)
+
+    await eventually(delivered, f"an invitation to {to}", 15, 0.1)
+    return str(parse_qs(urlsplit(links[-1]).query)["trex_invitation"][0])
 
 
 def contact(tag: str) -> Json:
