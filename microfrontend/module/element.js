@@ -1,9 +1,11 @@
 /**
- * <trex-workflow endpoint="…" publishable-key="…" workflow-type="buying|selling">
+ * <trex-workflow endpoint="…" publishable-key="…" workflow-type="buying|selling" locale="es-US">
  *
  * endpoint         the T-Rex GraphQL URL (default: /graphql on the origin that served this module)
  * publishable-key  the host site's pk_… key, sent as X-Publishable-Key
  * workflow-type    buying or selling skips the first question
+ * locale           en-US (the default) or es-US; without it, the page's <html lang> when it is
+ *                  Spanish (es, es-MX, …). Sent as context.locale (the server's words follow it).
  * The `context` property (an object) goes to startWorkflow with the page's path.
  * Events (bubbling, composed): `trex-step` {stepId, componentName, title, cause} on every step.
  * The session survives reloads, closed tabs and second tabs (localStorage); Back and Forward move
@@ -15,12 +17,14 @@ import { WorkflowProvider } from './provider.js';
 import { WorkflowView } from './view.js';
 import { attachResume, takeResumeToken } from './resume.js';
 import { BUYER_FINANCING, financingNews, openInvitation, takeInvitation } from './invitation.js';
+import { prefetchAfter, preload, prepareStep } from './renderer.js';
+import { resolveLocale, useLocale } from './i18n.js';
 
 const DEFAULT_ENDPOINT = new URL('/graphql', import.meta.url).href;
 const WORKFLOW_TYPES = new Set(['BUYING', 'SELLING']);
 
 export class TrexWorkflow extends HTMLElement {
-  static observedAttributes = ['endpoint', 'publishable-key', 'workflow-type'];
+  static observedAttributes = ['endpoint', 'publishable-key', 'workflow-type', 'locale'];
 
   /** @type {WorkflowProvider | null} */ #provider = null;
   /** @type {(() => void) | null} */ #detach = null; // history, drafts, Continue later
@@ -54,15 +58,28 @@ export class TrexWorkflow extends HTMLElement {
     const mount = performance.mark('trex:mount');
     const type = (this.getAttribute('workflow-type') ?? '').toUpperCase();
     const invitation = takeInvitation(); // ?trex_invitation=…: the buyer's own session
+    const locale = resolveLocale(this.getAttribute('locale'));
+    const language = useLocale(locale); // at once for en-US; es-US's catalogue is imported
     const provider = new WorkflowProvider({
       endpoint: this.getAttribute('endpoint') || DEFAULT_ENDPOINT,
       publishableKey: this.getAttribute('publishable-key'),
       workflowType: invitation.invited ? BUYER_FINANCING : WORKFLOW_TYPES.has(type) ? type : null,
-      context: { page: window.location.pathname, ...this.context },
+      context: { page: window.location.pathname, ...this.context, locale },
+      // A step is shown once its component's module and the words are here.
+      prepare: (step) => Promise.all([language, prepareStep(step)]),
     });
     this.#provider = provider;
     const root = /** @type {ShadowRoot} */ (this.shadowRoot);
     const view = new WorkflowView(root, provider);
+    view.setLanguage(locale);
+    language.then((shown) => this.#provider === provider && view.setLanguage(shown));
+    // A new visitor's first step is the first question: its module loads beside the answer.
+    const resumeToken = takeResumeToken();
+    if (!invitation.invited && !resumeToken && !provider.store.load())
+      preload([WORKFLOW_TYPES.has(type) ? 'Choice' : 'IntentSelection']);
+    provider.addEventListener('step', (event) =>
+      prefetchAfter(/** @type {CustomEvent} */ (event).detail.step),
+    );
     const detachResume = attachResume(root, provider, provider.site);
     const detachNews = financingNews(root, provider, (message) => view.announce(message));
     this.#detach = () => {
@@ -80,7 +97,6 @@ export class TrexWorkflow extends HTMLElement {
       },
       { once: true },
     );
-    const resumeToken = takeResumeToken();
     if (invitation.invited) openInvitation(provider, invitation.token);
     else provider.start({ resumeToken });
   }

@@ -15,6 +15,7 @@ import {
 } from './ui/fields.js';
 import { ssnField } from './ui/ssn-input.js';
 import { checkAll, hintFor } from './validation.js';
+import { plural, t } from './i18n.js';
 
 /**
  * @typedef {{name: string, type: string, required: boolean, label: string, group?: string | null,
@@ -23,7 +24,7 @@ import { checkAll, hintFor } from './validation.js';
  * @typedef {(field: Field, common: import('./ui/fields.js').Common) => Control | null} ControlFactory
  */
 
-const GROUP_LABELS = { vehicle_to_sell: 'Your vehicle' };
+const GROUP_LABELS = () => ({ vehicle_to_sell: t('form.group.vehicle_to_sell') });
 const AUTOCOMPLETE = {
   first_name: 'given-name',
   last_name: 'family-name',
@@ -100,7 +101,7 @@ export function fieldForm(
   ctx,
   {
     controls = {},
-    submitLabel = 'Continue',
+    submitLabel = t('form.continue'),
     before = [],
     after = [],
     fields,
@@ -169,7 +170,7 @@ export function fieldForm(
       },
     },
     before,
-    layout(shown, byName, { ...GROUP_LABELS, ...groupLabels }),
+    layout(shown, byName, { ...GROUP_LABELS(), ...groupLabels }),
     after,
     actions(button(submitLabel, { type: 'submit', attrs: { 'data-submit': true } })),
   );
@@ -183,9 +184,7 @@ export function fieldForm(
     show(errors, byName.keys());
     if (errors.length) {
       byName.get(errors[0].field)?.focus();
-      ctx.announce(
-        `${errors.length === 1 ? 'One field needs' : `${errors.length} fields need`} attention.`,
-      );
+      ctx.announce(plural('form.fields_need_attention', errors.length));
       return;
     }
     ctx.submit(Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)));

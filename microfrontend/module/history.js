@@ -17,9 +17,9 @@
  * field such as the SSN is never prefilled, so such a step stays and says why); otherwise the
  * widget stays and the entry goes back. The widget's own Back button goes back an entry too.
  */
+import { t } from './i18n.js';
 
 const PARAM = 'trex_step';
-const NO_FORWARD = 'To go on, answer this step and choose Continue.';
 
 export class StepHistory {
   #index = 0;
@@ -118,7 +118,7 @@ export class StepHistory {
   #goForward() {
     const step = this.provider.step;
     const values = step?.values ?? {};
-    if (!step || !Object.keys(values).length || this.provider.busy) return this.#stay(NO_FORWARD);
+    if (!step || !Object.keys(values).length || this.provider.busy) return this.#stay(t('history.no_forward'));
     this.#forwarding = true;
     this.provider.submit(values);
   }

@@ -14,6 +14,7 @@
  */
 import { START_WORKFLOW } from './operations.js';
 import { h } from './ui/dom.js';
+import { t } from './i18n.js';
 
 export const INVITATION_PARAM = 'trex_invitation';
 export const BUYER_FINANCING = 'BUYER_FINANCING';
@@ -58,7 +59,7 @@ export async function openInvitation(provider, token) {
   if (!token) {
     if (!provider.store.load()) {
       forget();
-      return refused(provider, 'This application has ended. Open the link you received again, or ask the seller for a new one.');
+      return refused(provider, t('invitation.ended'));
     }
     return provider.start();
   }
@@ -73,7 +74,7 @@ export async function openInvitation(provider, token) {
       provider,
       kind === 'graphql'
         ? /** @type {Error} */ (error).message
-        : "We can't reach the server right now. Open the link again in a moment.",
+        : t('invitation.unreachable'),
     );
   }
   return provider.opened(startWorkflow);

@@ -27,15 +27,10 @@ import {
 } from './operations.js';
 import { draftStore, sessionStore } from './session-store.js';
 import { subscribe, websocketUrl } from './ws.js';
+import { t } from './i18n.js';
 
 const POLL_MS = 5000;
-const MESSAGES = {
-  network: "We can't reach the server right now. Check your connection and try again.",
-  http: 'The server could not handle that request. Please try again.',
-  graphql: 'Something went wrong on our side. Please try again.',
-};
-const STALE = 'This step was already answered, perhaps in another tab. Here is where you are now.';
-const RESUMED = 'Welcome back. You are where you left off.';
+const FAILURES = { network: 'provider.error.network', http: 'provider.error.http', graphql: 'provider.error.graphql' };
 
 /** A fresh idempotency key (crypto.randomUUID needs a secure context; this does not). */
 export function newKey() {
@@ -54,10 +49,12 @@ export class WorkflowProvider extends EventTarget {
   #pollTimer = 0;
   #abort = new AbortController();
   /** @type {(() => void) | null} */ #unwatch = null;
+  /** @type {Promise<void>} */ #showing = Promise.resolve(); // steps are shown in turn
 
   /**
    * @param {{endpoint: string, publishableKey?: string | null, workflowType?: string | null,
-   *          context?: Record<string, any>}} options
+   *          context?: Record<string, any>, prepare?: (step: any) => Promise<unknown>}} options
+   *   prepare: what a step needs before it is shown (its component's module, the catalogue)
    */
   constructor(options) {
     super();
@@ -107,7 +104,7 @@ export class WorkflowProvider extends EventTarget {
           if (resumeSession.__typename === 'SessionResumed') {
             const { step } = resumeSession;
             this.#adopt({ sessionId: step.started.id, token: step.started.token });
-            return this.#show(step, 'resume', RESUMED);
+            return this.#show(step, 'resume', t('provider.notice.resumed'));
           }
           notice = resumeSession.reason;
         }
@@ -179,7 +176,7 @@ export class WorkflowProvider extends EventTarget {
     const send = () =>
       this.#request(async () => {
         const { transition } = await this.api.execute(TRANSITION, { input });
-        this.#accept(transition, 'submit');
+        await this.#accept(transition, 'submit');
       }, send);
     return send();
   }
@@ -193,7 +190,7 @@ export class WorkflowProvider extends EventTarget {
     const send = () =>
       this.#request(async () => {
         const { back } = await this.api.execute(BACK, { input });
-        this.#accept(back, 'back');
+        await this.#accept(back, 'back');
       }, send);
     return send();
   }
@@ -203,7 +200,7 @@ export class WorkflowProvider extends EventTarget {
     if (!this.#session) return Promise.resolve();
     return this.#request(async () => {
       const { session } = await this.api.execute(SESSION, { sessionId: this.#session?.sessionId });
-      this.#accept(session, cause);
+      await this.#accept(session, cause);
     }, () => this.refresh(cause));
   }
 
@@ -257,10 +254,10 @@ export class WorkflowProvider extends EventTarget {
     } catch (error) {
       if (this.#abort.signal.aborted) return;
       console.warn('[trex-workflow]', /** @type {Error} */ (error).message); // for the host's developers
-      const kind = /** @type {keyof MESSAGES} */ (/** @type {any} */ (error).kind ?? 'graphql');
+      const kind = /** @type {keyof FAILURES} */ (/** @type {any} */ (error).kind ?? 'graphql');
       this.#emit('failure', {
-        message: MESSAGES[kind] ?? MESSAGES.graphql,
-        action: { label: 'Try again', run: retry },
+        message: t(FAILURES[kind] ?? FAILURES.graphql),
+        action: { label: t('action.try_again'), run: retry },
         reference: /** @type {any} */ (error).requestId ?? null,
       });
     } finally {
@@ -276,14 +273,14 @@ export class WorkflowProvider extends EventTarget {
           this.#emit('errors', { errors: result.errors });
         return;
       case 'StaleStep':
-        return this.#show(result.step, 'stale', STALE);
+        return this.#show(result.step, 'stale', t('provider.notice.stale'));
       case 'TransitionRejected':
         return this.#show(result.step, 'rejected', result.reason);
       case 'SessionNotFound':
         this.#forget();
         this.#emit('failure', {
-          message: 'This session has ended or can no longer be found.',
-          action: { label: 'Start again', run: () => this.restart() },
+          message: t('provider.error.session_ended'),
+          action: { label: t('action.start_again'), run: () => this.restart() },
         });
         return;
       default:
@@ -291,8 +288,34 @@ export class WorkflowProvider extends EventTarget {
     }
   }
 
-  /** @param {any} step @param {string} cause @param {string} [notice] */
+  /**
+   * Shows `step` once what it needs has loaded, in the order the steps came (a fast answer
+   * never overtakes a slower one, so the dedupe below sees them as they were sent). A module
+   * that cannot be fetched is a network failure, with Try again.
+   * @param {any} step @param {string} cause @param {string} [notice] @returns {Promise<void>}
+   */
   #show(step, cause, notice) {
+    const ready = this.options.prepare?.(step) ?? Promise.resolve();
+    const run = this.#showing.then(
+      () => ready.then(
+        () => this.#showNow(step, cause, notice),
+        (error) => {
+          if (this.#abort.signal.aborted) return;
+          console.warn('[trex-workflow]', /** @type {Error} */ (error).message);
+          this.#emit('failure', {
+            message: t('provider.error.network'),
+            action: { label: t('action.try_again'), run: () => this.#show(step, cause, notice) },
+          });
+        },
+      ),
+    );
+    this.#showing = run;
+    return run;
+  }
+
+  /** @param {any} step @param {string} cause @param {string} [notice] */
+  #showNow(step, cause, notice) {
+    if (this.#abort.signal.aborted) return;
     const shown = this.#step;
     if (shown && cause !== 'stale') {
       const [seq, shownSeq] = [step.session.seq, shown.session.seq];

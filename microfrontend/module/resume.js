@@ -11,15 +11,16 @@ import { button, setBusy } from './ui/button.js';
 import { radioField, textField } from './ui/fields.js';
 import { DraftKeeper } from './draft.js';
 import { StepHistory } from './history.js';
+import { t } from './i18n.js';
 
 export const RESUME_PARAM = 'trex_resume';
-const CHANNELS = [
-  { value: 'email', label: 'E-mail' },
-  { value: 'sms', label: 'Text message' },
+const CHANNELS = () => [
+  { value: 'email', label: t('later.channel.email') },
+  { value: 'sms', label: t('later.channel.sms') },
 ];
 const ADDRESS = {
-  email: { label: 'E-mail address', type: 'email', autocomplete: 'email' },
-  sms: { label: 'Mobile number', type: 'tel', autocomplete: 'tel' },
+  email: { type: 'email', autocomplete: 'email' },
+  sms: { type: 'tel', autocomplete: 'tel' },
 };
 
 /** The resume link's token in the address, removed from it; null without one. */
@@ -57,7 +58,7 @@ export function attachResume(root, provider, key) {
  */
 export function continueLater(provider) {
   const panelId = uid('later');
-  const toggle = button('Continue later', {
+  const toggle = button(t('later.toggle'), {
     variant: 'link',
     attrs: { 'aria-expanded': 'false', 'aria-controls': panelId, 'data-continue-later': true },
   });
@@ -84,9 +85,9 @@ function linkForm(provider, close) {
   const status = h('p', { role: 'status', class: 'hint' });
   const channel = radioField({
     name: 'resume_channel',
-    label: 'Send me a link by',
+    label: t('later.channel'),
     required: true,
-    options: CHANNELS,
+    options: CHANNELS(),
     value: 'email',
     onchange: () => relabel(),
   });
@@ -100,19 +101,14 @@ function linkForm(provider, close) {
     address = addressField(chosen);
     slot.replaceChildren(address.element);
   };
-  const send = button('Send link', { type: 'submit', attrs: { 'data-send-link': true } });
+  const send = button(t('later.send'), { type: 'submit', attrs: { 'data-send-link': true } });
   const form = h(
     'form',
-    { class: 'stack', novalidate: true, 'aria-label': 'Continue later' },
-    h(
-      'p',
-      { class: 'hint' },
-      'We send you a link that opens this page where you left off (it works once, for 7 days). ' +
-        'We use the address only to send it.',
-    ),
+    { class: 'stack', novalidate: true, 'aria-label': t('later.form.label') },
+    h('p', { class: 'hint' }, t('later.explain')),
     channel.element,
     slot,
-    h('div', { class: 'row' }, send, button('Cancel', { variant: 'secondary', onClick: close })),
+    h('div', { class: 'row' }, send, button(t('action.cancel'), { variant: 'secondary', onClick: close })),
     status,
   );
   form.addEventListener('submit', async (event) => {
@@ -128,8 +124,8 @@ function linkForm(provider, close) {
     } catch (error) {
       const limited = /RETRY AFTER|TOO MANY/i.test(/** @type {Error} */ (error).message);
       status.textContent = limited
-        ? 'You have asked for several links already. Please try again later.'
-        : "We can't reach the server right now. Please try again.";
+        ? t('later.limited')
+        : t('later.unreachable');
     } finally {
       setBusy(send, false);
     }
@@ -140,7 +136,8 @@ function linkForm(provider, close) {
 /** @param {'email' | 'sms'} channel */
 function addressField(channel) {
   const spec = ADDRESS[channel];
-  const field = textField({ name: 'resume_address', required: true, ...spec });
+  const label = t(`later.address.${channel}`);
+  const field = textField({ name: 'resume_address', required: true, label, ...spec });
   field.element.dataset.channel = channel;
   return field;
 }
@@ -153,8 +150,8 @@ function said(answer, channel, fieldError) {
   switch (answer.__typename) {
     case 'ResumeLinkSent':
       return channel === 'sms'
-        ? 'Link sent by text message. Open it to continue where you left off.'
-        : 'Link sent by e-mail. Open it to continue where you left off.';
+        ? t('later.sent.sms')
+        : t('later.sent.email');
     case 'ResumeLinkInvalid': {
       const errors = /** @type {{field: string, message: string}[]} */ (answer.errors);
       const onAddress = errors.find((e) => e.field === 'address');
@@ -164,6 +161,6 @@ function said(answer, channel, fieldError) {
     case 'ResumeLinkNotSent':
       return answer.reason;
     default:
-      return 'This session can no longer be found.';
+      return t('later.not_found');
   }
 }

@@ -1,7 +1,7 @@
 /**
  * single-spa lifecycles. A root config registers the module as an application:
  *   registerApplication({name: 'trex', app: () => import('…/trex-workflow.js'), activeWhen, customProps})
- * customProps: endpoint, publishableKey, workflowType, context, and optionally domElement (the
+ * customProps: endpoint, publishableKey, workflowType, locale, context, and optionally domElement (the
  * container; by default the element `#single-spa-application:<name>`, created when missing).
  */
 
@@ -11,6 +11,7 @@ const ATTRIBUTES = {
   endpoint: 'endpoint',
   publishableKey: 'publishable-key',
   workflowType: 'workflow-type',
+  locale: 'locale',
 };
 
 /** @param {string} name */

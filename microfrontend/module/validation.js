@@ -6,18 +6,16 @@
 
 /** @typedef {{field: string, code: string, message: string}} FieldError */
 
-const FORMAT_MESSAGES = {
-  email: 'Enter a valid e-mail address, like name@example.com.',
-  phone: 'Enter a US phone number, like (212) 555-0199, or one starting with +.',
-  zip: 'Enter a 5-digit ZIP code.',
-  vin: 'Enter the 17-character VIN (letters I, O and Q are not used).',
-  ssn: 'Enter the 9-digit Social Security number.',
-  date: 'Enter a date as YYYY-MM-DD.',
-};
-const TEXT_TYPES = new Set(['string', 'text', ...Object.keys(FORMAT_MESSAGES)]);
+import { locale, t } from './i18n.js';
+
+/** The types with a message of their own for a wrong format (validation.format.<type>). */
+const FORMATS = new Set(['email', 'phone', 'zip', 'vin', 'ssn', 'date']);
+const TEXT_TYPES = new Set(['string', 'text', ...FORMATS]);
 // Thousands separators for amounts, not for years.
 const fmt = (/** @type {number} */ n) =>
-  Math.abs(n) >= 10000 ? n.toLocaleString('en-US') : String(n);
+  Math.abs(n) >= 10000 ? n.toLocaleString(locale()) : String(n);
+/** "A or B or C" in the shown language. @param {string[]} labels */
+const either = (labels) => labels.join(` ${t('validation.or')} `);
 
 /** Empty, as the server sees it. @param {any} value */
 export const isMissing = (value) =>
@@ -46,19 +44,22 @@ export function checkField(rule, value, labelOf, values, name, today = new Date(
         ? null
         : {
             code: 'one_of_required',
-            message: `Give ${label} or ${others.map(labelOf).join(' or ')}.`,
+            message: t('validation.one_of_required', { label, others: either(others.map(labelOf)) }),
           };
     }
     const required = rule.required || holds(rule.requiredWhen, values);
-    return required ? { code: 'required', message: `${label} is required.` } : null;
+    return required ? { code: 'required', message: t('validation.required', { label }) } : null;
   }
   if (rule.type === 'integer' || rule.type === 'number') return checkNumber(rule, value, label);
   if (TEXT_TYPES.has(rule.type)) return checkText(rule, value, label, today);
   if (rule.type === 'enum' && rule.enum && !rule.enum.includes(value)) {
-    return { code: 'enum', message: `${label} must be one of: ${rule.enum.join(', ')}.` };
+    return {
+      code: 'enum',
+      message: t('validation.enum', { label, options: rule.enum.join(', ') }),
+    };
   }
   if (rule.mustBeTrue && value !== true) {
-    return { code: 'must_be_true', message: 'Tick this box to continue.' };
+    return { code: 'must_be_true', message: t('validation.must_be_true') };
   }
   return null;
 }
@@ -94,20 +95,26 @@ function checkNumber(rule, value, label) {
   ) {
     return {
       code: 'type',
-      message: `${label} must be ${integral ? 'a whole number' : 'a number'}.`,
+      message: t(integral ? 'validation.whole_number' : 'validation.number', { label }),
     };
   }
   if (rule.exclusiveMinimum != null && value <= rule.exclusiveMinimum) {
     return {
       code: 'minimum',
-      message: `${label} must be more than ${fmt(rule.exclusiveMinimum)}.`,
+      message: t('validation.more_than', { label, minimum: fmt(rule.exclusiveMinimum) }),
     };
   }
   if (rule.minimum != null && value < rule.minimum) {
-    return { code: 'minimum', message: `${label} must be at least ${fmt(rule.minimum)}.` };
+    return {
+      code: 'minimum',
+      message: t('validation.at_least', { label, minimum: fmt(rule.minimum) }),
+    };
   }
   if (rule.maximum != null && value > rule.maximum) {
-    return { code: 'maximum', message: `${label} must be at most ${fmt(rule.maximum)}.` };
+    return {
+      code: 'maximum',
+      message: t('validation.at_most', { label, maximum: fmt(rule.maximum) }),
+    };
   }
   return null;
 }
@@ -118,20 +125,19 @@ function checkText(rule, value, label, today) {
   if (rule.maxLength != null && text.length > rule.maxLength) {
     return {
       code: 'max_length',
-      message: `${label} must be at most ${rule.maxLength} characters.`,
+      message: t('validation.max_length', { label, maxLength: rule.maxLength }),
     };
   }
   const normalized = normalize(rule, text);
   if (rule.pattern && !new RegExp(rule.pattern).test(normalized)) {
-    const message = /** @type {Record<string, string>} */ (FORMAT_MESSAGES)[rule.type];
-    return message
-      ? { code: 'format', message }
-      : { code: 'pattern', message: `${label} is not in the expected format.` };
+    return FORMATS.has(rule.type)
+      ? { code: 'format', message: t(`validation.format.${rule.type}`) }
+      : { code: 'pattern', message: t('validation.pattern', { label }) };
   }
   if (rule.checkDigit === 'vin' && !vinCheckDigitOk(normalized)) {
     return {
       code: 'vin_check_digit',
-      message: "This VIN's check digit does not match: check for typos.",
+      message: t('validation.vin_check_digit'),
     };
   }
   if (rule.minAge != null || rule.maxAge != null) return checkAge(rule, normalized, label, today);
@@ -149,16 +155,17 @@ export function normalize(rule, text) {
 function checkAge(rule, iso, label, today) {
   const [year, month, day] = iso.split('-').map(Number);
   const born = new Date(year, month - 1, day);
-  if (born.getMonth() !== month - 1) return { code: 'format', message: FORMAT_MESSAGES.date };
+  if (born.getMonth() !== month - 1)
+    return { code: 'format', message: t('validation.format.date') };
   const birthdayPassed =
     today.getMonth() > born.getMonth() ||
     (today.getMonth() === born.getMonth() && today.getDate() >= born.getDate());
   const age = today.getFullYear() - year - (birthdayPassed ? 0 : 1);
   if (rule.minAge != null && age < rule.minAge) {
-    return { code: 'min_age', message: `You must be at least ${rule.minAge} years old.` };
+    return { code: 'min_age', message: t('validation.min_age', { minAge: rule.minAge }) };
   }
   if (rule.maxAge != null && age > rule.maxAge) {
-    return { code: 'max_age', message: `${label} must be at most ${rule.maxAge} years ago.` };
+    return { code: 'max_age', message: t('validation.max_age', { label, maxAge: rule.maxAge }) };
   }
   return null;
 }
@@ -212,7 +219,11 @@ export function checkAll(rules, values, labelOf, only) {
       errors.push({
         field: cross.high,
         code: 'range_order',
-        message: `${labelOf(cross.high)} must not be less than ${labelOf(cross.low)} (${fmt(low)}).`,
+        message: t('validation.range_order', {
+          high: labelOf(cross.high),
+          low: labelOf(cross.low),
+          value: fmt(low),
+        }),
       });
     }
   }
@@ -223,29 +234,30 @@ export function checkAll(rules, values, labelOf, only) {
 const lower = (label) =>
   label === label.toUpperCase() ? label : label[0].toLowerCase() + label.slice(1);
 
+/** The types with a hint of their own (hint.<type>). */
+const HINTS = new Set(['zip', 'phone', 'vin', 'ssn']);
+
 /**
  * A short hint shown under a field before anything goes wrong.
  * @param {Record<string, any>} rule @param {(name: string) => string} labelOf
  */
 export function hintFor(rule, labelOf) {
-  const hints = {
-    zip: '5 digits.',
-    phone: 'Like +14155550123, or 10 digits.',
-    vin: '17 characters; found on the dashboard or the registration.',
-    ssn: 'Used for this check only; never stored.',
-  };
-  const parts = [/** @type {Record<string, string>} */ (hints)[rule.type]];
+  const parts = [HINTS.has(rule.type) ? t(`hint.${rule.type}`) : null];
   if (rule.requiredUnless?.length)
-    parts.push(`Or give ${rule.requiredUnless.map((n) => lower(labelOf(n))).join(' or ')}.`);
+    parts.push(
+      t('hint.or_give', {
+        others: either(rule.requiredUnless.map((/** @type {string} */ n) => lower(labelOf(n)))),
+      }),
+    );
   if (
     rule.type === 'integer' &&
     rule.minimum != null &&
     rule.maximum != null &&
     rule.maximum <= 100
   ) {
-    parts.push(`From ${fmt(rule.minimum)} to ${fmt(rule.maximum)}.`);
+    parts.push(t('hint.range', { minimum: fmt(rule.minimum), maximum: fmt(rule.maximum) }));
   }
   if (rule.type === 'text' && rule.maxLength)
-    parts.push(`Up to ${fmt(rule.maxLength)} characters.`);
+    parts.push(t('hint.max_length', { maxLength: fmt(rule.maxLength) }));
   return parts.filter(Boolean).join(' ') || undefined;
 }

@@ -19,6 +19,7 @@ import { button, setBusy } from './ui/button.js';
 import { progressBar } from './ui/progress.js';
 import { errorBanner, notice } from './ui/error-banner.js';
 import { renderStep } from './renderer.js';
+import { plural, t } from './i18n.js';
 
 export class WorkflowView {
   /** @type {{element: Node, showErrors?: (errors: any[]) => any[]} | null} */ #current = null;
@@ -72,6 +73,16 @@ export class WorkflowView {
     listen('errors', ({ errors }) => this.#showErrors(errors));
     listen('busy', ({ busy }) => this.#setBusy(busy));
     listen('failure', (failure) => this.#showFailure(failure));
+  }
+
+  /**
+   * The language of everything the element shows (screen readers switch voice); the loading
+   * words again once the catalogue is here. @param {string} code
+   */
+  setLanguage(code) {
+    this.container.setAttribute('lang', code);
+    if (!this.provider.step && this.section.getAttribute('aria-busy') === 'true')
+      this.section.replaceChildren(...loading());
   }
 
   /** Says `message` to screen readers (politely; a burst once). @param {string} message */
@@ -168,10 +179,10 @@ export class WorkflowView {
   /** @param {any} step */
   #renderTopbar(step) {
     const back = step.navigation.canGoBack
-      ? button('‹ Back', {
+      ? button(t('nav.back'), {
           variant: 'link',
           onClick: () => this.provider.back(),
-          attrs: { 'data-back': true, 'aria-label': 'Back to the previous step' },
+          attrs: { 'data-back': true, 'aria-label': t('nav.back.label') },
         })
       : null;
     this.topbar.replaceChildren(
@@ -185,7 +196,7 @@ export class WorkflowView {
     if (unplaced.length) {
       this.banner.replaceChildren(
         errorBanner(
-          'Please check your answers.',
+          t('errors.check_answers'),
           undefined,
           unplaced.map((e) => e.message),
         ),
@@ -193,9 +204,7 @@ export class WorkflowView {
     } else {
       this.banner.replaceChildren();
     }
-    this.announce(
-      `${errors.length === 1 ? 'One answer needs' : `${errors.length} answers need`} attention.`,
-    );
+    this.announce(plural('errors.answers_need_attention', errors.length));
   }
 
   /** @param {boolean} busy */
@@ -225,7 +234,7 @@ export class WorkflowView {
  */
 function pushed(title, element, notices) {
   const outcomes = element instanceof Element ? element.querySelectorAll(OUTCOME) : [];
-  return [`Updated: ${title}`, ...[...outcomes].map(spoken), ...notices]
+  return [t('announce.updated', { title }), ...[...outcomes].map(spoken), ...notices]
     .map((text) => String(text).trim())
     .filter(Boolean)
     .map((text) => (/[.!?…:]$/.test(text) ? text : `${text}.`))
@@ -254,7 +263,7 @@ const loading = () => [
     'div',
     { class: 'row' },
     h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-    h('p', null, 'Loading…'),
+    h('p', null, t('loading')),
   ),
   h(
     'div',

@@ -5,6 +5,7 @@
 import { h } from '../ui/dom.js';
 import { button } from '../ui/button.js';
 import { genericForm } from './generic-form.js';
+import { t } from '../i18n.js';
 
 /**
  * The option buttons for a single field.
@@ -29,7 +30,7 @@ export function optionButtons(step, ctx, descriptions = {}, labelledBy = ctx.hea
         [
           h('span', { class: 'choice-label' }, option.label),
           description ? h('span', { class: 'choice-description' }, description) : null,
-          chosen ? h('span', { class: 'sr-only' }, ' (your previous answer)') : null,
+          chosen ? h('span', { class: 'sr-only' }, t('choice.previous')) : null,
         ],
         {
           variant: 'choice',

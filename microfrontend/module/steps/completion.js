@@ -7,10 +7,11 @@
 import { h, uid } from '../ui/dom.js';
 import { card } from '../ui/card.js';
 import { summaryCard } from './summary.js';
+import { locale, t } from '../i18n.js';
 
 /** @param {string} iso */
 const shortTime = (iso) =>
-  new Date(iso).toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
+  new Date(iso).toLocaleTimeString(locale(), { hour: 'numeric', minute: '2-digit' });
 
 /**
  * One lead's timeline: received, then each told event in time order, then (until the last
@@ -22,11 +23,11 @@ function timeline(events, finished) {
   const told = events
     .filter((e) => e.message)
     .sort((a, b) => (a.at === b.at ? a.seq - b.seq : a.at < b.at ? -1 : 1));
-  const rows = [row('done', 'We received your request.', null)];
+  const rows = [row('done', t('completion.received'), null)];
   for (const event of told) {
     rows.push(row(event.status === 'REJECTED' ? 'failed' : 'done', event.message, event));
   }
-  if (!finished) rows.push(row('waiting', 'Next: the dealer reviews your request.', null));
+  if (!finished) rows.push(row('waiting', t('completion.next_review'), null));
   return h('ol', { class: 'timeline' }, rows);
 }
 
@@ -50,7 +51,7 @@ export function nextStepsSection(lines) {
   return h(
     'section',
     { class: 'stack snug' },
-    h('h3', null, 'What happens next'),
+    h('h3', null, t('completion.what_next')),
     h('ul', { class: 'reasons' }, lines.map((text) => h('li', null, text))),
   );
 }
@@ -74,7 +75,7 @@ export function completion(step, ctx) {
         return h(
           'div',
           { 'data-lead-id': leadId },
-          reference ? h('p', { class: 'muted' }, `Request ${reference}`) : null,
+          reference ? h('p', { class: 'muted' }, t('completion.request', { reference })) : null,
           timeline(own, finished || (leadId === step.leadId && completed)),
         );
       }),
@@ -96,19 +97,23 @@ export function completion(step, ctx) {
     { class: 'stack' },
     card(
       { surface: true },
-      h('p', null, 'Your reference'),
+      h('p', null, t('completion.your_reference')),
       h('p', { class: 'reference', 'data-lead-reference': step.leadReference }, step.leadReference),
       step.linkedLeadReferences?.length
-        ? h('p', { class: 'muted' }, `Also sent: ${step.linkedLeadReferences.join(', ')}`)
+        ? h(
+            'p',
+            { class: 'muted' },
+            t('completion.also_sent', { references: step.linkedLeadReferences.join(', ') }),
+          )
         : null,
     ),
     h(
       'section',
       { class: 'stack snug', 'aria-labelledby': headingId },
-      h('h3', { id: headingId }, 'Progress'),
+      h('h3', { id: headingId }, t('completion.progress')),
       timelines,
     ),
     nextStepsSection(step.nextSteps),
-    summaryCard(step.summary, 'What you sent'),
+    summaryCard(step.summary, t('completion.what_you_sent')),
   );
 }

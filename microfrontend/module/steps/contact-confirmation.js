@@ -8,6 +8,7 @@ import { fieldForm } from '../form.js';
 import { button } from '../ui/button.js';
 import { h } from '../ui/dom.js';
 import { creditCard, invitationCard, summaryCard } from './summary.js';
+import { t } from '../i18n.js';
 
 /**
  * The summary's Change links, one per section the server says can be changed.
@@ -18,12 +19,12 @@ function changeLinks(sections, ctx) {
   if (!open.length) return null;
   return h(
     'ul',
-    { class: 'changes', 'aria-label': 'Change your answers' },
+    { class: 'changes', 'aria-label': t('change.label') },
     open.map((section) =>
       h(
         'li',
         { 'data-change': section.stepId },
-        button(`Change: ${section.title}`, {
+        button(t('change.button', { title: section.title }), {
           variant: 'secondary',
           onClick: () => ctx.back(section.stepId),
         }),
@@ -35,10 +36,10 @@ function changeLinks(sections, ctx) {
 /** @type {import('../renderer.js').Component} */
 export function contactConfirmation(step, ctx) {
   return fieldForm(step, ctx, {
-    submitLabel: 'Confirm and send',
+    submitLabel: t('contact.submit'),
     before: [
       invitationCard(step.summary?.financing) ?? creditCard(step.credit),
-      summaryCard(step.summary, 'You are sending'),
+      summaryCard(step.summary, t('contact.sending')),
       changeLinks(step.sections, ctx),
     ].filter((n) => n !== null),
   });

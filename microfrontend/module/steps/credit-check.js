@@ -5,6 +5,7 @@
 import { h } from '../ui/dom.js';
 import { defaultControl, fieldForm } from '../form.js';
 import { textField } from '../ui/fields.js';
+import { t } from '../i18n.js';
 
 const ADDRESS = new Set(['address_line', 'unit', 'city', 'state', 'zip']);
 const AUTOCOMPLETE = { unit: 'address-line2', city: 'address-level2', state: 'address-level1' };
@@ -32,16 +33,12 @@ export function creditCheck(step, ctx) {
       .map((name) => [name, withAutocomplete]),
   );
   return fieldForm(step, ctx, {
-    submitLabel: 'Run the credit check',
+    submitLabel: t('creditcheck.submit'),
     fields,
     controls,
-    groupLabels: { home_address: 'Your home address' },
+    groupLabels: { home_address: t('creditcheck.address') },
     before: [
-      h(
-        'p',
-        { class: 'muted' },
-        'The check takes a few seconds; this page moves on by itself when the answer arrives.',
-      ),
+      h('p', { class: 'muted' }, t('creditcheck.intro')),
     ],
   });
 }

@@ -3,6 +3,7 @@ import { h, uid } from '../ui/dom.js';
 import { card } from '../ui/card.js';
 import { optionButtons } from './choice.js';
 import { genericForm } from './generic-form.js';
+import { t } from '../i18n.js';
 
 /** @type {import('../renderer.js').Component} */
 export function creditConsent(step, ctx) {
@@ -15,7 +16,7 @@ export function creditConsent(step, ctx) {
     card(
       { surface: true },
       h('p', null, step.consentText),
-      h('p', { class: 'muted small' }, `Consent text version ${step.consentVersion}`),
+      h('p', { class: 'muted small' }, t('consent.version', { version: step.consentVersion })),
     ),
     h('p', { id: questionId, class: 'strong' }, field.label),
     optionButtons(step, ctx, {}, questionId),

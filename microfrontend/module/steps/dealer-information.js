@@ -7,6 +7,7 @@ import { button } from '../ui/button.js';
 import { control } from '../ui/fields.js';
 import { openModal } from '../ui/modal.js';
 import { fieldForm } from '../form.js';
+import { plural, t } from '../i18n.js';
 
 /** @typedef {{id: string, name: string, city: string, state: string, zip: string}} Dealer */
 
@@ -20,15 +21,15 @@ const place = (dealer) => `${dealer.city}, ${dealer.state} ${dealer.zip}`;
 function dealerPicker(dealers, common, ctx) {
   let chosen = dealers.find((d) => d.id === common.value) ?? null;
   const shown = h('p', { 'aria-live': 'polite' });
-  const open = button('Choose a dealer', { variant: 'secondary', onClick: () => pick() });
+  const open = button(t('dealer.choose'), { variant: 'secondary', onClick: () => pick() });
   const update = () => {
     shown.replaceChildren(
       chosen
         ? h('strong', null, chosen.name)
-        : h('span', { class: 'muted' }, 'No dealer chosen yet.'),
+        : h('span', { class: 'muted' }, t('dealer.none')),
       chosen ? ` · ${place(chosen)}` : '',
     );
-    open.textContent = chosen ? 'Change dealer' : 'Choose a dealer';
+    open.textContent = t(chosen ? 'dealer.change' : 'dealer.choose');
   };
   const field = control(
     { ...common, fieldset: true },
@@ -42,20 +43,20 @@ function dealerPicker(dealers, common, ctx) {
       h('input', {
         class: 'input',
         type: 'search',
-        'aria-label': 'Search dealers',
-        placeholder: 'Name, city, state or ZIP',
+        'aria-label': t('dealer.search'),
+        placeholder: t('dealer.search.placeholder'),
       })
     );
     const count = h('p', { class: 'muted', role: 'status' });
-    const list = h('ul', { class: 'picker-list', 'aria-label': 'Dealers' });
+    const list = h('ul', { class: 'picker-list', 'aria-label': t('dealer.list') });
     const modal = openModal(ctx.modalHost, {
-      title: 'Choose a dealer',
+      title: t('dealer.choose'),
       body: h('div', { class: 'stack' }, search, count, list),
     });
     const render = () => {
       const query = search.value.trim().toLowerCase();
       const matches = dealers.filter((d) => `${d.name} ${place(d)}`.toLowerCase().includes(query));
-      count.textContent = matches.length === 1 ? 'One dealer' : `${matches.length} dealers`;
+      count.textContent = plural('dealer.count', matches.length);
       list.replaceChildren(
         ...matches.map((dealer) =>
           h(
@@ -93,7 +94,7 @@ function dealerPicker(dealers, common, ctx) {
 /** @type {import('../renderer.js').Component} */
 export function dealerInformation(step, ctx) {
   return fieldForm(step, ctx, {
-    submitLabel: 'Send to the dealer',
+    submitLabel: t('dealer.submit'),
     controls: { dealer_id: (field, common) => dealerPicker(step.dealers ?? [], common, ctx) },
   });
 }

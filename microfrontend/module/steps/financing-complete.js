@@ -5,11 +5,10 @@
 import { h } from '../ui/dom.js';
 import { card } from '../ui/card.js';
 import { nextStepsSection } from './completion.js';
+import { t } from '../i18n.js';
 
-const SHARED = {
-  outcome_only: 'We tell the seller only whether you prequalified, nothing else.',
-  nothing: 'We tell the seller nothing about your application.',
-};
+/** What the seller may be told, in words (financing.shared.<choice>). */
+const SHARED = new Set(['outcome_only', 'nothing']);
 
 /** @type {import('../renderer.js').Component} */
 export function financingComplete(step) {
@@ -21,8 +20,11 @@ export function financingComplete(step) {
       h(
         'p',
         null,
-        /** @type {Record<string, string>} */ (SHARED)[step.sharedWithSeller] ??
-          'Your answers stay private.',
+        t(
+          SHARED.has(step.sharedWithSeller)
+            ? `financing.shared.${step.sharedWithSeller}`
+            : 'financing.shared.private',
+        ),
       ),
     ),
     nextStepsSection(step.nextSteps),

@@ -6,12 +6,12 @@ import { h, money } from '../ui/dom.js';
 import { button } from '../ui/button.js';
 import { card, specs } from '../ui/card.js';
 import { actions } from '../ui/layout.js';
+import { plural, t } from '../i18n.js';
 
 /** "about 20 seconds", "about 2 minutes". @param {number} seconds */
 export function inWords(seconds) {
-  if (seconds < 60) return `about ${seconds} ${seconds === 1 ? 'second' : 'seconds'}`;
-  const minutes = Math.round(seconds / 60);
-  return `about ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}`;
+  if (seconds < 60) return plural('duration.seconds', seconds);
+  return plural('duration.minutes', Math.round(seconds / 60));
 }
 
 /** @param {Record<string, any> | null | undefined} vehicle */
@@ -28,26 +28,26 @@ export function financingIntro(step, ctx) {
     h(
       'p',
       null,
-      `The seller you are buying from on ${step.siteName || 'our site'} invited you to apply for financing.`,
+      t('intro.invited', { site: step.siteName || t('intro.our_site') }),
     ),
     card(
-      { surface: true, title: 'The car' },
+      { surface: true, title: t('intro.the_car') },
       specs([
-        ['Car', car || null],
-        ['Agreed price', step.agreedPrice != null ? money(step.agreedPrice) : null],
+        [t('intro.car'), car || null],
+        [t('intro.agreed_price'), step.agreedPrice != null ? money(step.agreedPrice) : null],
       ]),
     ),
     h('p', null, step.softCheck),
-    h('p', { class: 'muted' }, `It takes ${inWords(step.checkSeconds)}.`),
+    h('p', { class: 'muted' }, t('intro.takes', { duration: inWords(step.checkSeconds) })),
     step.privacyUrl
       ? h(
           'p',
           { class: 'muted' },
-          h('a', { href: step.privacyUrl, target: '_blank', rel: 'noopener' }, 'Privacy notice'),
+          h('a', { href: step.privacyUrl, target: '_blank', rel: 'noopener' }, t('intro.privacy')),
         )
       : null,
     actions(
-      button(field?.label ?? 'Start my application', {
+      button(field?.label ?? t('intro.start'), {
         attrs: { 'data-submit': true },
         onClick: () => ctx.submit({ [field?.name ?? 'continue']: true }),
       }),

@@ -4,6 +4,7 @@
  */
 import { h } from '../ui/dom.js';
 import { fieldForm, defaultControl } from '../form.js';
+import { plural, t } from '../i18n.js';
 
 const ADDRESS_OF = { email: 'buyer_email', sms: 'buyer_phone' };
 
@@ -37,7 +38,7 @@ export function financingInvite(step, ctx) {
   };
   const days = step.validDays;
   const view = fieldForm(step, ctx, {
-    submitLabel: 'Send the invitation',
+    submitLabel: t('invite.submit'),
     controls: {
       invite_channel: channelControl,
       buyer_email: addressControl,
@@ -47,7 +48,7 @@ export function financingInvite(step, ctx) {
       h(
         'p',
         { class: 'muted', 'data-invite-terms': true },
-        `Your buyer gets a private link, valid for ${days} ${days === 1 ? 'day' : 'days'}, to apply for financing themselves. You never see their answers; they choose what we tell you.`,
+        plural('invite.terms', days),
       ),
     ],
   });

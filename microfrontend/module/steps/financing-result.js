@@ -10,10 +10,11 @@ import { card } from '../ui/card.js';
 import { actions } from '../ui/layout.js';
 import { fieldForm } from '../form.js';
 import { radioField } from '../ui/fields.js';
+import { locale, t } from '../i18n.js';
 
 /** @param {string} iso */
 const longDate = (iso) =>
-  new Date(iso).toLocaleDateString('en-US', { weekday: 'long', month: 'long', day: 'numeric' });
+  new Date(iso).toLocaleDateString(locale(), { weekday: 'long', month: 'long', day: 'numeric' });
 
 /** @param {string} title @param {string[]} lines */
 const list = (title, lines) =>
@@ -32,24 +33,31 @@ const list = (title, lines) =>
 
 /** @param {any} step */
 function approved(step) {
-  const rows = step.termOptions.map((/** @type {any} */ t) =>
-    h('tr', null, h('td', null, `${t.months} months`), h('td', null, money(t.monthlyPayment))),
+  const rows = step.termOptions.map((/** @type {any} */ term) =>
+    h('tr', null, h('td', null, t('result.months', { months: term.months })), h('td', null, money(term.monthlyPayment))),
   );
   return [
     h(
       'p',
       { class: 'strong' },
-      `Up to ${money(step.amount)}${step.apr != null ? ` at ${step.apr}% APR` : ''}.`,
+      step.apr != null
+        ? t('result.up_to_apr', { amount: money(step.amount), apr: step.apr })
+        : t('result.up_to', { amount: money(step.amount) }),
     ),
     rows.length
       ? h(
           'table',
           { class: 'terms' },
-          h('caption', { class: 'sr-only' }, 'Estimated monthly payment by term'),
+          h('caption', { class: 'sr-only' }, t('result.caption')),
           h(
             'thead',
             null,
-            h('tr', null, h('th', { scope: 'col' }, 'Term'), h('th', { scope: 'col' }, 'Monthly payment')),
+            h(
+              'tr',
+              null,
+              h('th', { scope: 'col' }, t('result.term')),
+              h('th', { scope: 'col' }, t('result.monthly')),
+            ),
           ),
           h('tbody', null, rows),
         )
@@ -63,19 +71,15 @@ function declined(step) {
   const notice = step.notice;
   if (!notice) return [];
   return [
-    h(
-      'p',
-      null,
-      'We are sorry: this time we could not prequalify you. This does not affect your credit score.',
-    ),
-    notice.reason ? h('p', null, `The main reason: ${notice.reason}`) : null,
+    h('p', null, t('result.sorry')),
+    notice.reason ? h('p', null, t('result.reason', { reason: notice.reason })) : null,
     h(
       'p',
       { 'data-bureau': true },
-      `We used a report from ${notice.bureauName}. You can reach them at ${notice.bureauContact}. They did not make this decision and cannot tell you why it was made.`,
+      t('result.bureau', { bureau: notice.bureauName, contact: notice.bureauContact }),
     ),
-    list('Your rights', notice.rights),
-    list('What you can do', notice.alternatives),
+    list(t('result.rights'), notice.rights),
+    list(t('result.what_you_can_do'), notice.alternatives),
   ];
 }
 
@@ -83,19 +87,19 @@ function declined(step) {
 function referred(step) {
   return [
     step.byWhen
-      ? h('p', { class: 'strong' }, `You will hear from us by ${longDate(step.byWhen)}.`)
-      : h('p', { class: 'strong' }, 'A lender is reviewing your application by hand.'),
-    list('What happens next', step.nextSteps),
+      ? h('p', { class: 'strong' }, t('result.by_when', { date: longDate(step.byWhen) }))
+      : h('p', { class: 'strong' }, t('result.reviewing')),
+    list(t('completion.what_next'), step.nextSteps),
   ];
 }
 
 /** @param {any} step @param {import('../renderer.js').StepContext} ctx */
 function unavailable(step, ctx) {
   return [
-    h('p', null, 'We could not reach the credit bureau, so nothing was checked.'),
+    h('p', null, t('result.unreachable')),
     step.canRetry
       ? actions(
-          button('Try again', {
+          button(t('action.try_again'), {
             variant: 'secondary',
             attrs: { 'data-submit': true },
             onClick: () => ctx.submit({ retry: true }),
@@ -116,7 +120,7 @@ export function financingResult(step, ctx) {
     { surface: true, attrs: { 'data-result': step.outcome } },
     h('div', { 'data-outcome': step.outcome }, h('h3', null, step.headline), said ?? null),
     ...details,
-    step.outcome !== 'referred' ? list('What happens next', step.nextSteps) : null,
+    step.outcome !== 'referred' ? list(t('completion.what_next'), step.nextSteps) : null,
   );
   // The share choice alone: a plain required choice here (Try again is its own button).
   const rules = step.validationRules ?? {};
@@ -131,13 +135,9 @@ export function financingResult(step, ctx) {
     },
   };
   const form = fieldForm(shareStep, ctx, {
-    submitLabel: 'Continue',
+    submitLabel: t('form.continue'),
     before: [
-      h(
-        'p',
-        { class: 'muted' },
-        'The seller never sees your answers or your result unless you say so here.',
-      ),
+      h('p', { class: 'muted' }, t('result.private')),
     ],
     controls: {
       share_with_seller: (field, common) =>

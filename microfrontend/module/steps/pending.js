@@ -1,14 +1,16 @@
 /** Pending: waiting for an outcome the server pushes (the credit result); nothing to submit. */
 import { clockTime, h, humanize } from '../ui/dom.js';
 import { inWords } from './financing-intro.js';
+import { t } from '../i18n.js';
 
-const AWAITING = { credit_result: 'the credit bureau’s answer' };
+/** What a step can wait for, in words (pending.awaiting.<awaiting>). */
+const AWAITING = new Set(['credit_result']);
 
 /** @type {import('../renderer.js').Component} */
 export function pending(step) {
-  const what =
-    /** @type {Record<string, string>} */ (AWAITING)[step.awaiting] ??
-    humanize(step.awaiting).toLowerCase();
+  const what = AWAITING.has(step.awaiting)
+    ? t(`pending.awaiting.${step.awaiting}`)
+    : humanize(step.awaiting).toLowerCase();
   return h(
     'div',
     { class: 'row pending' },
@@ -16,11 +18,13 @@ export function pending(step) {
     h(
       'div',
       { class: 'stack tight' },
-      h('p', null, `Waiting for ${what}, since ${clockTime(step.since)}.`),
+      h('p', null, t('pending.since', { what, time: clockTime(step.since) })),
       h(
         'p',
         { class: 'muted' },
-        `This usually takes ${step.usualSeconds ? inWords(step.usualSeconds) : 'a few seconds'}. The page moves on by itself; no need to reload.`,
+        t('pending.usually', {
+          duration: step.usualSeconds ? inWords(step.usualSeconds) : t('pending.a_few_seconds'),
+        }),
       ),
     ),
   );

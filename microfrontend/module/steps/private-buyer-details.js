@@ -1,6 +1,7 @@
 /** PrivateBuyerDetails: the car being sold and the private buyer who agreed to buy it. */
 import { h } from '../ui/dom.js';
 import { fieldForm } from '../form.js';
+import { t } from '../i18n.js';
 
 /** @type {import('../renderer.js').Component} */
 export function privateBuyerDetails(step, ctx) {
@@ -10,7 +11,7 @@ export function privateBuyerDetails(step, ctx) {
   );
   return fieldForm(step, ctx, {
     fields,
-    groupLabels: { buyer: 'The buyer' },
-    before: [h('p', { class: 'muted' }, 'Give the VIN, or the make, model and year.')],
+    groupLabels: { buyer: t('private.buyer') },
+    before: [h('p', { class: 'muted' }, t('private.intro'))],
   });
 }

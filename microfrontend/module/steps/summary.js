@@ -1,6 +1,7 @@
 /** What the visitor is confirming or has sent (a step's `summary`), and a credit outcome. */
 import { h, humanize, money, number } from '../ui/dom.js';
 import { card, specs } from '../ui/card.js';
+import { t } from '../i18n.js';
 
 const HIDDEN = new Set(['id', 'dealer_id', 'vehicle_id', 'kind', 'financing']);
 
@@ -11,7 +12,7 @@ function shown(key, value) {
     if (/price|amount|budget|offer/.test(key)) return money(value);
     return key === 'year' ? String(value) : number(value);
   }
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+  if (typeof value === 'boolean') return t(value ? 'summary.yes' : 'summary.no');
   // Enumerated values ("good", "dealer_sale") read better humanized; names and addresses do not.
   return /^[a-z_]+$/.test(value) ? humanize(value) : String(value);
 }
@@ -21,7 +22,7 @@ const vehicleLine = (vehicle) =>
   [vehicle.year, vehicle.make, vehicle.model].filter(Boolean).join(' ') || vehicle.vin;
 
 /** @param {Record<string, any> | null | undefined} summary @param {string} [title] */
-export function summaryCard(summary, title = 'Summary') {
+export function summaryCard(summary, title = t('summary.title')) {
   if (!summary || !Object.keys(summary).length) return null;
   /** @type {[string, any][]} */
   const rows = [];
@@ -40,33 +41,31 @@ export function summaryCard(summary, title = 'Summary') {
   return rows.length ? card({ title, surface: true }, specs(rows)) : null;
 }
 
-const CREDIT = {
-  approved: 'Financing approved',
-  declined: 'Financing declined',
-  referred: 'Referred for a manual review',
-  unavailable: 'The credit check is unavailable right now; the dealer will follow up',
-};
+/** The credit outcomes with words of their own (credit.<status>). */
+const CREDIT = new Set(['approved', 'declined', 'referred', 'unavailable']);
 
 /** @param {{status: string, amount?: number | null, apr?: number | null, reason?: string | null} | null} credit */
 export function creditCard(credit) {
   if (!credit) return null;
   const terms =
     credit.amount != null
-      ? `Up to ${money(credit.amount)}${credit.apr != null ? ` at ${credit.apr}% APR` : ''}.`
+      ? credit.apr != null
+        ? t('credit.terms_apr', { amount: money(credit.amount), apr: credit.apr })
+        : t('credit.terms', { amount: money(credit.amount) })
       : null;
   return card(
-    { title: 'Credit check', surface: true, attrs: { 'data-credit': credit.status } },
+    { title: t('credit.title'), surface: true, attrs: { 'data-credit': credit.status } },
     h(
       'p',
       { class: 'strong' },
-      /** @type {Record<string, string>} */ (CREDIT)[credit.status] ?? humanize(credit.status),
+      CREDIT.has(credit.status) ? t(`credit.${credit.status}`) : humanize(credit.status),
     ),
     terms ? h('p', null, terms) : null,
     credit.reason ? h('p', { class: 'muted' }, credit.reason) : null,
   );
 }
 
-const CHANNEL_WORDS = { email: 'by email', sms: 'by text message' };
+const CHANNELS = new Set(['email', 'sms']);
 
 /**
  * The buyer's financing invitation as sent (summary.financing {channel, sent_to, status}):
@@ -75,13 +74,19 @@ const CHANNEL_WORDS = { email: 'by email', sms: 'by text message' };
  */
 export function invitationCard(financing) {
   if (!financing || typeof financing !== 'object') return null;
-  const how = /** @type {Record<string, string>} */ (CHANNEL_WORDS)[financing.channel ?? ''] ?? '';
-  const line = ['Invitation sent', how, financing.sent_to ? `to ${financing.sent_to}` : '']
-    .filter(Boolean)
-    .join(' ');
+  const sent = t(
+    CHANNELS.has(financing.channel ?? '') ? `invitation.sent.${financing.channel}` : 'invitation.sent',
+  );
+  const line = financing.sent_to
+    ? t('invitation.sent_to', { sent, address: financing.sent_to })
+    : `${sent}.`;
   return card(
-    { title: "Your buyer's financing", surface: true, attrs: { 'data-financing': financing.status ?? '' } },
-    h('p', { class: 'strong' }, `${line}.`),
-    h('p', { class: 'muted' }, 'Your buyer applies privately; you see only what they choose to share.'),
+    {
+      title: t('invitation.title'),
+      surface: true,
+      attrs: { 'data-financing': financing.status ?? '' },
+    },
+    h('p', { class: 'strong' }, line),
+    h('p', { class: 'muted' }, t('invitation.private')),
   );
 }

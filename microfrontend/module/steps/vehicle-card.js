@@ -2,13 +2,16 @@
 import { h, humanize, money, number } from '../ui/dom.js';
 import { card, specs } from '../ui/card.js';
 import { bodyArt } from './vehicle-art.js';
+import { t } from '../i18n.js';
 
 /** @param {any} vehicle */
 export const vehicleName = (vehicle) => `${vehicle.year} ${vehicle.make} ${vehicle.model}`;
 
 /** @param {any} vehicle */
 const distance = (vehicle) =>
-  vehicle.distanceMiles == null ? null : `${number(Math.round(vehicle.distanceMiles))} miles away`;
+  vehicle.distanceMiles == null
+    ? null
+    : t('vehicle.miles_away', { miles: number(Math.round(vehicle.distanceMiles)) });
 
 /** The short facts line: mileage, fuel, body, seats. @param {any} vehicle */
 export const facts = (vehicle) =>
@@ -16,10 +19,10 @@ export const facts = (vehicle) =>
     'ul',
     { class: 'facts' },
     [
-      `${number(vehicle.mileage)} mi`,
+      t('vehicle.mileage', { miles: number(vehicle.mileage) }),
       humanize(vehicle.fuelType),
       humanize(vehicle.bodyType),
-      vehicle.seats ? `${vehicle.seats} seats` : null,
+      vehicle.seats ? t('vehicle.seats', { seats: vehicle.seats }) : null,
     ]
       .filter(Boolean)
       .map((fact) => h('li', null, fact)),
@@ -34,13 +37,13 @@ export function matchScore(vehicle) {
     h(
       'div',
       { class: 'score' },
-      h('span', null, `${vehicle.matchScore}% match`),
-      h('meter', { min: 0, max: 100, value: vehicle.matchScore, 'aria-label': 'Match score' }),
+      h('span', null, t('vehicle.match', { score: vehicle.matchScore })),
+      h('meter', { min: 0, max: 100, value: vehicle.matchScore, 'aria-label': t('vehicle.match_score') }),
     ),
     vehicle.matchReasons?.length
       ? h(
           'ul',
-          { class: 'reasons', 'aria-label': 'Why it matches' },
+          { class: 'reasons', 'aria-label': t('vehicle.why') },
           vehicle.matchReasons.map((r) => h('li', null, r)),
         )
       : null,
@@ -80,19 +83,19 @@ export function vehicleDetails(vehicle) {
     { surface: true },
     h('p', { class: 'price' }, money(vehicle.price)),
     specs([
-      ['Mileage', `${number(vehicle.mileage)} mi`],
-      ['Fuel', humanize(vehicle.fuelType)],
-      ['Body', humanize(vehicle.bodyType)],
-      ['Seats', vehicle.seats],
-      ['Transmission', vehicle.transmission && humanize(vehicle.transmission)],
-      ['Drivetrain', vehicle.drivetrain?.toUpperCase()],
-      ['Color', vehicle.color && humanize(vehicle.color)],
-      ['Features', vehicle.features?.map(humanize).join(', ')],
+      [t('vehicle.spec.mileage'), t('vehicle.mileage', { miles: number(vehicle.mileage) })],
+      [t('vehicle.spec.fuel'), humanize(vehicle.fuelType)],
+      [t('vehicle.spec.body'), humanize(vehicle.bodyType)],
+      [t('vehicle.spec.seats'), vehicle.seats],
+      [t('vehicle.spec.transmission'), vehicle.transmission && humanize(vehicle.transmission)],
+      [t('vehicle.spec.drivetrain'), vehicle.drivetrain?.toUpperCase()],
+      [t('vehicle.spec.color'), vehicle.color && humanize(vehicle.color)],
+      [t('vehicle.spec.features'), vehicle.features?.map(humanize).join(', ')],
       [
-        'Dealer',
+        t('vehicle.spec.dealer'),
         `${vehicle.dealer.name}, ${vehicle.dealer.city}, ${vehicle.dealer.state} ${vehicle.dealer.zip}`,
       ],
-      ['Distance', distance(vehicle)],
+      [t('vehicle.spec.distance'), distance(vehicle)],
     ]),
   );
 }

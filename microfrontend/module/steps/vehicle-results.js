@@ -9,23 +9,17 @@ import { button } from '../ui/button.js';
 import { actions } from '../ui/layout.js';
 import { card } from '../ui/card.js';
 import { vehicleCard, vehicleName } from './vehicle-card.js';
+import { plural, t } from '../i18n.js';
 
 /** @param {number} total */
 const matches = (total) =>
-  total === 0
-    ? 'No vehicles match.'
-    : total === 1
-      ? 'One vehicle matches.'
-      : `${number(total)} vehicles match.`;
+  total === 0 ? t('results.none') : plural('results.count', total, { count: number(total) });
 
 /** The step's field `name`, when it takes it. @param {any} step @param {string} name */
 const fieldOf = (step, name) => (step.fields ?? []).find((/** @type {any} */ f) => f.name === name);
 
-const SORT_LABELS = /** @type {Record<string, string>} */ ({
-  relevance: 'Best match',
-  price: 'Lowest price',
-  distance: 'Nearest first',
-});
+/** The orders with words of their own (results.sort.<value>). */
+const SORTS = new Set(['relevance', 'price', 'distance']);
 
 /**
  * The criteria as chips: a removable one is a button that drops it.
@@ -47,7 +41,7 @@ function chips(step, ctx) {
               'data-submit': true,
               'data-remove': chip.field,
               // The name starts with the visible label (WCAG 2.5.3), then says what it does.
-              'aria-label': `${chip.text}, remove`,
+              'aria-label': t('results.chip.remove', { text: chip.text }),
             },
             onClick: () => ctx.submit({ remove: chip.field }),
           })
@@ -55,7 +49,7 @@ function chips(step, ctx) {
     ),
   );
   return items.length
-    ? h('ul', { class: 'row chips', 'aria-label': 'Your criteria' }, items)
+    ? h('ul', { class: 'row chips', 'aria-label': t('results.criteria') }, items)
     : null;
 }
 
@@ -72,10 +66,14 @@ function sorting(step, ctx) {
   );
   return h(
     'div',
-    { class: 'row sort', role: 'group', 'aria-label': field.label || 'Sort by' },
-    h('span', { class: 'muted', 'aria-hidden': 'true' }, `${field.label || 'Sort by'}:`),
+    { class: 'row sort', role: 'group', 'aria-label': field.label || t('results.sort_by') },
+    h(
+      'span',
+      { class: 'muted', 'aria-hidden': 'true' },
+      t('results.sort_label', { label: field.label || t('results.sort_by') }),
+    ),
     offered.map((/** @type {string} */ value) =>
-      button(labels[value] ?? SORT_LABELS[value] ?? value, {
+      button(labels[value] ?? (SORTS.has(value) ? t(`results.sort.${value}`) : value), {
         variant: 'secondary',
         attrs: {
           'data-submit': value !== step.sort,
@@ -93,7 +91,7 @@ function sorting(step, ctx) {
 /** @type {import('../renderer.js').Component} */
 export function vehicleResults(step, ctx) {
   const pages = Math.max(1, Math.ceil(step.total / step.pageSize));
-  const refine = button('Change my criteria', {
+  const refine = button(t('results.refine'), {
     variant: 'secondary',
     attrs: { 'data-submit': true },
     onClick: () => ctx.submit({ refine: true }),
@@ -114,15 +112,18 @@ export function vehicleResults(step, ctx) {
 function cards(step, ctx) {
   return h(
     'ul',
-    { class: 'cards', 'aria-label': 'Vehicles' },
+    { class: 'cards', 'aria-label': t('results.vehicles') },
     step.vehicles.map((/** @type {any} */ vehicle) =>
       vehicleCard(
         vehicle,
-        button('Choose this vehicle', {
+        button(t('results.choose'), {
           attrs: {
             'data-submit': true,
             // The name starts with the visible label (WCAG 2.5.3), then says which vehicle.
-            'aria-label': `Choose this vehicle: ${vehicleName(vehicle)}, ${money(vehicle.price)}`,
+            'aria-label': t('results.choose.label', {
+              vehicle: vehicleName(vehicle),
+              price: money(vehicle.price),
+            }),
           },
           onClick: () => ctx.submit({ vehicle_id: vehicle.id }),
         }),
@@ -141,14 +142,14 @@ function noMatches(step, ctx) {
     Object.keys(r.answers).every((name) => fieldOf(step, name));
   const offers = step.relaxations ?? [];
   return card(
-    { surface: true, title: 'No vehicles match all of your criteria' },
+    { surface: true, title: t('results.no_match') },
     offers.length
       ? [
-          h('p', null, 'Dropping one of them would give you:'),
+          h('p', null, t('results.dropping')),
           offers.every(takes)
             ? h(
                 'ul',
-                { class: 'row chips', 'aria-label': 'Ways to widen your search' },
+                { class: 'row chips', 'aria-label': t('results.widen') },
                 offers.map((/** @type {any} */ r) =>
                   h(
                     'li',
@@ -167,7 +168,7 @@ function noMatches(step, ctx) {
                 offers.map((/** @type {any} */ r) => h('li', null, r.label)),
               ),
         ]
-      : h('p', null, 'Try wider criteria.'),
+      : h('p', null, t('results.try_wider')),
   );
 }
 
@@ -176,17 +177,17 @@ function paging(step, pages, ctx) {
   const go = (/** @type {number} */ page) => () => ctx.submit({ page });
   return h(
     'nav',
-    { class: 'row pager', 'aria-label': 'Result pages' },
+    { class: 'row pager', 'aria-label': t('results.pages') },
     step.page > 1
-      ? button('‹ Previous page', {
+      ? button(t('results.previous'), {
           variant: 'secondary',
           attrs: { 'data-submit': true },
           onClick: go(step.page - 1),
         })
       : h('span'),
-    h('span', { class: 'muted' }, `Page ${step.page} of ${pages}`),
+    h('span', { class: 'muted' }, t('results.page', { page: step.page, pages })),
     step.page < pages
-      ? button('Next page ›', {
+      ? button(t('results.next'), {
           variant: 'secondary',
           attrs: { 'data-submit': true },
           onClick: go(step.page + 1),

@@ -4,6 +4,7 @@
  */
 import { fieldForm } from '../form.js';
 import { selectField, setOptions } from '../ui/fields.js';
+import { t } from '../i18n.js';
 
 /** @param {string[]} names */
 const asOptions = (names) => names.map((name) => ({ value: name, label: name }));
@@ -22,12 +23,12 @@ export function vehicleSearch(step, ctx) {
       models,
       modelsOf(makes.value),
       models.value,
-      makes.value ? 'Any model' : 'Choose a make first',
+      t(makes.value ? 'search.any_model' : 'search.make_first'),
     );
     models.disabled = !makes.value;
   };
   const form = fieldForm(step, ctx, {
-    submitLabel: 'Search',
+    submitLabel: t('search.submit'),
     controls: {
       make: (field, common) => {
         const control = selectField({
@@ -42,13 +43,13 @@ export function vehicleSearch(step, ctx) {
         const control = selectField({
           ...common,
           options: modelsOf(step.values?.make),
-          placeholder: 'Any model',
+          placeholder: t('search.any_model'),
         });
         models = /** @type {HTMLSelectElement} */ (control.inputs[0]);
         return control;
       },
       body_type: (field, common) =>
-        selectField({ ...common, options: field.options ?? [], placeholder: 'Any body type' }),
+        selectField({ ...common, options: field.options ?? [], placeholder: t('search.any_body') }),
     },
   });
   followMake();

@@ -3,6 +3,7 @@ import { h } from '../ui/dom.js';
 import { button } from '../ui/button.js';
 import { actions } from '../ui/layout.js';
 import { vehicleDetails, vehicleName } from './vehicle-card.js';
+import { t } from '../i18n.js';
 
 /** @type {import('../renderer.js').Component} */
 export function vehicleSelection(step, ctx) {
@@ -13,12 +14,12 @@ export function vehicleSelection(step, ctx) {
     h('h3', null, vehicleName(vehicle)),
     vehicleDetails(vehicle),
     actions(
-      button('Choose another vehicle', {
+      button(t('selection.another'), {
         variant: 'secondary',
         attrs: { 'data-submit': true },
         onClick: () => ctx.submit({ confirm: false }),
       }),
-      button('Yes, this is the one', {
+      button(t('selection.confirm'), {
         attrs: { 'data-submit': true },
         onClick: () => ctx.submit({ confirm: true }),
       }),

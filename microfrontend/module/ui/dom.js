@@ -3,6 +3,7 @@
  * `h('button', {class: 'btn', onclick: go, disabled: true}, 'Go')`: `on…` keys add listeners,
  * `value` and `checked` set properties, `true` sets an empty attribute, `null`/`false` skip.
  */
+import { locale } from '../i18n.js';
 
 /** @typedef {Node | string | number | null | undefined | false | Child[]} Child */
 
@@ -36,17 +37,25 @@ let counter = 0;
 /** An id unique in this document (and so in every shadow root of it). */
 export const uid = (prefix = 'trex') => `${prefix}-${++counter}`;
 
-const usd = new Intl.NumberFormat('en-US', {
-  style: 'currency',
-  currency: 'USD',
-  maximumFractionDigits: 0,
-});
-const count = new Intl.NumberFormat('en-US');
+/** @type {Map<string, Intl.NumberFormat>} */
+const formats = new Map();
+/** A number format of the shown locale (made once). @param {string} kind @param {Intl.NumberFormatOptions} options */
+const numbers = (kind, options) => {
+  const key = `${locale()}|${kind}`;
+  let found = formats.get(key);
+  if (!found) formats.set(key, (found = new Intl.NumberFormat(locale(), options)));
+  return found;
+};
 
 /** @param {number | null | undefined} amount */
-export const money = (amount) => (amount == null ? '' : usd.format(amount));
+export const money = (amount) =>
+  amount == null
+    ? ''
+    : numbers('usd', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(
+        amount,
+      );
 /** @param {number | null | undefined} value */
-export const number = (value) => (value == null ? '' : count.format(value));
+export const number = (value) => (value == null ? '' : numbers('count', {}).format(value));
 const ACRONYMS = new Set(['suv', 'awd', 'fwd', 'rwd', '4wd', 'vin', 'sms', 'apr', 'zip']);
 /** @param {string} text "third_row" → "Third row", "suv" → "SUV" */
 export const humanize = (text) =>
@@ -57,7 +66,7 @@ export const humanize = (text) =>
     .replace(/^./, (first) => first.toUpperCase());
 /** @param {string} iso */
 export const clockTime = (iso) =>
-  new Date(iso).toLocaleTimeString('en-US', {
+  new Date(iso).toLocaleTimeString(locale(), {
     hour: 'numeric',
     minute: '2-digit',
     second: '2-digit',

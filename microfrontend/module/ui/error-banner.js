@@ -4,6 +4,7 @@
  */
 import { h } from './dom.js';
 import { button } from './button.js';
+import { t } from '../i18n.js';
 
 /**
  * @param {string} message
@@ -26,7 +27,7 @@ export function errorBanner(message, action, details = [], reference = null) {
             details.map((d) => h('li', null, d)),
           )
         : null,
-      reference ? h('p', { class: 'reference' }, `Reference: ${reference}`) : null,
+      reference ? h('p', { class: 'reference' }, t('banner.reference', { reference })) : null,
     ),
     action ? button(action.label, { variant: 'secondary', onClick: action.onClick }) : null,
   );

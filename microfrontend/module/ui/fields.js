@@ -7,6 +7,7 @@
  * `onchange` in the options is called whenever the value changes.
  */
 import { h, uid } from './dom.js';
+import { t } from '../i18n.js';
 
 /**
  * @typedef {{element: HTMLElement, read: () => any, setError: (message: string) => void,
@@ -19,7 +20,7 @@ import { h, uid } from './dom.js';
 /** Label text with "(optional)" for optional fields. @param {Common} spec */
 const labelText = ({ label, required, optional = !required }) => [
   label,
-  optional ? h('span', { class: 'optional' }, ' (optional)') : null,
+  optional ? h('span', { class: 'optional' }, t('field.optional')) : null,
 ];
 
 /**
@@ -131,7 +132,7 @@ export function selectField(spec) {
  * Replaces a select's options, keeping `value` when it is still offered.
  * @param {HTMLSelectElement} select @param {Option[]} options @param {any} value @param {string} [placeholder]
  */
-export function setOptions(select, options, value, placeholder = 'Choose…') {
+export function setOptions(select, options, value, placeholder = t('field.choose')) {
   select.replaceChildren(
     h('option', { value: '' }, placeholder),
     ...options.map((o) => h('option', { value: o.value }, o.label)),

@@ -4,6 +4,7 @@
  */
 import { h, uid } from './dom.js';
 import { button } from './button.js';
+import { t } from '../i18n.js';
 
 /**
  * @param {Node} host  where the dialog lives (inside the shadow root, so our styles apply)
@@ -21,7 +22,7 @@ export function openModal(host, { title, body, onClose }) {
         'div',
         { class: 'modal-head' },
         h('h2', { id: titleId }, title),
-        button('Close', { variant: 'link', onClick: () => dialog.close() }),
+        button(t('modal.close'), { variant: 'link', onClick: () => dialog.close() }),
       ),
       h('div', { class: 'modal-body' }, body),
     )

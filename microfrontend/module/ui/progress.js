@@ -1,5 +1,6 @@
 /** The progress bar, from the step's `navigation.progress`. */
 import { h } from './dom.js';
+import { t } from '../i18n.js';
 
 /**
  * The text is the server's estimate of the time left ("About 2 minutes left"); the bar fills
@@ -21,7 +22,7 @@ export function progressBar({ stepsDone, minRemaining, maxRemaining, remainingTe
       {
         class: 'bar',
         role: 'progressbar',
-        'aria-label': 'Progress',
+        'aria-label': t('progress.label'),
         'aria-valuemin': 0,
         'aria-valuemax': 100,
         'aria-valuenow': percent,

@@ -4,13 +4,14 @@
  */
 import { button } from './button.js';
 import { textField } from './fields.js';
+import { t } from '../i18n.js';
 
 /** @param {import('./fields.js').Common} spec */
 export function ssnField(spec) {
   // A toggle button keeps one label; aria-pressed says whether the number is shown.
-  const toggle = button('Show', {
+  const toggle = button(t('ssn.show'), {
     variant: 'secondary',
-    attrs: { 'aria-pressed': 'false', 'aria-label': 'Show Social Security number' },
+    attrs: { 'aria-pressed': 'false', 'aria-label': t('ssn.show.label') },
   });
   const field = textField({
     ...spec,
