@@ -1,0 +1,261 @@
+"""The message catalogue: every id the code and the definitions use is in US English, Spanish
+has every one of them with the same placeholders and every definition text, none is unused, and
+a host page's locale picks the language."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from app.pipeline.visitor_words import _day, lead_locale
+from app.services.consents import consents_given, locale_of
+from app.services.records import LeadRecord, SessionRecord
+from workflows import messages
+from workflows.engine import SessionState
+from workflows.estimate import remaining_text
+from workflows.financing import Decision, complete_of, result_of
+from workflows.model import FieldType, SessionStatus
+from workflows.registry import default
+from workflows.rules import validate
+
+ROOT = Path(__file__).resolve().parents[2]
+CODE = [ROOT / folder for folder in ("workflows", "app", "schema", "resolvers")]
+EN = messages.catalogue("en-US")
+ES = messages.catalogue("es-US")
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def _ids_in_code() -> set[str]:
+    """Every literal catalogue id in the server's modules that read the catalogue."""
+    found: set[str] = set()
+    pattern = re.compile(r"""["']((?:error|progress|financing|timeline|date)\.[a-z0-9_.]+)["']""")
+    reads = re.compile(r"from workflows(\.messages)? import .*\b(messages|text)\b|message_id")
+    for folder in CODE:
+        for path in folder.rglob("*.py"):
+            source = path.read_text(encoding="utf-8")
+            if path.name != "messages.py" and reads.search(source):
+                found |= set(pattern.findall(source))
+    assert len(found) > 40, found
+    return found
+
+
+def _ids_in_definitions() -> set[str]:
+    return {
+        message_id
+        for workflow in default()
+        for step in workflow.steps.values()
+        for spec in step.fields
+        for message_id in spec.messages.values()
+    }
+
+
+def _built_ids() -> set[str]:
+    """The ids the code builds (`error.format.<type>`, `date.weekday.<n>`...)."""
+    built = {
+        f"error.format.{kind.value}" for kind in FieldType if f"error.format.{kind.value}" in EN
+    }
+    built |= {f"date.weekday.{n}" for n in range(7)} | {f"date.month.{n}" for n in range(1, 13)}
+    built |= {f"timeline.channel.{c}" for c in ("email", "sms", "phone")}
+    built |= {f"financing.complete.{k}" for k in ("outcome_only", "nothing")}
+    return built
+
+
+def test_every_id_the_code_and_the_definitions_use_is_in_us_english() -> None:
+    used = _ids_in_code() | _ids_in_definitions() | _built_ids()
+    assert sorted(used - set(EN)) == []
+
+
+def test_no_id_of_us_english_is_unused() -> None:
+    used = _ids_in_code() | _ids_in_definitions() | _built_ids()
+    assert sorted(set(EN) - used) == []
+
+
+def test_spanish_has_every_us_english_id_with_the_same_placeholders() -> None:
+    assert sorted(set(EN) - set(ES)) == []
+    differing = {
+        message_id: (EN[message_id], ES[message_id])
+        for message_id in EN
+        if _placeholders(EN[message_id]) != _placeholders(ES[message_id])
+    }
+    assert differing == {}
+
+
+def test_spanish_has_every_text_of_every_definition_and_nothing_else() -> None:
+    keys: set[str] = set()
+    missing = []
+    for workflow in default():
+        for (versioned, key), _ in messages.definition_texts(workflow):
+            keys |= {versioned, key}
+            if versioned not in ES and key not in ES:
+                missing.append(versioned)
+    assert missing == []
+    stray = {key for key in ES if key not in EN and key not in keys}
+    assert sorted(stray) == []
+
+
+def test_every_step_reads_in_spanish() -> None:
+    for workflow in default():
+        spanish = messages.localized_workflow(workflow, "es-US")
+        for step_id, step in workflow.steps.items():
+            shown = spanish.step(step_id)
+            assert (
+                shown.title
+                == messages.translated(f"{workflow.name}.{step_id}.title", step.title, "es-US")
+                or f"{workflow.name}.v{workflow.version}.{step_id}.title" in ES
+            )
+            assert [f.name for f in shown.fields] == [f.name for f in step.fields]
+            assert [o.value for f in shown.fields for o in f.options] == [
+                o.value for f in step.fields for o in f.options
+            ]
+    intro = messages.localized_workflow(default().get("trex"), "es-US").step("vehicle_search")
+    assert intro.title == "Encuentra tu vehículo"
+    body = next(f for f in intro.fields if f.name == "body_type")
+    assert {o.value: o.label for o in body.options}["sedan"] == "Sedán"
+
+
+def test_an_older_version_has_its_own_spanish_where_its_english_differs() -> None:
+    v1, v2 = default().get("trex", 1), default().get("trex", 2)
+    fuel_v1 = messages.localized_step(v1, v1.step("vehicle_search"), "es-US").field_named(
+        "fuel_type"
+    )
+    fuel_v2 = messages.localized_step(v2, v2.step("vehicle_search"), "es-US").field_named(
+        "fuel_type"
+    )
+    assert fuel_v1 is not None
+    assert fuel_v2 is not None
+    assert (fuel_v1.label, fuel_v2.label) == ("Combustible", "Tipo de combustible")
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ("es", "es-US"),
+        ("es-US", "es-US"),
+        ("es-MX", "es-US"),
+        ("es_419", "es-US"),
+        ("ES-es", "es-US"),
+        ("en-US", "en-US"),
+        ("en-GB", "en-US"),
+        ("fr-CA", "en-US"),
+        ("", "en-US"),
+        (None, "en-US"),
+        (42, "en-US"),
+    ],
+)
+def test_a_host_pages_locale_reads_in_a_shipped_one(asked: object, shown: str) -> None:
+    assert messages.negotiate(asked) == shown
+
+
+def test_an_id_missing_in_spanish_reads_in_us_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    without = {k: v for k, v in ES.items() if k != "error.required.email"}
+    real = messages.catalogue
+
+    def patched(locale: str) -> dict[str, str]:
+        return without if locale == "es-US" else dict(real(locale))
+
+    monkeypatch.setattr(messages, "catalogue", patched)
+    assert messages.text("error.required.email", "es-US") == "Enter an email address."
+    assert messages.text("error.required.phone", "es-US") == "Ingresa un número de teléfono."
+    with pytest.raises(KeyError):
+        messages.text("error.no_such_message", "es-US")
+
+
+class _Lookups:
+    def options(self, source: str, answers: object) -> list[str]:
+        return ["Toyota"]
+
+
+def test_errors_name_the_rule_not_the_label_and_read_in_spanish_with_the_same_ids() -> None:
+    step = default().get("trex").step("buying_confirmation")
+    data = {"email": "not an address", "first_name": "x" * 61, "message": "ok"}
+    _, errors = validate(step, data, lookups=_Lookups(), today=date(2026, 12, 2))
+    by_field = {e.field: e for e in errors}
+    assert {f: (e.code, e.message_id) for f, e in by_field.items()} == {
+        "first_name": ("max_length", "error.max_length"),
+        "last_name": ("required", "error.required.text"),
+        "email": ("format", "error.format.email"),
+        "phone": ("required", "error.required.phone"),
+        "zip": ("required", "error.required.zip"),
+        "consent_to_contact": ("required", "error.must_be_true"),
+    }
+    assert by_field["first_name"].params == {"limit": 60}
+    assert by_field["first_name"].message == "Use 60 characters or fewer."
+    assert by_field["first_name"].localized("es-US").message == "Usa 60 caracteres o menos."
+    for spec in step.fields:
+        error = by_field.get(spec.name)
+        assert error is None or not error.message.startswith(spec.label), error
+        assert error is None or "not an address" not in str(error.params)
+
+
+def test_a_field_of_the_definition_gives_its_own_message() -> None:
+    step = default().get("trex").step("buyer_financing_invite")
+    _, errors = validate(
+        step, {"invite_channel": "sms"}, lookups=_Lookups(), today=date(2026, 12, 2)
+    )
+    (error,) = errors
+    assert (error.field, error.code, error.message_id) == (
+        "buyer_phone",
+        "required",
+        "error.required.invite_phone",
+    )
+    assert error.message == (
+        "Enter the buyer's mobile number to send the invitation by text message."
+    )
+    assert "mensaje de texto" in error.localized("es-US").message
+
+
+def test_progress_financing_and_the_timeline_read_in_spanish() -> None:
+    assert remaining_text(3, 180) == "About 3 minutes left"
+    assert remaining_text(3, 180, "es-US") == "Faltan aproximadamente 3 minutos"
+    assert remaining_text(1, 70, "es-US") == "Falta aproximadamente 1 minuto"
+    assert remaining_text(0, 0, "es-US") == "Ya casi terminas"
+    approved = result_of(Decision("approved", 34_000, 6.9), 30_000.0, datetime.now(UTC), "es-US")
+    assert approved.headline == "Estás precalificado para hasta $34,000"
+    assert approved.disclaimer is not None
+    assert approved.disclaimer.startswith("La precalificación")
+    declined = result_of(Decision("declined", reason="x"), None, datetime.now(UTC), "es-US")
+    assert declined.notice is not None
+    assert "Sandbox Credit Bureau" in declined.notice.rights[0]
+    assert complete_of("nothing", None, "es-US").next_steps == (
+        "El vendedor no sabrá nada de tu solicitud.",
+    )
+    thursday = datetime(2026, 12, 3, tzinfo=UTC)
+    assert _day(thursday, "en-US") == "Thursday, December 3"
+    assert _day(thursday, "es-US") == "jueves 3 de diciembre"
+
+
+def _record(locale: str | None) -> SessionRecord:
+    now = datetime(2026, 12, 2, tzinfo=UTC)
+    context = {"host": {"locale": locale}} if locale else {}
+    state = SessionState("buying_confirmation", SessionStatus.ACTIVE, {}, ("buying_confirmation",))
+    return SessionRecord("s", "h", "trex", 2, state, context, now, now)
+
+
+@pytest.mark.parametrize(("asked", "recorded"), [("es-MX", "es-US"), (None, "en-US")])
+def test_a_consent_records_the_text_as_shown_in_the_sessions_locale(
+    asked: str | None, recorded: str
+) -> None:
+    workflow = default().get("trex")
+    step = workflow.step("buying_confirmation")
+    record = _record(asked)
+    assert locale_of(record) == recorded
+    (given,) = consents_given(
+        record, workflow, step, {"consent_to_contact": True}, datetime.now(UTC)
+    )
+    shown = messages.localized_step(workflow, step, recorded).field_named("consent_to_contact")
+    assert shown is not None
+    assert given["locale"] == recorded
+    assert given["text_hash"] == hashlib.sha256(shown.label.encode()).hexdigest()
+    assert (recorded == "es-US") == shown.label.startswith("Acepto")
+    lead = LeadRecord("l", "TRX-1", "s", "buying", "SUBMITTED", datetime.now(UTC))
+    assert lead_locale(lead) == "en-US"
+    assert lead_locale(replace(lead, details={"consents": [given]})) == recorded
