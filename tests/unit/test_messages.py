@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app.pipeline.visitor_words import _day, lead_locale
+from app.pipeline.visitor_words import _day, lead_locale, visitor_view
 from app.services.consents import consents_given, locale_of
 from app.services.records import LeadRecord, SessionRecord
+from vehicles.models import Dealer
 from workflows import messages
 from workflows.engine import SessionState
 from workflows.estimate import remaining_text
@@ -259,3 +260,43 @@ def test_a_consent_records_the_text_as_shown_in_the_sessions_locale(
     lead = LeadRecord("l", "TRX-1", "s", "buying", "SUBMITTED", datetime.now(UTC))
     assert lead_locale(lead) == "en-US"
     assert lead_locale(replace(lead, details={"consents": [given]})) == recorded
+
+
+def test_the_visitors_timeline_reads_in_the_locale_of_the_leads_consents() -> None:
+    at = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)  # a Wednesday: answered by Thursday
+    dealer = Dealer("dlr-1", "Hudson Motors", "10001", "New York", "NY", 5)
+    lead = LeadRecord(
+        "lead-1",
+        "TRX-ABC234",
+        "session-1",
+        "buying",
+        "SUBMITTED",
+        at,
+        contact={"email": "ada@example.com", "preferred_contact": "sms"},
+        details={"consents": [{"field": "consent_to_contact", "locale": "es-US"}]},
+        outcomes={"routed": {"dealers": ["dlr-1"]}},
+    )
+    shown = [
+        visitor_view(lead, status, detail, at, {"dlr-1": dealer}.get)
+        for status, detail in (
+            ("SUBMITTED", {}),
+            ("DEALER_ASSIGNED", {"dealers": ["dlr-1"]}),
+            ("CONTACTED", {"channel": "email"}),
+            ("COMPLETED", {}),
+            ("FINANCING_PREQUALIFIED", {}),
+        )
+    ]
+    assert [row["text"] if row else None for row in shown] == [
+        "Tu solicitud va camino al concesionario.",
+        "Hudson Motors en New York, NY tiene tu solicitud.",
+        "Te enviamos la confirmación por correo electrónico a a•••@example.com.",
+        "Hudson Motors en New York, NY se comunicará contigo por mensaje de texto a más tardar "
+        "el jueves 3 de diciembre.",
+        "Tu comprador precalificó para el financiamiento.",
+    ]
+    english = replace(lead, details={})
+    row = visitor_view(english, "COMPLETED", {}, at, {"dlr-1": dealer}.get)
+    assert row is not None
+    assert row["text"] == (
+        "Hudson Motors in New York, NY will contact you by text message by Thursday, December 3."
+    )
