@@ -263,7 +263,7 @@ const loading = () => [
     'div',
     { class: 'row' },
     h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-    h('p', null, t('loading')),
+    h('p', null, t('status.loading')),
   ),
   h(
     'div',

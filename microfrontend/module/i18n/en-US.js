@@ -103,7 +103,7 @@ export default {
   'later.sent.sms': 'Link sent by text message. Open it to continue where you left off.',
   'later.toggle': 'Continue later',
   'later.unreachable': 'We can\'t reach the server right now. Please try again.',
-  'loading': 'Loading…',
+  'status.loading': 'Loading…',
   'modal.close': 'Close',
   'nav.back': '‹ Back',
   'nav.back.label': 'Back to the previous step',
