@@ -80,26 +80,33 @@ def test_no_id_of_us_english_is_unused() -> None:
     assert sorted(set(EN) - used) == []
 
 
-def test_spanish_has_every_us_english_id_with_the_same_placeholders() -> None:
-    assert sorted(set(EN) - set(ES)) == []
+OTHER_LOCALES = [locale for locale in messages.LOCALES if locale != messages.DEFAULT_LOCALE]
+
+
+@pytest.mark.parametrize("locale", OTHER_LOCALES)
+def test_each_language_has_every_us_english_id_with_the_same_placeholders(locale: str) -> None:
+    texts = messages.catalogue(locale)
+    assert sorted(set(EN) - set(texts)) == []
     differing = {
-        message_id: (EN[message_id], ES[message_id])
+        message_id: (EN[message_id], texts[message_id])
         for message_id in EN
-        if _placeholders(EN[message_id]) != _placeholders(ES[message_id])
+        if _placeholders(EN[message_id]) != _placeholders(texts[message_id])
     }
     assert differing == {}
 
 
-def test_spanish_has_every_text_of_every_definition_and_nothing_else() -> None:
+@pytest.mark.parametrize("locale", OTHER_LOCALES)
+def test_each_language_has_every_text_of_every_definition_and_nothing_else(locale: str) -> None:
+    texts = messages.catalogue(locale)
     keys: set[str] = set()
     missing = []
     for workflow in default():
         for (versioned, key), _ in messages.definition_texts(workflow):
             keys |= {versioned, key}
-            if versioned not in ES and key not in ES:
+            if versioned not in texts and key not in texts:
                 missing.append(versioned)
     assert missing == []
-    stray = {key for key in ES if key not in EN and key not in keys}
+    stray = {key for key in texts if key not in EN and key not in keys}
     assert sorted(stray) == []
 
 
