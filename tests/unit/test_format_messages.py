@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from workflows import messages
 from workflows.checks import FORMAT_MESSAGE_IDS
 
@@ -12,18 +14,13 @@ MODULE = Path(__file__).resolve().parents[2] / "microfrontend/module"
 
 
 def _widget_format_messages(locale: str) -> dict[str, str]:
-    """The widget's message per format: its catalogue's `validation.format.<type>` (or, before
-    it had one, the `FORMAT_MESSAGES` of validation.js)."""
-    catalogue = MODULE / "i18n" / f"{locale}.js"
-    if catalogue.exists():
-        source = catalogue.read_text(encoding="utf-8")
-        found = re.findall(r"^\s+'validation\.format\.(\w+)': '((?:[^'\\]|\\.)*)',$", source, re.M)
-        return {kind: text.replace("\\'", "'") for kind, text in found}
-    source = (MODULE / "validation.js").read_text(encoding="utf-8")
-    block = source[source.index("const FORMAT_MESSAGES = {") : source.index("};")]
-    return dict(re.findall(r"^\s+(\w+): '([^']*)',$", block, re.MULTILINE))
+    """The widget's message per format: its catalogue's `validation.format.<type>`."""
+    source = (MODULE / "i18n" / f"{locale}.js").read_text(encoding="utf-8")
+    found = re.findall(r"^\s+'validation\.format\.(\w+)': '((?:[^'\\]|\\.)*)',$", source, re.M)
+    return {kind: text.replace("\\'", "'") for kind, text in found}
 
 
-def test_the_widgets_format_messages_are_the_servers() -> None:
-    server = {kind.value: messages.text(mid) for kind, mid in FORMAT_MESSAGE_IDS.items()}
-    assert _widget_format_messages("en-US") == server
+@pytest.mark.parametrize("locale", messages.LOCALES)
+def test_the_widgets_format_messages_are_the_servers(locale: str) -> None:
+    server = {kind.value: messages.text(mid, locale) for kind, mid in FORMAT_MESSAGE_IDS.items()}
+    assert _widget_format_messages(locale) == server
