@@ -22,10 +22,9 @@ from workflows.model import Step
 from workflows.outcomes import ANONYMOUS, Caller
 
 CONSENT_VERSION = "2026-11"
-CONSENT_TEXT = (
-    "I agree that dealers of the T-Rex network may run a soft credit check with my name and "
-    "address to pre-qualify me for financing. A soft check does not affect my credit score."
-)
+# The soft-credit consent's paragraph where the definition declares none (trex v1's): the
+# catalogue's (workflows/messages), in the session's locale.
+CONSENT_TEXT_ID = "consent.soft_credit_check"
 VEHICLE_FIELDS = ("vin", "make", "model", "year", "mileage", "condition")
 EFFECT_NAMES = (
     "search_vehicles",

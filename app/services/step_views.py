@@ -8,7 +8,7 @@ from typing import Any
 
 from app.services.consents import locale_of
 from app.services.effects import (
-    CONSENT_TEXT,
+    CONSENT_TEXT_ID,
     CONSENT_VERSION,
     session_leads_of,
     summarised_answers,
@@ -30,7 +30,7 @@ from workflows.financing import (
     result_of,
     soft_check_text,
 )
-from workflows.messages import localized_step
+from workflows.messages import localized_step, text
 from workflows.model import Component, Option, Step, Summary
 from workflows.navigation import BackRefused
 from workflows.outcomes import (
@@ -155,7 +155,7 @@ class ViewBuilder:
         if component is Component.DEALER_INFORMATION:
             return DealersData(self._inventory.dealer_cards)
         if component is Component.CREDIT_CONSENT:
-            return _consent_data(step)
+            return _consent_data(step, locale)
         if component is Component.CONTACT_CONFIRMATION:
             return self._confirmation(record, step, locale)
         if component is Component.PENDING:
@@ -300,13 +300,13 @@ def _credit_outcome(record: SessionRecord) -> CreditOutcome | None:
     )
 
 
-def _consent_data(step: Step) -> ConsentData:
+def _consent_data(step: Step, locale: str) -> ConsentData:
     """The consent paragraph the step shows: its field's declared text, else the first
     version's."""
     for spec in step.fields:
         if spec.consent is not None and spec.consent.text:
             return ConsentData(spec.consent.text, spec.consent.version)
-    return ConsentData(CONSENT_TEXT, CONSENT_VERSION)
+    return ConsentData(text(CONSENT_TEXT_ID, locale), CONSENT_VERSION)
 
 
 def _financing_result(record: SessionRecord, locale: str) -> FinancingResultData:

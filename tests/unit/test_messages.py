@@ -15,7 +15,9 @@ import pytest
 
 from app.pipeline.visitor_words import _day, lead_locale, visitor_view
 from app.services.consents import consents_given, locale_of
+from app.services.effects import CONSENT_TEXT_ID
 from app.services.records import LeadRecord, SessionRecord
+from app.services.step_views import _consent_data
 from vehicles.models import Dealer
 from workflows import messages
 from workflows.engine import SessionState
@@ -38,7 +40,8 @@ def _placeholders(text: str) -> set[str]:
 def _ids_in_code() -> set[str]:
     """Every literal catalogue id in the server's modules that read the catalogue."""
     found: set[str] = set()
-    pattern = re.compile(r"""["']((?:error|progress|financing|timeline|date)\.[a-z0-9_.]+)["']""")
+    prefixes = "error|progress|financing|timeline|date"
+    pattern = re.compile(rf"""["']((?:{prefixes})\.[a-z0-9_.]+)["']""")
     reads = re.compile(r"from workflows(\.messages)? import .*\b(messages|text)\b|message_id")
     for folder in CODE:
         for path in folder.rglob("*.py"):
@@ -67,6 +70,7 @@ def _built_ids() -> set[str]:
     built |= {f"date.weekday.{n}" for n in range(7)} | {f"date.month.{n}" for n in range(1, 13)}
     built |= {f"timeline.channel.{c}" for c in ("email", "sms", "phone")}
     built |= {f"financing.complete.{k}" for k in ("outcome_only", "nothing")}
+    built.add(CONSENT_TEXT_ID)  # the consent paragraph of a definition that declares none
     return built
 
 
@@ -307,3 +311,16 @@ def test_the_visitors_timeline_reads_in_the_locale_of_the_leads_consents() -> No
     assert row["text"] == (
         "Hudson Motors in New York, NY will contact you by text message by Thursday, December 3."
     )
+
+
+def test_the_soft_credit_paragraph_of_a_definition_without_one_reads_in_the_locale() -> None:
+    v1, v2 = default().get("trex", 1), default().get("trex", 2)
+    declared = v2.step("credit_consent").field_named("consent")
+    assert declared is not None
+    assert declared.consent is not None
+    english = _consent_data(v1.step("credit_consent"), "en-US")
+    assert english.consent_text == declared.consent.text
+    spanish = _consent_data(v1.step("credit_consent"), "es-US")
+    assert spanish.consent_text.startswith("Acepto que los concesionarios de la red T-Rex")
+    shown = messages.localized_step(v2, v2.step("credit_consent"), "es-US")
+    assert _consent_data(shown, "es-US").consent_text == spanish.consent_text
