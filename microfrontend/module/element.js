@@ -65,14 +65,25 @@ export class TrexWorkflow extends HTMLElement {
       publishableKey: this.getAttribute('publishable-key'),
       workflowType: invitation.invited ? BUYER_FINANCING : WORKFLOW_TYPES.has(type) ? type : null,
       context: { page: window.location.pathname, ...this.context, locale },
-      // A step is shown once its component's module and the words are here.
-      prepare: (step) => Promise.all([language, prepareStep(step)]),
+      // A step is shown once its component's module and the element's words are here.
+      prepare: (step) => Promise.all([chrome, prepareStep(step)]),
     });
     this.#provider = provider;
     const root = /** @type {ShadowRoot} */ (this.shadowRoot);
     const view = new WorkflowView(root, provider);
     view.setLanguage(locale);
-    language.then((shown) => this.#provider === provider && view.setLanguage(shown));
+    // What the element adds around the steps (Continue later, history, drafts, the buyer's
+    // news), in its words: before the first step, which waits for it.
+    const chrome = language.then((shown) => {
+      if (this.#provider !== provider) return;
+      view.setLanguage(shown);
+      const detachResume = attachResume(root, provider, provider.site);
+      const detachNews = financingNews(root, provider, (message) => view.announce(message));
+      this.#detach = () => {
+        detachResume();
+        detachNews();
+      };
+    });
     // A new visitor's first step is the first question: its module loads beside the answer.
     const resumeToken = takeResumeToken();
     if (!invitation.invited && !resumeToken && !provider.store.load())
@@ -80,12 +91,6 @@ export class TrexWorkflow extends HTMLElement {
     provider.addEventListener('step', (event) =>
       prefetchAfter(/** @type {CustomEvent} */ (event).detail.step),
     );
-    const detachResume = attachResume(root, provider, provider.site);
-    const detachNews = financingNews(root, provider, (message) => view.announce(message));
-    this.#detach = () => {
-      detachResume();
-      detachNews();
-    };
     this.addEventListener(
       'trex-first-step',
       () => {

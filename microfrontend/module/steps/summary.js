@@ -13,8 +13,18 @@ function shown(key, value) {
     return key === 'year' ? String(value) : number(value);
   }
   if (typeof value === 'boolean') return t(value ? 'summary.yes' : 'summary.no');
-  // Enumerated values ("good", "dealer_sale") read better humanized; names and addresses do not.
-  return /^[a-z_]+$/.test(value) ? humanize(value) : String(value);
+  // Enumerated values ("good", "dealer_sale") read better in words; names and addresses as given.
+  return /^[a-z_]+$/.test(value) ? inWords('summary.value', value) : String(value);
+}
+
+/**
+ * A field name or an enumerated value in the shown language (`summary.label.<key>`), else
+ * humanized ("third_row" → "Third row"). @param {string} prefix @param {string} key
+ */
+function inWords(prefix, key) {
+  const id = `${prefix}.${key}`;
+  const text = t(id);
+  return text === id ? humanize(key) : text;
 }
 
 /** @param {any} vehicle */
@@ -29,13 +39,14 @@ export function summaryCard(summary, title = t('summary.title')) {
   for (const [key, value] of Object.entries(summary)) {
     if (HIDDEN.has(key)) continue;
     if (value && typeof value === 'object' && !Array.isArray(value)) {
-      if ('make' in value || 'vin' in value) rows.push([humanize(key), vehicleLine(value)]);
+      if ('make' in value || 'vin' in value)
+        rows.push([inWords('summary.label', key), vehicleLine(value)]);
       for (const [inner, innerValue] of Object.entries(value)) {
         if (/price|mileage|condition/.test(inner))
-          rows.push([humanize(inner), shown(inner, innerValue)]);
+          rows.push([inWords('summary.label', inner), shown(inner, innerValue)]);
       }
     } else {
-      rows.push([humanize(key), shown(key, value)]);
+      rows.push([inWords('summary.label', key), shown(key, value)]);
     }
   }
   return rows.length ? card({ title, surface: true }, specs(rows)) : null;
