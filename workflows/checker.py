@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from workflows.graph import Graph, target_steps
+from workflows.messages import DEFAULT_LOCALE, catalogue
 from workflows.model import Component, FieldType, Op, Sensitivity, Step, Workflow
 from workflows.personal import unmarked
 
@@ -20,6 +21,32 @@ class Fault:
 
     def __str__(self) -> str:
         return f"{self.step}: {self.message}"
+
+
+# The codes a field's own message may be given for (`Field.messages`): the rules' codes.
+RULE_CODES = frozenset(
+    {
+        "required",
+        "one_of_required",
+        "must_be_true",
+        "type",
+        "max_length",
+        "min_length",
+        "invalid_characters",
+        "pattern",
+        "format",
+        "vin_check_digit",
+        "ssn_invalid",
+        "min_age",
+        "max_age",
+        "minimum",
+        "maximum",
+        "enum",
+        "max_items",
+        "duplicate",
+        "unknown_option",
+    }
+)
 
 
 class DefinitionError(Exception):
@@ -82,6 +109,11 @@ def _step_shape(step: Step) -> Iterator[Fault]:
             yield Fault(step.id, f"field '{spec.name}' defaults to an option it lacks")
         if spec.consent is not None and spec.type not in (FieldType.BOOLEAN, FieldType.ENUM):
             yield Fault(step.id, f"consent field '{spec.name}' is not a yes/no or a choice")
+        for code, message_id in spec.messages.items():
+            if message_id not in catalogue(DEFAULT_LOCALE):
+                yield Fault(step.id, f"field '{spec.name}' says unknown message '{message_id}'")
+            if code not in RULE_CODES:
+                yield Fault(step.id, f"field '{spec.name}' has a message for unknown rule '{code}'")
     for low, high in step.ordered:
         if low not in names or high not in names:
             yield Fault(step.id, f"order rule names unknown fields '{low}', '{high}'")

@@ -20,6 +20,7 @@ from app.services.records import LeadRecord, SessionRecord
 from app.services.step_views import _consent_data
 from vehicles.models import Dealer
 from workflows import messages
+from workflows.checker import check
 from workflows.engine import SessionState
 from workflows.estimate import remaining_text
 from workflows.financing import Decision, complete_of, result_of
@@ -324,3 +325,21 @@ def test_the_soft_credit_paragraph_of_a_definition_without_one_reads_in_the_loca
     assert spanish.consent_text.startswith("Acepto que los concesionarios de la red T-Rex")
     shown = messages.localized_step(v2, v2.step("credit_consent"), "es-US")
     assert _consent_data(shown, "es-US").consent_text == spanish.consent_text
+
+
+def test_the_checker_refuses_a_fields_message_not_in_the_catalogue_or_for_no_rule() -> None:
+    workflow = default().get("trex")
+    step = workflow.step("buyer_financing_invite")
+    fields = tuple(
+        replace(spec, messages={"required": "error.no_such_text", "colour": "error.required.text"})
+        if spec.name == "buyer_email"
+        else spec
+        for spec in step.fields
+    )
+    broken = replace(workflow, steps={**workflow.steps, step.id: replace(step, fields=fields)})
+    faults = [str(fault) for fault in check(broken)]
+    assert faults == [
+        "buyer_financing_invite: field 'buyer_email' says unknown message 'error.no_such_text'",
+        "buyer_financing_invite: field 'buyer_email' has a message for unknown rule 'colour'",
+    ]
+    assert check(workflow) == []
