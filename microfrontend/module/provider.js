@@ -309,7 +309,7 @@ export class WorkflowProvider extends EventTarget {
         },
       ),
     );
-    this.#showing = run;
+    this.#showing = run.catch(() => {}); // a step that failed to render holds up no other
     return run;
   }
 
