@@ -58,7 +58,8 @@ export class TrexWorkflow extends HTMLElement {
     const mount = performance.mark('trex:mount');
     const type = (this.getAttribute('workflow-type') ?? '').toUpperCase();
     const invitation = takeInvitation(); // ?trex_invitation=…: the buyer's own session
-    const locale = resolveLocale(this.getAttribute('locale'));
+    // The attribute, else a locale the host put in the context, else the page's <html lang>.
+    const locale = resolveLocale(this.getAttribute('locale') || this.context?.locale);
     const language = useLocale(locale); // at once for en-US; es-US's catalogue is imported
     const provider = new WorkflowProvider({
       endpoint: this.getAttribute('endpoint') || DEFAULT_ENDPOINT,
