@@ -10,7 +10,7 @@ from resolvers.resume import ResumeMutations
 from resolvers.webhooks import WebhookMutations
 from schema.context import Info
 from schema.erasure import EraseCustomerDataInput, EraseCustomerDataResult, erasure_result
-from schema.errors import PublicError, limited
+from schema.errors import limited, start_refused
 from schema.inputs import BackInput, StartWorkflowInput, TransitionInput
 from schema.results import WorkflowResult, result_of
 from workflows.commands import Back, StartWorkflow, Transition
@@ -37,7 +37,7 @@ class Mutation(ResumeMutations, WebhookMutations):
         try:
             outcome = await limited(info.context.service.start(command))
         except InvalidStart as error:
-            raise PublicError(str(error)) from None
+            raise start_refused(error) from None
         return result_of(outcome)
 
     @strawberry.mutation(description="Submit the current step's answers.")

@@ -89,9 +89,21 @@ class SessionNotFound:
 
 @strawberry.type(description="A business rule refused the transition; `step` is where to go.")
 class TransitionRejected:
-    reason: str = strawberry.field(description="Why it was refused, for the visitor.")
+    reason: str = strawberry.field(
+        description="Why it was refused, for the visitor, in the session's language."
+    )
     code: str = strawberry.field(description="A stable code for the rule that refused it.")
     step: Step = strawberry.field(description="Where the session is now: the step to go on from.")
+    message_id: str | None = strawberry.field(
+        default=None,
+        description="The catalogue id of `reason` (e.g. `rejection.vehicle_unavailable`), the "
+        "same in every language, for a client with its own copy; null for a refusal outside "
+        "the catalogue. API.md lists them.",
+    )
+    params: JSON = strawberry.field(
+        default_factory=dict,
+        description='What `reason` is filled with, e.g. `{"limit": 3}` (a cap); often empty.',
+    )
 
 
 WorkflowResult = Annotated[
@@ -136,6 +148,12 @@ def result_of(outcome: Outcome) -> WorkflowResult:
         return StaleStep(expected_step=outcome.expected_step, step=step_of(outcome.view))
     if isinstance(outcome, Rejected):
         view = step_of(outcome.view)
-        return TransitionRejected(reason=outcome.reason, code=outcome.code, step=view)
+        return TransitionRejected(
+            reason=outcome.reason,
+            code=outcome.code,
+            step=view,
+            message_id=outcome.message_id,
+            params=as_json(dict(outcome.params)),
+        )
     assert isinstance(outcome, NotFound)
     return SessionNotFound(session_id=strawberry.ID(outcome.session_id))

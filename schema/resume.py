@@ -53,8 +53,12 @@ class ResumeLinkInvalid:
 
 @strawberry.type(description="The message could not be sent now; try again a little later.")
 class ResumeLinkNotSent:
-    reason: str = strawberry.field(description="Why, for the visitor.")
+    reason: str = strawberry.field(description="Why, for the visitor, in the session's language.")
     code: str = strawberry.field(description="A stable code: `unavailable`.")
+    message_id: str | None = strawberry.field(
+        default=None,
+        description="The catalogue id of `reason` (`resume.not_sent`), the same in every language.",
+    )
 
 
 @strawberry.type(description="The session at its current step, opened from a resume link.")
@@ -67,8 +71,16 @@ class SessionResumed:
 
 @strawberry.type(description="The link opens nothing: unknown, already used, or expired.")
 class ResumeLinkRefused:
-    reason: str = strawberry.field(description="Why, for the visitor.")
+    reason: str = strawberry.field(
+        description="Why, for the visitor: in the language of the link's session (US English "
+        "for an unknown link)."
+    )
     code: str = strawberry.field(description="A stable code: `unknown`, `used` or `expired`.")
+    message_id: str | None = strawberry.field(
+        default=None,
+        description="The catalogue id of `reason` (`resume.link.<code>`), the same in every "
+        "language.",
+    )
 
 
 SendResumeLinkResult = Annotated[
@@ -96,7 +108,9 @@ def sent_result(outcome: domain.SendOutcome) -> SendResumeLinkResult:
         errors = [FieldError.of(e) for e in outcome.errors]
         return ResumeLinkInvalid(errors=errors)
     if isinstance(outcome, domain.LinkNotSent):
-        return ResumeLinkNotSent(reason=outcome.reason, code=outcome.code)
+        return ResumeLinkNotSent(
+            reason=outcome.reason, code=outcome.code, message_id=outcome.message_id
+        )
     assert isinstance(outcome, NotFound)
     return SessionNotFound(session_id=strawberry.ID(outcome.session_id))
 
@@ -104,4 +118,6 @@ def sent_result(outcome: domain.SendOutcome) -> SendResumeLinkResult:
 def resumed_result(outcome: domain.OpenOutcome) -> ResumeSessionResult:
     if isinstance(outcome, domain.Resumed):
         return SessionResumed(step=step_of(outcome.view))
-    return ResumeLinkRefused(reason=outcome.reason, code=outcome.code)
+    return ResumeLinkRefused(
+        reason=outcome.reason, code=outcome.code, message_id=outcome.message_id
+    )

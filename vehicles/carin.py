@@ -15,17 +15,19 @@ mean of these fits (each 0..1), with distance counted only when a known `zip` is
 | condition   | 10     | 1 at 0 miles on the clock, falling to 0 at 150,000                     |
 | distance    | 5      | 1 within 25 miles, falling to 0 at 500 miles                           |
 
-The reasons are the texts of the best-scoring factors with a fit of at least 0.5, at most four.
+The reasons are the texts of the best-scoring factors with a fit of at least 0.5, at most four,
+in the visitor's locale (the catalogue's `carin.*` texts, `workflows/messages`).
 Vehicles are ranked by score (highest first), then price (lowest first), then id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from vehicles.catalogue import FEATURES
+from vehicles.criteria import FUELS, money
 from vehicles.geo import distance_miles
 from vehicles.models import (
     ANY,
@@ -41,6 +43,7 @@ from vehicles.models import (
     page_slice,
     wanted_fuel,
 )
+from workflows.messages import DEFAULT_LOCALE, text
 
 BUDGET_STRETCH = 1.2
 MAX_REASONS = 4
@@ -64,15 +67,19 @@ _USE_FIT: Mapping[str, Mapping[str, float]] = {
     "towing": {"pickup": 1, "suv": 0.8, "van": 0.5, "wagon": 0.3, "sedan": 0.1,
                "hatchback": 0.1, "coupe": 0.0, "convertible": 0.0},
 }  # fmt: skip
-_USE_WORDS = {"commute": "commuting", "family": "family life", "leisure": "leisure trips",
-              "business": "business use", "towing": "towing"}  # fmt: skip
+# The catalogue's ids of the words a reason is made of.
+_USE_WORDS = {"commute": "carin.use.commute", "family": "carin.use.family",
+              "leisure": "carin.use.leisure", "business": "carin.use.business",
+              "towing": "carin.use.towing"}  # fmt: skip
 _ECONOMY = {"electric": 1.0, "hybrid": 0.9, "diesel": 0.75, "gasoline": 0.55}
-_FEATURE_WORDS = {"automatic": "automatic", "awd": "AWD", "towbar": "towbar",
-                  "third_row": "third row", "apple_carplay": "Apple CarPlay",
-                  "heated_seats": "heated seats"}  # fmt: skip
-_BODY_WORDS = {"suv": "An SUV", "van": "A van", "pickup": "A pickup", "sedan": "A sedan",
-               "hatchback": "A hatchback", "wagon": "A wagon", "coupe": "A coupe",
-               "convertible": "A convertible"}  # fmt: skip
+_FEATURE_WORDS = {"automatic": "carin.feature.automatic", "awd": "carin.feature.awd",
+                  "towbar": "carin.feature.towbar", "third_row": "carin.feature.third_row",
+                  "apple_carplay": "carin.feature.apple_carplay",
+                  "heated_seats": "carin.feature.heated_seats"}  # fmt: skip
+_BODY_WORDS = {"suv": "carin.body.suv", "van": "carin.body.van", "pickup": "carin.body.pickup",
+               "sedan": "carin.body.sedan", "hatchback": "carin.body.hatchback",
+               "wagon": "carin.body.wagon", "coupe": "carin.body.coupe",
+               "convertible": "carin.body.convertible"}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +113,27 @@ class CarInAnswers:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class _Say:
+    """A reason as the catalogue says it: its id and what fills it; `words` fill it with the
+    catalogue's words read in the same locale (by id; several ids: listed with commas)."""
+
+    message_id: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    words: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
+
+    def text(self, locale: str) -> str:
+        filled = dict(self.params)
+        for name, ids in self.words.items():
+            listed = (ids,) if isinstance(ids, str) else ids
+            filled[name] = ", ".join(text(word, locale) for word in listed)
+        return text(self.message_id, locale, filled)
+
+
 class _Factor(NamedTuple):
     weight: int
     fit: float
-    reason: str | None
+    reason: _Say | None
 
 
 def rank(
@@ -118,12 +142,14 @@ def rank(
     answers: Mapping[str, object],
     page: int = 1,
     page_size: int = 10,
+    locale: str = DEFAULT_LOCALE,
 ) -> SearchResult:
-    """One page of the vehicles that fit the CarIn answers, best match first."""
+    """One page of the vehicles that fit the CarIn answers, best match first; the reasons in
+    `locale`."""
     window = page_slice(page, page_size)
     wanted = CarInAnswers.from_answers(answers)
     ranked = [
-        _scored(vehicle, dealer_of(vehicle, dealers), wanted)
+        _scored(vehicle, dealer_of(vehicle, dealers), wanted, locale)
         for vehicle in vehicles
         if _eligible(vehicle, wanted)
     ]
@@ -137,7 +163,7 @@ def _eligible(vehicle: Vehicle, wanted: CarInAnswers) -> bool:
     )
 
 
-def _scored(vehicle: Vehicle, dealer: Dealer, wanted: CarInAnswers) -> RankedVehicle:
+def _scored(vehicle: Vehicle, dealer: Dealer, wanted: CarInAnswers, locale: str) -> RankedVehicle:
     distance = None if wanted.zip is None else distance_miles(wanted.zip, dealer.zip)
     factors = [
         _budget(vehicle, wanted.budget_max),
@@ -151,44 +177,48 @@ def _scored(vehicle: Vehicle, dealer: Dealer, wanted: CarInAnswers) -> RankedVeh
     if wanted.zip is not None and distance is not None:
         factors.append(_distance(distance, wanted.zip))
     score = round(100 * sum(f.weight * f.fit for f in factors) / sum(f.weight for f in factors))
-    return RankedVehicle(vehicle, dealer, distance, score, _reasons(factors))
+    return RankedVehicle(vehicle, dealer, distance, score, _reasons(factors, locale))
 
 
-def _reasons(factors: Sequence[_Factor]) -> tuple[str, ...]:
+def _reasons(factors: Sequence[_Factor], locale: str) -> tuple[str, ...]:
     best_first = sorted(factors, key=lambda factor: -factor.weight * factor.fit)
-    texts = [f.reason for f in best_first if f.reason is not None and f.fit >= REASON_MIN_FIT]
-    if not texts:
-        texts = [f.reason for f in best_first if f.reason is not None][:1]
-    return tuple(texts[:MAX_REASONS])
+    said = [f.reason for f in best_first if f.reason is not None and f.fit >= REASON_MIN_FIT]
+    if not said:
+        said = [f.reason for f in best_first if f.reason is not None][:1]
+    return tuple(reason.text(locale) for reason in said[:MAX_REASONS])
 
 
 def _budget(vehicle: Vehicle, budget: int) -> _Factor:
     if vehicle.price <= budget:
-        return _Factor(25, 1.0, f"Within your ${budget:,} budget")
+        return _Factor(25, 1.0, _Say("carin.within_budget", {"budget": money(budget)}))
     over = vehicle.price - budget
     fit = max(0.0, 1 - over / (budget * (BUDGET_STRETCH - 1)))
-    return _Factor(25, fit, f"${over:,} over your ${budget:,} budget")
+    return _Factor(
+        25, fit, _Say("carin.over_budget", {"over": money(over), "budget": money(budget)})
+    )
 
 
 def _seats(vehicle: Vehicle, passengers: int) -> _Factor:
     oversized = vehicle.seats > max(5, passengers + 3)
-    noun = "passenger" if passengers == 1 else "passengers"
-    return _Factor(
-        10, 0.6 if oversized else 1.0, f"Seats {vehicle.seats} — room for {passengers} {noun}"
-    )
+    message_id = "carin.seats.one" if passengers == 1 else "carin.seats.other"
+    said = _Say(message_id, {"seats": vehicle.seats, "passengers": passengers})
+    return _Factor(10, 0.6 if oversized else 1.0, said)
 
 
 def _use(vehicle: Vehicle, use: str) -> _Factor:
     fit = _USE_FIT.get(use, {}).get(vehicle.body_type, 0.5)
     features = vehicle.features
     if use == "towing" and "towbar" in features:
-        return _Factor(20, fit, "Has a towbar for towing")
+        return _Factor(20, fit, _Say("carin.towbar"))
     if use == "family" and "third_row" in features:
-        return _Factor(20, min(1.0, fit + 0.2), "Third-row seating for the family")
+        return _Factor(20, min(1.0, fit + 0.2), _Say("carin.third_row"))
     if use == "leisure" and "awd" in features:
-        return _Factor(20, min(1.0, fit + 0.2), "AWD for trips off the beaten track")
-    body = _BODY_WORDS.get(vehicle.body_type, "It")
-    return _Factor(20, fit, f"{body} suits {_USE_WORDS.get(use, use)}")
+        return _Factor(20, min(1.0, fit + 0.2), _Say("carin.awd"))
+    body = _BODY_WORDS.get(vehicle.body_type, "carin.body.other")
+    use_words = _USE_WORDS.get(use)
+    if use_words is None:  # not an option of the form: its value as given
+        return _Factor(20, fit, _Say("carin.suits", {"use": use}, {"body": body}))
+    return _Factor(20, fit, _Say("carin.suits", {}, {"body": body, "use": use_words}))
 
 
 def _fuel(vehicle: Vehicle, preference: str | None, annual_miles: int | None) -> _Factor:
@@ -198,7 +228,8 @@ def _fuel(vehicle: Vehicle, preference: str | None, annual_miles: int | None) ->
     if fuel == preference:
         # The running-costs reason says the same and more when it applies.
         says_more = annual_miles and _ECONOMY.get(fuel, 0.5) >= LOW_RUNNING_COSTS
-        return _Factor(15, 1.0, None if says_more else f"{preference.capitalize()}, as you prefer")
+        said = _with_fuel("carin.fuel_preferred", preference)
+        return _Factor(15, 1.0, None if says_more else said)
     electrified = {"hybrid", "electric"}
     return _Factor(15, 0.5 if {fuel, preference} <= electrified else 0.0, None)
 
@@ -209,8 +240,9 @@ def _running_costs(vehicle: Vehicle, annual_miles: int | None) -> _Factor:
     fit = 1 - min(miles, 30_000) / 30_000 * (1 - economy)
     if not annual_miles or economy < LOW_RUNNING_COSTS:
         return _Factor(10, fit, None)
-    fuel = fuel_of(vehicle.fuel_type).capitalize()
-    return _Factor(10, fit, f"{fuel}: low running costs for {annual_miles:,} miles a year")
+    fuel = fuel_of(vehicle.fuel_type)
+    said = _with_fuel("carin.running_costs", fuel, {"miles": f"{annual_miles:,}"})
+    return _Factor(10, fit, said)
 
 
 def _must_haves(vehicle: Vehicle, wanted: CarInAnswers) -> _Factor:
@@ -222,16 +254,17 @@ def _must_haves(vehicle: Vehicle, wanted: CarInAnswers) -> _Factor:
     if not asked:
         return _Factor(15, fit, None)
     if len(asked) < len(wanted.must_haves):
-        return _Factor(15, fit, f"Has {len(asked)} of your {len(wanted.must_haves)} must-haves")
-    words = ", ".join(_FEATURE_WORDS.get(feature, feature) for feature in asked)
-    return _Factor(15, fit, f"Has your must-haves: {words}")
+        counts = {"have": len(asked), "wanted": len(wanted.must_haves)}
+        return _Factor(15, fit, _Say("carin.some_must_haves", counts))
+    words = tuple(_FEATURE_WORDS[feature] for feature in asked if feature in _FEATURE_WORDS)
+    return _Factor(15, fit, _Say("carin.must_haves", {}, {"features": words}))
 
 
 def _condition(vehicle: Vehicle) -> _Factor:
     fit = 1 - min(vehicle.mileage, WORN_MILEAGE) / WORN_MILEAGE
     if vehicle.mileage > LOW_MILEAGE:
         return _Factor(10, fit, None)
-    return _Factor(10, fit, f"Low mileage: {vehicle.mileage:,} miles")
+    return _Factor(10, fit, _Say("carin.low_mileage", {"miles": f"{vehicle.mileage:,}"}))
 
 
 def _distance(miles: float, zip_code: str) -> _Factor:
@@ -239,5 +272,15 @@ def _distance(miles: float, zip_code: str) -> _Factor:
         1.0 if miles <= NEARBY_MILES else max(0.0, (FAR_MILES - miles) / (FAR_MILES - NEARBY_MILES))
     )
     if round(miles) == 0:
-        return _Factor(5, fit, f"Under a mile from {zip_code}")
-    return _Factor(5, fit, f"{round(miles):,} miles from {zip_code}")
+        return _Factor(5, fit, _Say("carin.under_a_mile", {"zip": zip_code}))
+    return _Factor(
+        5, fit, _Say("carin.miles_from", {"miles": f"{round(miles):,}", "zip": zip_code})
+    )
+
+
+def _with_fuel(message_id: str, fuel: str, params: Mapping[str, object] | None = None) -> _Say:
+    """A reason naming a fuel: the catalogue's name of a known one, else its value as given."""
+    known = FUELS.get(fuel)
+    if known is None:
+        return _Say(message_id, {**(params or {}), "fuel": fuel.capitalize()})
+    return _Say(message_id, dict(params or {}), {"fuel": known})

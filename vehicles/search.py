@@ -41,20 +41,21 @@ from vehicles.models import (
     fuel_of,
     page_slice,
 )
+from workflows.messages import DEFAULT_LOCALE, text
 
 RELEVANCE_BUCKET = 10
 RELEVANCE, PRICE, DISTANCE = "relevance", "price", "distance"
 SORTS = (RELEVANCE, PRICE, DISTANCE)
 
-# The criteria a visitor can drop when nothing matches, and how to offer it.
+# The criteria a visitor can drop when nothing matches, and the catalogue's id of the offer.
 _RELAXABLE: tuple[tuple[str, str], ...] = (
-    ("model", "Any model"),
-    ("year_min", "Remove the minimum year"),
-    ("year_max", "Remove the maximum year"),
-    ("price_max", "Remove the maximum price"),
-    ("mileage_max", "Remove the maximum mileage"),
-    ("fuel_type", "Any fuel type"),
-    ("body_type", "Any body type"),
+    ("model", "search.relax.model"),
+    ("year_min", "search.relax.year_min"),
+    ("year_max", "search.relax.year_max"),
+    ("price_max", "search.relax.price_max"),
+    ("mileage_max", "search.relax.mileage_max"),
+    ("fuel_type", "search.relax.fuel_type"),
+    ("body_type", "search.relax.body_type"),
 )
 
 
@@ -74,14 +75,16 @@ def search(
     page: int = 1,
     page_size: int = 10,
     sort: str | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> SearchResult:
     """One page of the vehicles matching `criteria`, in the order `sort` (one of
-    `sorts_for(criteria)`, else the default of `sort_for`)."""
+    `sorts_for(criteria)`, else the default of `sort_for`); with none, the relaxations that
+    would give some, offered in `locale`."""
     window = page_slice(page, page_size)
     order, offered = sort_for(criteria, sort), sorts_for(criteria)
     found = [vehicle for vehicle in vehicles if matches(vehicle, criteria)]
     if not found:
-        relaxations = _relaxations(vehicles, criteria)
+        relaxations = _relaxations(vehicles, criteria, locale)
         return SearchResult((), 0, page, page_size, relaxations, order, offered)
     ranges = _ranges(found, criteria)
     ranked = [_ranked(vehicle, dealers, criteria.zip) for vehicle in found]
@@ -168,17 +171,30 @@ def _sort_key(item: RankedVehicle, ranges: _Ranges, order: str) -> tuple[float, 
     return (bucket, vehicle.price, distance, vehicle.id)
 
 
-def _relaxations(vehicles: Sequence[Vehicle], criteria: SearchCriteria) -> tuple[Relaxation, ...]:
+def relaxation_label(field: str, count: int, locale: str = DEFAULT_LOCALE) -> str:
+    """The offer to drop `field` in `locale`, with what it gives: "Any model (3 matches)"."""
+    offer = dict(_RELAXABLE).get(field)
+    if offer is None:
+        raise KeyError(f"no relaxation of '{field}'")
+    if count == 1:
+        found = text("search.relax.one_match", locale)
+    else:
+        found = text("search.relax.matches", locale, {"count": f"{count:,}"})
+    return text("search.relax.offer", locale, {"action": text(offer, locale), "matches": found})
+
+
+def _relaxations(
+    vehicles: Sequence[Vehicle], criteria: SearchCriteria, locale: str
+) -> tuple[Relaxation, ...]:
     offers: list[Relaxation] = []
-    for field, label in _RELAXABLE:
+    for field, _ in _RELAXABLE:
         if getattr(criteria, field) is None:
             continue
         dropped: dict[str, Any] = {field: None}
         loosened = replace(criteria, **dropped)
         count = sum(1 for vehicle in vehicles if matches(vehicle, loosened))
         if count:
-            noun = "match" if count == 1 else "matches"
-            label = f"{label} ({count} {noun})"
+            label = relaxation_label(field, count, locale)
             offers.append(Relaxation(field, count, label, (field,), {"remove": field}))
     offers.sort(key=lambda offer: -offer.matches)
     return tuple(offers)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from workflows.messages import text
 from workflows.model import Goto, Target, Workflow
 
 NOT_ON_PATH = "not_on_path"
@@ -27,22 +28,23 @@ MAX_WALK_STATES = 20_000
 
 @dataclass(frozen=True, slots=True)
 class BackRefused:
-    """Why back is refused: `code` names the rule, `reason` says it (never echoing input)."""
+    """Why back is refused: `code` names the rule, `message_id` the catalogue's text that says
+    it (never echoing input); `reason`: that text in US English."""
 
     code: str
-    reason: str
+    message_id: str
+
+    @property
+    def reason(self) -> str:
+        return text(self.message_id)
 
 
-FORBIDDEN = BackRefused(CANNOT_GO_BACK, "This step cannot be left backwards.")
-FIRST = BackRefused(CANNOT_GO_BACK, "There is no earlier step to go back to.")
-NOT_EARLIER = BackRefused(
-    NOT_ON_PATH, "toStep is not a step of this session's path before the current one."
-)
-COMMITTED = BackRefused(
-    CANNOT_GO_BACK, "Going back would cross a submitted request (a lead or a credit check)."
-)
-PENDING = BackRefused(CANNOT_GO_BACK, "Going back would cross a step waiting for an outcome.")
-ENDED = BackRefused(CANNOT_GO_BACK, "Going back would cross the end of a flow.")
+FORBIDDEN = BackRefused(CANNOT_GO_BACK, "rejection.back.forbidden")
+FIRST = BackRefused(CANNOT_GO_BACK, "rejection.back.first")
+NOT_EARLIER = BackRefused(NOT_ON_PATH, "rejection.back.not_on_path")
+COMMITTED = BackRefused(CANNOT_GO_BACK, "rejection.back.committed")
+PENDING = BackRefused(CANNOT_GO_BACK, "rejection.back.pending")
+ENDED = BackRefused(CANNOT_GO_BACK, "rejection.back.ended")
 
 
 def back_path(

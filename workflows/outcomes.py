@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from workflows import messages
 from workflows.engine import Progress
 from workflows.financing import (
     FinancingCompleteData,
@@ -239,9 +240,14 @@ class NotFound:
 
 @dataclass(frozen=True, slots=True)
 class Rejected:
+    """`reason`: the text of `message_id` (the catalogue's, filled with `params`) in the
+    session's locale; None for a refusal outside the catalogue."""
+
     reason: str
     code: str
     view: StepView
+    message_id: str | None = None
+    params: JsonObject = field(default_factory=dict)
 
 
 Outcome = Moved | Invalid | Stale | NotFound | Rejected
@@ -325,11 +331,25 @@ class UnknownSession(LookupError):
 
 class InvalidStart(ValueError):
     """startWorkflow was refused: its host context is not a small JSON object (`field`
-    "context"), or its publishable key is missing, unknown or used from another origin."""
+    "context"), its publishable key is missing, unknown or used from another origin, or its
+    invitation does not open. A refusal the visitor reads (an invitation's) names its catalogue
+    text (`message_id`); the integrator's own (a key, the context) are US English, without one."""
 
-    def __init__(self, message: str, field: str = "context") -> None:
+    def __init__(self, message: str, field: str = "context", message_id: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+        self.message_id = message_id
+
+    @classmethod
+    def said(cls, message_id: str, field: str) -> InvalidStart:
+        """The refusal the catalogue's `message_id` says (in US English until `localized`)."""
+        return cls(messages.text(message_id), field, message_id)
+
+    def localized(self, locale: str) -> InvalidStart:
+        """The same refusal in `locale` (a refusal without a catalogue id stays as it is)."""
+        if self.message_id is None or locale == messages.DEFAULT_LOCALE:
+            return self
+        return InvalidStart(messages.text(self.message_id, locale), self.field, self.message_id)
 
 
 class RateLimited(Exception):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
+from workflows import messages
 from workflows.model import Component, Field, FieldType, Option, Step
 from workflows.outcomes import ANONYMOUS, Caller, NotFound, StepView
 from workflows.rules import FieldError, validate
@@ -47,10 +48,12 @@ class LinkInvalid:
 
 @dataclass(frozen=True, slots=True)
 class LinkNotSent:
-    """The message could not be sent now (the provider is down or refused the address)."""
+    """The message could not be sent now (the provider is down or refused the address);
+    `reason`: the catalogue's text of `message_id` in the session's locale."""
 
     reason: str
     code: str
+    message_id: str | None = None
 
 
 SendOutcome = LinkSent | LinkInvalid | LinkNotSent | NotFound
@@ -65,10 +68,25 @@ class Resumed:
 
 @dataclass(frozen=True, slots=True)
 class LinkRefused:
-    """Unknown (or malformed), already used, or expired; `code` says which."""
+    """Unknown (or malformed), already used, or expired; `code` says which. `reason`: the
+    catalogue's text of `message_id`, in the locale of the link's session where it is known
+    (else US English)."""
 
     reason: str
     code: str
+    message_id: str | None = None
+
+    @classmethod
+    def said(cls, code: str, locale: str = messages.DEFAULT_LOCALE) -> LinkRefused:
+        message_id = _REFUSALS[code]
+        return cls(messages.text(message_id, locale), code, message_id)
+
+
+_REFUSALS = {
+    "unknown": "resume.link.unknown",
+    "used": "resume.link.used",
+    "expired": "resume.link.expired",
+}
 
 
 OpenOutcome = Resumed | LinkRefused

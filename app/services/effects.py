@@ -13,10 +13,12 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from app.integrations.models import CreditApplicant
+from app.services.consents import locale_of
 from app.services.inventory import InventoryService, revised_results, without_criterion
 from app.services.invitations import INVITED, STARTED, new_invitation, shared_status
 from app.services.new_leads import contact_of, new_lead, session_leads
 from app.services.records import Invitation, LeadRecord, SessionRecord
+from app.services.rejections import RETRY_REFUSED, VEHICLE_TAKEN, Rejection
 from vehicles.vin import decode_vin
 from workflows.model import Step
 from workflows.outcomes import ANONYMOUS, Caller
@@ -43,24 +45,7 @@ EFFECT_NAMES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Rejection:
-    code: str
-    reason: str
-    # False: the visitor stays on the step and nothing is written (a cap, not a changed world).
-    moves: bool = True
-
-
-RETRY_REFUSED = Rejection(
-    "retry_not_needed",
-    "Your application was checked, so there is nothing to try again.",
-    moves=False,
-)
 _ADDRESS = {"email": "email", "sms": "phone"}
-VEHICLE_TAKEN = Rejection(
-    "vehicle_unavailable",
-    "Sorry, this vehicle has just been sold or reserved. Please choose another one.",
-)
 
 
 @dataclass
@@ -127,7 +112,7 @@ class Effects:
         return {name: getattr(self, name) for name in EFFECT_NAMES}
 
     async def search_vehicles(self, ctx: EffectContext, result: EffectResult) -> None:
-        found = await self._inventory.search(ctx.values, page=1)
+        found = await self._inventory.search(ctx.values, page=1, locale=locale_of(ctx.record))
         result.context["search"] = {"total": found.total, "at": ctx.now.isoformat()}
 
     async def revise_search(self, ctx: EffectContext, result: EffectResult) -> None:
@@ -141,7 +126,7 @@ class Effects:
             result.answers[source.criteria_from] = without_criterion(criteria, removed)
 
     async def carin_rank(self, ctx: EffectContext, result: EffectResult) -> None:
-        found = await self._inventory.carin(ctx.values, page=1)
+        found = await self._inventory.carin(ctx.values, page=1, locale=locale_of(ctx.record))
         result.context["carin"] = {"total": found.total, "at": ctx.now.isoformat()}
 
     async def select_vehicle(self, ctx: EffectContext, result: EffectResult) -> None:

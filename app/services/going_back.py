@@ -46,7 +46,7 @@ class GoingBack:
         if record.state.current_step != current_step:
             return await self._replies.stale(record)
         if isinstance(state, BackRefused):
-            return await self._replies.rejected(record, state.code, state.reason)
+            return await self._replies.rejected(record, state.code, state.message_id)
         try:
             saved = await self._writer.save_move(record, state, "back", {})
         except Conflict:

@@ -36,6 +36,7 @@ from vehicles.models import (
     page_slice,
 )
 from vehicles.search import search
+from workflows.messages import DEFAULT_LOCALE
 from workflows.model import Option
 from workflows.outcomes import CriterionChip, DealerCard, Relaxation, ResultsData, VehicleCard
 
@@ -118,14 +119,21 @@ class InventoryService:
         self._availability = None
 
     async def search(
-        self, answers: Mapping[str, object], page: int, sort: object = None
+        self,
+        answers: Mapping[str, object],
+        page: int,
+        sort: object = None,
+        locale: str = DEFAULT_LOCALE,
     ) -> SearchResult:
         """A page of the search for `answers`, in the order `sort` (the default order when the
-        search does not offer it: `vehicles.search.sort_for`)."""
-        return _page(await self._everything(answers, ranked=False, sort=sort), page)
+        search does not offer it: `vehicles.search.sort_for`); its relaxations in `locale`."""
+        return _page(await self._everything(answers, ranked=False, sort=sort, locale=locale), page)
 
-    async def carin(self, answers: Mapping[str, object], page: int) -> SearchResult:
-        return _page(await self._everything(answers, ranked=True), page)
+    async def carin(
+        self, answers: Mapping[str, object], page: int, locale: str = DEFAULT_LOCALE
+    ) -> SearchResult:
+        """A page of the CarIn ranking for `answers`, its match reasons in `locale`."""
+        return _page(await self._everything(answers, ranked=True, locale=locale), page)
 
     async def listed_ids(self, answers: Mapping[str, object], *, ranked: bool) -> set[str]:
         """Every vehicle id the results step lists, across all pages."""
@@ -133,29 +141,37 @@ class InventoryService:
         return {item.vehicle.id for item in found.vehicles}
 
     async def _everything(
-        self, answers: Mapping[str, object], *, ranked: bool, sort: object = None
+        self,
+        answers: Mapping[str, object],
+        *,
+        ranked: bool,
+        sort: object = None,
+        locale: str = DEFAULT_LOCALE,
     ) -> SearchResult:
-        """Every match in order, computed once per criteria, order and availability."""
+        """Every match in order, computed once per criteria, order, locale and availability."""
         available = await self._available()
         clean = _whole_numbers(answers)
-        key = json.dumps([ranked, clean, sort], sort_keys=True, default=str)
+        key = json.dumps([ranked, clean, sort, locale], sort_keys=True, default=str)
         found = self._rankings.get(key)
         if found is not None:
             self._rankings.move_to_end(key)
             return found
         if ranked:
-            found = carin.rank(available, self._dealers, clean, 1, EVERYTHING)
+            found = carin.rank(available, self._dealers, clean, 1, EVERYTHING, locale)
         else:
             criteria = SearchCriteria.from_answers(clean)
             order = sort if isinstance(sort, str) else None
-            found = search(available, self._dealers, criteria, 1, EVERYTHING, order)
+            found = search(available, self._dealers, criteria, 1, EVERYTHING, order, locale)
         self._rankings[key] = found
         if len(self._rankings) > RANKINGS_KEPT:
             self._rankings.popitem(last=False)
         return found
 
-    def results(self, found: SearchResult, criteria: Mapping[str, object]) -> ResultsData:
-        """The results step's data; a search's criteria (not a CarIn ranking's) are removable."""
+    def results(
+        self, found: SearchResult, criteria: Mapping[str, object], locale: str = DEFAULT_LOCALE
+    ) -> ResultsData:
+        """The results step's data, its chips in `locale` (the relaxations and reasons are
+        `found`'s); a search's criteria (not a CarIn ranking's) are removable."""
         removable = REMOVABLE if found.sort is not None else ()
         return ResultsData(
             vehicles=tuple(self.card(item) for item in found.vehicles),
@@ -169,7 +185,7 @@ class InventoryService:
             ),
             chips=tuple(
                 CriterionChip(c.field, c.label, c.value, c.text, c.removable)
-                for c in chips(criteria, removable)
+                for c in chips(criteria, removable, locale)
             ),
             sort=found.sort,
             sorts=found.sorts,

@@ -17,6 +17,12 @@ from typing import Any
 
 from app.security import hash_token, new_token
 from app.services.records import Invitation, SessionRecord
+from app.services.rejections import (
+    INVITATION_EXPIRED,
+    INVITATION_OTHER_SITE,
+    INVITATION_UNKNOWN,
+    INVITATION_USED,
+)
 from app.services.storage import SessionUnitOfWork
 from workflows.outcomes import InvalidStart
 
@@ -28,10 +34,14 @@ INVITED, STARTED = "invited", "started"
 SHARED = {"approved": "prequalified", "declined": "not_prequalified"}
 URL_PARAMETER = "trex_invitation"
 
-UNKNOWN = "This invitation link is not valid. Ask the seller to send you a new one."
-USED = "This invitation was already used. Ask the seller to send you a new one."
-EXPIRED = "This invitation has expired. Ask the seller to send you a new one."
-OTHER_SITE = "This invitation belongs to another website."
+# Why an invitation does not open (app/services/rejections.py): shown in the locale of the
+# start's context.
+UNKNOWN, USED, EXPIRED, OTHER_SITE = (
+    INVITATION_UNKNOWN,
+    INVITATION_USED,
+    INVITATION_EXPIRED,
+    INVITATION_OTHER_SITE,
+)
 
 
 def invitation_id(seller_session_id: str) -> str:
@@ -92,15 +102,15 @@ async def open_invitation(
     refused, naming why, when unknown, used, expired or from another site."""
     found = await uow.invitations.by_token(hash_token(token)) if len(token) < 200 else None
     if found is None:
-        raise InvalidStart(UNKNOWN, "invitation")
+        raise InvalidStart.said(UNKNOWN, "invitation")
     if found.host_site_id != site_id:
-        raise InvalidStart(OTHER_SITE, "invitation")
+        raise InvalidStart.said(OTHER_SITE, "invitation")
     if found.used_at is not None:
-        raise InvalidStart(USED, "invitation")
+        raise InvalidStart.said(USED, "invitation")
     if found.expires_at <= now:
-        raise InvalidStart(EXPIRED, "invitation")
+        raise InvalidStart.said(EXPIRED, "invitation")
     if not await uow.invitations.use(found.id, session_id, now):
-        raise InvalidStart(USED, "invitation")
+        raise InvalidStart.said(USED, "invitation")
     found = await uow.invitations.locked(found.id) or found
     opened = replace(found, used_at=now, applicant_session_id=session_id, status=STARTED)
     await uow.invitations.put(opened)

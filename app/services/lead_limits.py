@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.services.effects import Rejection
 from app.services.records import ClientDigests, LeadRecord
+from app.services.rejections import Rejection
 from app.services.storage import SessionUnitOfWork
 from app.settings import Settings
 
@@ -53,16 +53,15 @@ class LeadLimits:
     def _too_many_holds(self) -> Rejection:
         return Rejection(
             "too_many_holds",
-            f"You already have {self.holds_per_client} vehicles on hold, as many as one "
-            "customer may hold at once. A dealer will be in touch about them; please wait "
-            "for that before reserving another.",
+            "rejection.too_many_holds",
+            {"limit": self.holds_per_client},
             moves=False,
         )
 
     def _too_many_leads(self) -> Rejection:
         return Rejection(
             "too_many_leads",
-            f"We have received {self.leads_per_client_per_day} requests from you in the last "
-            "24 hours, as many as we accept in a day. Please try again tomorrow.",
+            "rejection.too_many_leads",
+            {"limit": self.leads_per_client_per_day},
             moves=False,
         )

@@ -3,7 +3,8 @@ what a request that lost a write conflict sees."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from app.services.consents import locale_of
 from app.services.idempotency import Idempotency
@@ -13,14 +14,12 @@ from app.services.snapshots import replayed_record
 from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
 from app.services.versions import workflow_of
-from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale
+from workflows.messages import text
+from workflows.outcomes import Invalid, Moved, NotFound, Outcome, Rejected, Stale, StepView
 from workflows.registry import Registry
 from workflows.rules import FieldError
 
-REUSED_KEY = (
-    "This idempotencyKey was already used for another request (another step or other "
-    "answers); send a new key for a new request."
-)
+REUSED_KEY = "rejection.idempotency_key_reused"
 
 
 class Replies:
@@ -38,8 +37,15 @@ class Replies:
         shown = tuple(error.localized(locale) for error in errors)
         return Invalid(shown, await self._views.build(record))
 
-    async def rejected(self, record: SessionRecord, code: str, reason: str) -> Outcome:
-        return Rejected(reason, code, await self._views.build(record))
+    async def rejected(
+        self,
+        record: SessionRecord,
+        code: str,
+        message_id: str,
+        params: Mapping[str, object] | None = None,
+    ) -> Outcome:
+        """Refused where the session stands, the reason in the session's locale."""
+        return rejected_in(record, code, message_id, params, await self._views.build(record))
 
     async def stale(self, record: SessionRecord) -> Outcome:
         return Stale(record.state.current_step, await self._views.build(record))
@@ -70,5 +76,17 @@ class Replies:
             replayed_record(workflow_of(self._flows, record), stored["record"], record)
         )
         if stored["kind"] == "rejected":
-            return Rejected(str(stored["reason"]), str(stored["code"]), view)
+            code, message_id = str(stored["code"]), stored.get("message_id")
+            if not isinstance(message_id, str):  # stored before the catalogue: as it was
+                return Rejected(str(stored["reason"]), code, view)
+            return rejected_in(record, code, message_id, stored.get("params"), view)
         return Moved(view)
+
+
+def rejected_in(
+    record: SessionRecord, code: str, message_id: str, params: object, view: StepView
+) -> Rejected:
+    """A refusal with its reason in the session's locale, its id and parameters."""
+    given: dict[str, Any] = dict(params) if isinstance(params, Mapping) else {}
+    reason = text(message_id, locale_of(record), given)
+    return Rejected(reason, code, view, message_id, given)

@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from app.integrations.clients import CommunicationsClient
 from app.integrations.errors import IntegrationError, Rejected
 from app.security import hash_token, new_token
+from app.services.consents import locale_of
 from app.services.host_sites import HostSites
 from app.services.rates import ServiceRates
 from app.services.records import ResumeLink, SessionRecord
@@ -33,6 +34,7 @@ from app.services.session_loader import SessionLoader
 from app.services.site_origins import LOOPBACK_HOSTS, normalized_or_none
 from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
+from workflows.messages import text
 from workflows.outcomes import ANONYMOUS, Caller, NotFound
 from workflows.resume import (
     URL_PARAMETER,
@@ -55,12 +57,12 @@ TEMPLATE = "resume_link"
 MAX_URL = 2000
 MAX_TOKEN = 200
 
-UNKNOWN = "This link is not valid. Start again, or send yourself a new link."
-USED = "This link was already used. Send yourself a new one from where you left off."
-EXPIRED = "This link has expired. Start again, or send yourself a new link."
-NOT_SENT = "We could not send the message just now. Please try again in a minute."
-BAD_RECIPIENT = "This address cannot receive our messages: check it and try again."
-BAD_URL = "returnUrl must be the address of a page of this site (http or https)."
+# Why a link opens nothing (`LinkRefused.said`: `resume.link.<code>` of the catalogue).
+UNKNOWN, USED, EXPIRED = "unknown", "used", "expired"
+# The catalogue's ids of the other refusals, shown in the session's locale.
+NOT_SENT = "resume.not_sent"
+BAD_RECIPIENT = "resume.bad_recipient"
+BAD_URL = "resume.bad_url"
 
 
 def link_id(session_id: str) -> str:
@@ -106,16 +108,17 @@ class ResumeLinks:
         if record is None:
             await self._rates.failed(command.caller)
             return NotFound(command.session_id)
+        locale = locale_of(record)
         address, errors = checked_address(command.channel, command.address, self._clock().date())
         if not await self._allowed_page(record, command.return_url):
-            errors.append(FieldError("returnUrl", "origin", BAD_URL))
+            errors.append(FieldError("returnUrl", "origin", text(BAD_URL), BAD_URL))
         if errors:
-            return LinkInvalid(tuple(errors))
+            return LinkInvalid(tuple(error.localized(locale) for error in errors))
         await self._rates.sending_link(record.id)
         link, token = self._new_link(record, command.channel)
         async with self._storage.write() as uow:
             await uow.resume_links.put(link)
-        return await self._send(link, address, link_url(command.return_url, token))
+        return await self._send(link, address, link_url(command.return_url, token), locale)
 
     async def open_link(self, resume_token: str, caller: Caller = ANONYMOUS) -> OpenOutcome:
         """The session's current step with a new token (the old one revoked), or why not."""
@@ -128,27 +131,29 @@ class ResumeLinks:
         self._loader.forget(session_id)
         record = await self._loader.stored(session_id)
         if record is None:
-            return LinkRefused(UNKNOWN, "unknown")
+            return LinkRefused.said(UNKNOWN)
         log.info("session %s resumed from a link; its earlier token revoked", session_id)
         return Resumed(await self._views.build(record, token=token))
 
     async def _take(self, resume_token: str) -> tuple[str, str] | LinkRefused:
         """Marks the link used and gives its session a new token: (session id, token)."""
         if not resume_token or len(resume_token) > MAX_TOKEN:
-            return LinkRefused(UNKNOWN, "unknown")
+            return LinkRefused.said(UNKNOWN)
         now, token = self._clock(), new_token()
         async with self._storage.write() as uow:
             link = await uow.resume_links.by_token(hash_token(resume_token))
             if link is None:
-                return LinkRefused(UNKNOWN, "unknown")
+                return LinkRefused.said(UNKNOWN)
+            session = await uow.sessions.get(link.session_id)
+            if session is None:
+                return LinkRefused.said(UNKNOWN)
+            locale = locale_of(session)  # a link of a session reads in its language
             if link.used_at is not None:
-                return LinkRefused(USED, "used")
+                return LinkRefused.said(USED, locale)
             if link.expires_at <= now:
-                return LinkRefused(EXPIRED, "expired")
-            if await uow.sessions.get(link.session_id) is None:
-                return LinkRefused(UNKNOWN, "unknown")
+                return LinkRefused.said(EXPIRED, locale)
             if not await uow.resume_links.use(link.id, now):
-                return LinkRefused(USED, "used")
+                return LinkRefused.said(USED, locale)
             await uow.sessions.set_token(link.session_id, hash_token(token))
         return link.session_id, token
 
@@ -164,7 +169,7 @@ class ResumeLinks:
         )
         return link, token
 
-    async def _send(self, link: ResumeLink, address: str, url: str) -> SendOutcome:
+    async def _send(self, link: ResumeLink, address: str, url: str, locale: str) -> SendOutcome:
         data = {"link": url, "expires_at": link.expires_at.isoformat()}
         try:
             await self._communications.send(
@@ -176,10 +181,11 @@ class ResumeLinks:
             )
         except Rejected:  # its reason may name the address: not logged
             log.info("resume link of session %s refused by the provider", link.session_id)
-            return LinkInvalid((FieldError("address", "invalid_recipient", BAD_RECIPIENT),))
+            refused = FieldError("address", "invalid_recipient", text(BAD_RECIPIENT), BAD_RECIPIENT)
+            return LinkInvalid((refused.localized(locale),))
         except IntegrationError as error:
             log.warning("resume link of session %s not sent: %s", link.session_id, type(error))
-            return LinkNotSent(NOT_SENT, "unavailable")
+            return LinkNotSent(text(NOT_SENT, locale), "unavailable", NOT_SENT)
         log.info("resume link sent for session %s by %s", link.session_id, link.channel)
         return LinkSent(link.channel, link.expires_at)
 

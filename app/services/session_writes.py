@@ -14,10 +14,11 @@ from datetime import datetime
 from typing import Any
 
 from app.services.completion import completed_if_done
-from app.services.effects import EffectResult, Rejection
+from app.services.effects import EffectResult
 from app.services.idempotency import Idempotency
 from app.services.lead_limits import LeadLimits
 from app.services.records import LeadRecord, SessionRecord
+from app.services.rejections import Rejection
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader
 from app.services.snapshots import history_context, impersonal_snapshot

@@ -20,6 +20,7 @@ from app.services.invitations import WORKFLOW as INVITED_WORKFLOW
 from app.services.invitations import applicant_context, open_invitation
 from app.services.rates import ServiceRates
 from app.services.records import HostSite, SessionRecord
+from app.services.rejections import INVITATION_NEEDED, INVITATION_WRONG_WORKFLOW
 from app.services.session_events import SessionEvents, step_changed
 from app.services.session_loader import SessionLoader, bound
 from app.services.site_variants import Placement, placement, visitor_of
@@ -27,6 +28,7 @@ from app.services.step_views import ViewBuilder
 from app.services.storage import SessionStorage
 from app.telemetry.metrics import Metrics
 from workflows.commands import StartWorkflow
+from workflows.messages import negotiate
 from workflows.outcomes import InvalidStart, JsonObject, Moved, Outcome
 from workflows.registry import Registry
 from workflows.variants import DEFAULT_VARIANT
@@ -62,6 +64,15 @@ class Starting:
         self._started_at: dict[tuple[int, str], Counter] = {}
 
     async def start(self, command: StartWorkflow) -> Outcome:
+        """A new session at its first step; `InvalidStart` when refused, in the language of
+        the context's `locale` where the visitor reads it (an invitation that does not open)."""
+        try:
+            return await self._start(command)
+        except InvalidStart as refused:
+            host = command.context if isinstance(command.context, dict) else {}
+            raise refused.localized(negotiate(host.get("locale"))) from None
+
+    async def _start(self, command: StartWorkflow) -> Outcome:
         host_context = _checked_context(command.context)
         caller = command.caller
         await self._rates.starting(caller)
@@ -110,9 +121,9 @@ class Starting:
         """The site's variant of its flow, or the buyer's own financing (by invitation only)."""
         financing = command.workflow_type == INVITED_WORKFLOW
         if financing and command.invitation is None:
-            raise InvalidStart("Applying for financing needs the invitation link.", "invitation")
+            raise InvalidStart.said(INVITATION_NEEDED, "invitation")
         if command.invitation is not None and not financing:
-            raise InvalidStart("An invitation starts BUYER_FINANCING only.", "workflowType")
+            raise InvalidStart.said(INVITATION_WRONG_WORKFLOW, "workflowType")
         if financing:
             return Placement(DEFAULT_VARIANT, self._flows.current(INVITED_WORKFLOW))
         return placement(self._flows, self._workflow, site, visitor)

@@ -114,7 +114,7 @@ class ViewBuilder:
                 ),
             ),
             data=data,
-            message=notice.get("text") if notice.get("step") == step.id else None,
+            message=_notice_text(notice, locale) if notice.get("step") == step.id else None,
             ui=dict(step.ui),
             options=self._known_options(step, values, data),
         )
@@ -149,7 +149,7 @@ class ViewBuilder:
         if component is Component.VEHICLE_SEARCH:
             return self._search_form
         if component is Component.VEHICLE_RESULTS:
-            return await self._results(record, step)
+            return await self._results(record, step, locale)
         if component is Component.VEHICLE_SELECTION:
             return self._selection(record)
         if component is Component.DEALER_INFORMATION:
@@ -200,7 +200,7 @@ class ViewBuilder:
             privacy_url=privacy if isinstance(privacy, str) else None,
         )
 
-    async def _results(self, record: SessionRecord, step: Step) -> ResultsData:
+    async def _results(self, record: SessionRecord, step: Step, locale: str) -> ResultsData:
         answers = record.state.answers
         own = answers.get(step.id, {})
         page = own.get("page")
@@ -208,10 +208,10 @@ class ViewBuilder:
         assert step.results is not None, f"{step.id}: the checker requires its results"
         criteria = answers.get(step.results.criteria_from, {})
         if step.results.ranked:
-            found = await self._inventory.carin(criteria, page)
+            found = await self._inventory.carin(criteria, page, locale)
         else:
-            found = await self._inventory.search(criteria, page, own.get("sort"))
-        return self._inventory.results(found, criteria)
+            found = await self._inventory.search(criteria, page, own.get("sort"), locale)
+        return self._inventory.results(found, criteria, locale)
 
     def _selection(self, record: SessionRecord) -> SelectionData | None:
         selected = record.context.get("selected", {})
@@ -298,6 +298,16 @@ def _credit_outcome(record: SessionRecord) -> CreditOutcome | None:
     return CreditOutcome(
         credit["status"], credit.get("amount"), credit.get("apr"), credit.get("reason")
     )
+
+
+def _notice_text(notice: Mapping[str, object], locale: str) -> str | None:
+    """A notice (why the visitor was sent here) in the session's locale: the catalogue's text
+    of its id, else its text as stored (a notice stored before the catalogue)."""
+    message_id, params = notice.get("message_id"), notice.get("params")
+    if isinstance(message_id, str):
+        return text(message_id, locale, params if isinstance(params, Mapping) else None)
+    said = notice.get("text")
+    return said if isinstance(said, str) else None
 
 
 def _consent_data(step: Step, locale: str) -> ConsentData:

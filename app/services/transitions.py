@@ -14,12 +14,13 @@ from dataclasses import replace
 from datetime import datetime
 
 from app.services.consents import with_consents
-from app.services.effects import VEHICLE_TAKEN, EffectContext, EffectResult, Handler, Rejection
+from app.services.effects import EffectContext, EffectResult, Handler
 from app.services.idempotency import Idempotency
 from app.services.inventory import InventoryService
 from app.services.lookups import lookups_for
 from app.services.records import SessionRecord
-from app.services.replies import Replies
+from app.services.rejections import VEHICLE_TAKEN, Rejection
+from app.services.replies import Replies, rejected_in
 from app.services.session_loader import SessionLoader
 from app.services.session_writes import Conflict, OverCap, SessionWriter, VehicleTaken
 from app.services.step_views import ViewBuilder
@@ -28,7 +29,7 @@ from app.tasks import TaskRunner
 from workflows.commands import Transition
 from workflows.engine import Go, NoInput, NotCurrent, Refused
 from workflows.model import Step
-from workflows.outcomes import Moved, NotFound, Outcome, Rejected
+from workflows.outcomes import Moved, NotFound, Outcome
 from workflows.registry import Registry
 
 log = logging.getLogger("trex.workflow")
@@ -123,7 +124,10 @@ class Transitions:
             return await self._reject_into(record, step, VEHICLE_TAKEN, key)
         except OverCap as over:
             log.info("session %s: %s refused (%s)", record.id, step.id, over.rejection.code)
-            return await self._replies.rejected(record, over.rejection.code, over.rejection.reason)
+            refused = over.rejection
+            return await self._replies.rejected(
+                record, refused.code, refused.message_id, refused.params
+            )
         if result.holds:
             self._inventory.availability_changed()
         for job in result.after_commit:
@@ -136,21 +140,24 @@ class Transitions:
     ) -> Outcome:
         """A business rejection: send the visitor where the step says, with the reason shown."""
         state = engine_of(self._flows, record).rejected(record.state, step)
+        code, message_id, params = rejection.code, rejection.message_id, dict(rejection.params)
         if state is None:
-            return await self._replies.rejected(record, rejection.code, rejection.reason)
+            return await self._replies.rejected(record, code, message_id, params)
         target = state.current_step
-        notice = {"notice": {"step": target, "text": rejection.reason, "code": rejection.code}}
-        outcome = {"kind": "rejected", "code": rejection.code, "reason": rejection.reason}
+        said = {"code": code, "message_id": message_id, "params": params}
+        notice = {"notice": {"step": target, "text": rejection.reason, **said}}
+        outcome = {"kind": "rejected", "reason": rejection.reason, **said}
         remember = None if key is None else (key.key, {**outcome, "request": key.request})
         try:
             saved = await self._writer.save_move(record, state, "rejected", notice, remember)
         except Conflict:
             return await self._replies.after_conflict(record.id, key)
         log.info("session %s: %s rejected (%s)", record.id, step.id, rejection.code)
-        return Rejected(rejection.reason, rejection.code, await self._views.build(saved))
+        return rejected_in(saved, code, message_id, params, await self._views.build(saved))
 
 
 def _no_input_reason(step: Step) -> str:
+    """The catalogue id of why a step takes no answers."""
     if step.terminal:
-        return "This workflow is complete; there is nothing more to submit."
-    return "This step is waiting for a result; it will move on by itself."
+        return "rejection.no_input.complete"
+    return "rejection.no_input.waiting"

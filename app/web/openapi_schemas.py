@@ -229,10 +229,19 @@ SCHEMAS: dict[str, Any] = {
     "TransitionRejected": {
         "type": "object",
         "description": "A business rule refused the move; `step` is where the session is.",
-        "required": ["reason", "code", "step"],
+        "required": ["reason", "code", "messageId", "params", "step"],
         "properties": {
-            "reason": {"type": "string"},
+            "reason": {"type": "string", "description": "Why, in the session's language."},
             "code": {"type": "string"},
+            "messageId": {
+                "type": ["string", "null"],
+                "description": "The catalogue id of `reason`, the same in every language "
+                "(null: a refusal outside the catalogue).",
+            },
+            "params": {
+                "type": "object",
+                "description": 'What `reason` is filled with, e.g. {"limit": 3}.',
+            },
             "step": ref("WorkflowStepResponse"),
         },
     },
@@ -328,8 +337,10 @@ EXAMPLES: dict[str, Any] = {
     "SessionNotFound": {"sessionId": SESSION, "code": "session_not_found"},
     "StaleStep": {"expectedStep": _SEARCH.id, "step": SEARCH_STEP},
     "TransitionRejected": {
-        "reason": "The first step has no step before it.",
+        "reason": "There is no earlier step to go back to.",
         "code": "cannot_go_back",
+        "messageId": "rejection.back.first",
+        "params": {},
         "step": {**KNOWLEDGE_STEP, "sessionToken": None},
     },
     "RateLimited": {

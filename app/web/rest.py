@@ -45,9 +45,13 @@ BACK_FIELDS = ("sessionId", "currentStep", "toStep")
 
 
 class BadRequest(Exception):
-    def __init__(self, field: str, message: str) -> None:
+    """`message_id`: the catalogue's id of `message`, for a refusal the visitor reads (an
+    invitation's, in the context's language); None for the request's own shape."""
+
+    def __init__(self, field: str, message: str, message_id: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+        self.message_id = message_id
 
 
 class NotJson(BadRequest):
@@ -108,8 +112,14 @@ def outcome_response(outcome: Outcome) -> JSONResponse:
         body = {"expectedStep": outcome.expected_step, "step": step_response(outcome.view)}
         return JSONResponse(body, status_code=409)
     if isinstance(outcome, Rejected):
-        body = {"reason": outcome.reason, "code": outcome.code, "step": step_response(outcome.view)}
-        return JSONResponse(body, status_code=422)
+        rejected: dict[str, object] = {
+            "reason": outcome.reason,
+            "code": outcome.code,
+            "messageId": outcome.message_id,
+            "params": dict(outcome.params),
+            "step": step_response(outcome.view),
+        }
+        return JSONResponse(rejected, status_code=422)
     assert isinstance(outcome, NotFound)
     return JSONResponse({"sessionId": outcome.session_id, "code": "session_not_found"}, 404)
 
@@ -165,7 +175,7 @@ async def start(request: Request) -> Response:
         command = StartWorkflow(kind, body.get("context"), _caller(request), invitation)
         outcome = await _service(request).start(command)
     except InvalidStart as error:
-        raise BadRequest(error.field, str(error)) from None
+        raise BadRequest(error.field, str(error), error.message_id) from None
     return outcome_response(outcome)
 
 
@@ -198,6 +208,8 @@ def _guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[...,
             return JSONResponse({**body, "errors": [body]}, status_code=415)
         except BadRequest as error:
             body = {"field": error.field, "message": str(error), "code": "bad_request"}
+            if error.message_id is not None:
+                body["messageId"] = error.message_id
             return JSONResponse({**body, "errors": [body]}, status_code=400)
         except RateLimited as refused:
             return rate_limited(refused)

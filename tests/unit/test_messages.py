@@ -29,7 +29,7 @@ from workflows.registry import default
 from workflows.rules import validate
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = [ROOT / folder for folder in ("workflows", "app", "schema", "resolvers")]
+CODE = [ROOT / folder for folder in ("workflows", "app", "schema", "resolvers", "vehicles")]
 EN = messages.catalogue("en-US")
 ES = messages.catalogue("es-US")
 
@@ -41,9 +41,11 @@ def _placeholders(text: str) -> set[str]:
 def _ids_in_code() -> set[str]:
     """Every literal catalogue id in the server's modules that read the catalogue."""
     found: set[str] = set()
-    prefixes = "error|progress|financing|timeline|date"
+    prefixes = "error|progress|financing|timeline|date|rejection|start|resume|search|carin"
     pattern = re.compile(rf"""["']((?:{prefixes})\.[a-z0-9_.]+)["']""")
-    reads = re.compile(r"from workflows(\.messages)? import .*\b(messages|text)\b|message_id")
+    reads = re.compile(
+        r"from workflows(\.messages)? import .*\b(messages|text)\b|message_id|Rejection\("
+    )
     for folder in CODE:
         for path in folder.rglob("*.py"):
             source = path.read_text(encoding="utf-8")
