@@ -8,8 +8,8 @@ optimistic concurrency on the session row keeps them correct).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
@@ -38,10 +38,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
 
 
 class _StatementTracer(EngineTracer):
-    """The instrumentation's statement spans, only inside a trace being recorded: a statement
-    of an unsampled request (or of a loop no request started) costs one check, not the
-    instrumentation's attribute parsing and a span; and no pool bookkeeping (that is
-    `Database.measure`'s).
+    """The instrumentation's statement spans, only inside a trace being recorded.
+
+    The instrumentation listens to the connection's events (before and after each cursor
+    execution, errors, the pool's checkouts): an engine with any such listener makes every
+    statement, begin and commit of every connection dispatch them, sampled or not. Here nothing
+    listens to the connection; the dialect's `do_execute` events (one per cursor execution,
+    `DialectEvents`) either hand the execution back at once, when the current span does not
+    record (a statement of an unsampled request, or of a loop no request started: one check),
+    or run it inside the instrumentation's span, which ends when the cursor execution does, as
+    the instrumentation's own would.
 
     Inside a recorded trace each statement's span has the instrumentation's name and
     attributes, worked out once per statement text (the hot statements are built once at
@@ -50,25 +56,59 @@ class _StatementTracer(EngineTracer):
 
     _SHOWN_AT_MOST = 512  # statement texts remembered (an IN list of another length is another)
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
+    def __init__(self, tracer: Any, engine: Any, connections_usage: Any) -> None:
         self._shown: dict[str, tuple[str, dict[str, Any]]] = {}
-        super().__init__(*args, **kw)  # type: ignore[no-untyped-call]
+        super().__init__(tracer, engine, connections_usage)  # type: ignore[no-untyped-call]
+        event.listen(engine, "do_execute", self._execute)
+        event.listen(engine, "do_executemany", self._execute_many)
+        event.listen(engine, "do_execute_no_params", self._execute_no_params)
 
-    def _before_cur_exec(
-        self, conn: Any, cursor: Any, statement: Any, params: Any, context: Any, *rest: Any
-    ) -> Any:
+    @classmethod
+    def _register_event_listener(cls, *args: Any, **kw: Any) -> None:
+        """None of the instrumentation's own listeners (above)."""
+
+    def _execute(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
         if not get_current_span().is_recording():
-            return statement, params
+            return False  # SQLAlchemy executes it as untraced
+        with self._span(cursor, statement, parameters, context, False):
+            context.dialect.do_execute(cursor, statement, parameters, context)
+        return True
+
+    def _execute_many(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
+        if not get_current_span().is_recording():
+            return False
+        with self._span(cursor, statement, parameters, context, True):
+            context.dialect.do_executemany(cursor, statement, parameters, context)
+        return True
+
+    def _execute_no_params(self, cursor: Any, statement: str, context: Any) -> bool:
+        if not get_current_span().is_recording():
+            return False
+        with self._span(cursor, statement, None, context, False):
+            context.dialect.do_execute_no_params(cursor, statement, context)
+        return True
+
+    @contextmanager
+    def _span(
+        self, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> Iterator[None]:
+        """The statement's span around the cursor's execution."""
         shown = self._shown.get(statement)
         if shown is None:  # the instrumentation's own span, and what it shows, remembered
-            kept = super()._before_cur_exec(conn, cursor, statement, params, context, *rest)  # type: ignore[no-untyped-call]
-            self._remember(statement, context._otel_span)
-            return kept
-        name, attributes = shown
-        context._otel_span = self.tracer.start_span(
-            name, kind=SpanKind.CLIENT, attributes=attributes
-        )
-        return statement, params
+            connection = context.root_connection
+            self._before_cur_exec(connection, cursor, statement, parameters, context, many)  # type: ignore[no-untyped-call]
+            span = context._otel_span
+            self._remember(statement, span)
+        else:
+            name, attributes = shown
+            span = self.tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
+        try:
+            yield
+        except BaseException as error:
+            span.set_status(Status(StatusCode.ERROR, type(error).__name__))
+            raise
+        finally:
+            span.end()
 
     def _remember(self, statement: Any, span: Any) -> None:
         name, attributes = getattr(span, "name", None), getattr(span, "attributes", None)
@@ -77,24 +117,6 @@ class _StatementTracer(EngineTracer):
         if len(self._shown) >= self._SHOWN_AT_MOST:
             self._shown.clear()
         self._shown[statement] = (name, dict(attributes))
-
-    @classmethod
-    def _register_event_listener(cls, target: Any, identifier: str, *args: Any, **kw: Any) -> None:
-        if identifier == "handle_error":
-            super()._register_event_listener(target, identifier, _failed, **kw)  # type: ignore[no-untyped-call]
-        elif identifier in _STATEMENT_EVENTS:  # pool events: each checkout would pay a listener
-            super()._register_event_listener(target, identifier, *args, **kw)  # type: ignore[no-untyped-call]
-
-
-_STATEMENT_EVENTS = frozenset({"before_cursor_execute", "after_cursor_execute"})
-
-
-def _failed(context: Any) -> None:
-    span = getattr(context.execution_context, "_otel_span", None)
-    if span is None:
-        return
-    span.set_status(Status(StatusCode.ERROR, type(context.original_exception).__name__))
-    span.end()
 
 
 class Database:
