@@ -73,7 +73,8 @@ def visitor_view(
     if status == "COMPLETED":
         return _last_state(lead, at, dealer, locale)
     if status == "REJECTED":
-        reason = detail.get("reason")
+        # The lead CRM's reason is its own US English words: another language reads ours.
+        reason = detail.get("reason") if locale == DEFAULT_LOCALE else None
         return {"text": str(reason) if reason else text("timeline.rejected", locale)}
     return None
 

@@ -13,7 +13,11 @@ from typing import Protocol
 
 from app.integrations.errors import Unavailable
 from app.integrations.models import CreditApplicant, CreditDecision
+from workflows.messages import text
 from workflows.outcomes import CreditOutcome
+
+# Why there is no decision, in the catalogue (the bureau's own reasons are its words).
+UNAVAILABLE = "financing.credit.unavailable"
 
 log = logging.getLogger("trex.credit")
 
@@ -41,4 +45,4 @@ class CreditService:
             log.warning("credit bureau unavailable: %s", error)
         else:
             return CreditOutcome(decision.status, decision.amount, decision.apr, decision.reason)
-        return CreditOutcome("unavailable", reason="The credit service did not answer in time.")
+        return CreditOutcome("unavailable", reason=text(UNAVAILABLE))

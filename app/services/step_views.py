@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from app.services.consents import locale_of
+from app.services.credit import UNAVAILABLE
 from app.services.effects import (
     CONSENT_TEXT_ID,
     CONSENT_VERSION,
@@ -262,7 +263,7 @@ class ViewBuilder:
             summary["credit_consent"] = record.context.get("credit_consent", {}).get("consent")
         if shown.financing_invitation:
             summary["financing"] = record.context.get("financing")
-        credit = _credit_outcome(record) if shown.credit_outcome else None
+        credit = _credit_outcome(record, locale) if shown.credit_outcome else None
         return ConfirmationData(
             summary=summary, credit=credit, sections=self._sections(record, step, locale)
         )
@@ -291,13 +292,16 @@ class ViewBuilder:
         return tuple(sections)
 
 
-def _credit_outcome(record: SessionRecord) -> CreditOutcome | None:
+def _credit_outcome(record: SessionRecord, locale: str) -> CreditOutcome | None:
+    """The credit check's outcome; when there is none (`unavailable`), why in `locale` (a
+    decision's reason is the bureau's own words, as it gave them)."""
     credit = record.context.get("credit")
     if not isinstance(credit, dict) or credit.get("status") in (None, "pending"):
         return None
-    return CreditOutcome(
-        credit["status"], credit.get("amount"), credit.get("apr"), credit.get("reason")
-    )
+    reason = credit.get("reason")
+    if credit["status"] == "unavailable":
+        reason = text(UNAVAILABLE, locale)
+    return CreditOutcome(credit["status"], credit.get("amount"), credit.get("apr"), reason)
 
 
 def _notice_text(notice: Mapping[str, object], locale: str) -> str | None:

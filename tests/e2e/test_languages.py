@@ -1,7 +1,10 @@
 """Languages: a host page's `locale` picks the session's language. A session started with
 context {locale: "es-US"} (or any Spanish) reads its titles, labels, options, progress, errors
 and what happens next in Spanish, with the same step ids, field names, option values, codes and
-message ids as a US English one; without a locale it reads in US English. Over GraphQL and REST."""
+message ids as a US English one; without a locale it reads in US English. Over GraphQL and REST.
+Its rejections (and the step they send it to), its search's chips, relaxations and CarIn reasons
+read in Spanish too, with the codes of an English one; an invitation refused before any session
+exists reads in the language of the start's context."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from typing import Any
 import httpx
 
 from tests.e2e.client import Api, operation
+from tests.e2e.financing import apply, invitation_token, invite
 from tests.support import answers
+from workflows import messages
 
 START = operation("start_workflow")
 TRANSITION = operation("transition").replace(
@@ -175,3 +180,211 @@ async def test_the_rest_mirror_reads_in_the_sessions_locale_with_the_same_ids(ap
         "Choose one.",
     )
     assert refused["es"]["messageId"] == "error.required.choice"
+
+
+# Rejections, searches and refusals before a session exists -------------------------------------
+
+REJECTING = TRANSITION.replace(
+    "... on TransitionRejected { reason code",
+    "... on TransitionRejected { reason code messageId params",
+)
+BACK = operation("back").replace(
+    "... on TransitionRejected { reason code",
+    "... on TransitionRejected { reason code messageId params",
+)
+RESULTS = """
+query Results($sessionId: ID!) {
+  session(sessionId: $sessionId) {
+    ... on VehicleResultsStep {
+      stepId total message
+      chips { field label value text removable }
+      relaxations { field matches label drops answers }
+      vehicles { id matchScore matchReasons }
+    }
+  }
+}"""
+START_REFUSED = """
+mutation Start($input: StartWorkflowInput!) {
+  startWorkflow(input: $input) { __typename }
+}"""
+
+
+async def _at_confirmation(api: Api, locale: str | None, vehicle_id: str | None) -> _Session:
+    session = await _Session.start(api, {"locale": locale} if locale else None)
+    await session.submit({"knows_vehicle": True})
+    await session.submit({"make": "Subaru"})
+    await session.submit({"vehicle_id": vehicle_id or session.step["vehicles"][0]["id"]})
+    await session.submit({"confirm": True})
+    assert session.step["stepId"] == "buying_confirmation", session.step
+    return session
+
+
+async def _rejected(session: _Session, data: dict[str, Any]) -> dict[str, Any]:
+    variables = {
+        "input": {
+            "sessionId": session.id,
+            "currentStep": session.step["stepId"],
+            "data": data,
+            "idempotencyKey": str(uuid.uuid4()),
+        }
+    }
+    result = (await session.api.execute(REJECTING, variables, session.token))["transition"]
+    assert result["__typename"] == "TransitionRejected", result
+    session.step = result["step"]
+    return dict(result)
+
+
+async def _back(session: _Session) -> dict[str, Any]:
+    variables = {"input": {"sessionId": session.id, "currentStep": session.step["stepId"]}}
+    result = (await session.api.execute(BACK, variables, session.token))["back"]
+    assert result["__typename"] == "TransitionRejected", result
+    return dict(result)
+
+
+def _said(rejected: dict[str, Any]) -> tuple[str, str, object]:
+    return rejected["code"], rejected["messageId"], rejected["params"]
+
+
+async def test_a_rejection_reads_in_spanish_with_the_code_and_id_of_an_english_one(
+    api: Api,
+) -> None:
+    english = await _at_confirmation(api, None, None)
+    vehicle_id = english.step["summary"]["vehicle"]["id"]
+    spanish = await _at_confirmation(api, "es-MX", vehicle_id)
+    late_english = await _at_confirmation(api, None, vehicle_id)
+    await english.submit(answers.CONTACT)
+    assert english.step["stepId"] == "buying_complete"
+
+    # The vehicle went to the first: both others are sent back to the results, told why.
+    taken_es = await _rejected(spanish, answers.CONTACT)
+    taken_en = await _rejected(late_english, answers.CONTACT)
+    assert _said(taken_es) == _said(taken_en)
+    assert _said(taken_en) == ("vehicle_unavailable", "rejection.vehicle_unavailable", {})
+    assert taken_en["reason"] == (
+        "Sorry, this vehicle has just been sold or reserved. Please choose another one."
+    )
+    assert taken_es["reason"] == (
+        "Lo sentimos, este vehículo se acaba de vender o reservar. Elige otro, por favor."
+    )
+    for session, taken in ((spanish, taken_es), (late_english, taken_en)):
+        assert session.step["stepId"] == "search_results"
+        assert session.step["message"] == taken["reason"]
+    reloaded = (await api.execute(RESULTS, {"sessionId": spanish.id}, spanish.token))["session"]
+    assert reloaded["message"] == taken_es["reason"]
+
+    # Back from a submitted request is refused, in each session's language.
+    await spanish.submit({"vehicle_id": spanish.step["vehicles"][0]["id"]})
+    await spanish.submit({"confirm": True})
+    await spanish.submit(answers.CONTACT)
+    assert spanish.step["stepId"] == "buying_complete"
+    back_es, back_en = await _back(spanish), await _back(english)
+    assert _said(back_es) == _said(back_en)
+    assert back_en["code"] == "cannot_go_back"
+    assert back_en["messageId"].startswith("rejection.back.")
+    assert back_es["reason"] != back_en["reason"]
+    assert back_es["reason"] == messages.text(back_en["messageId"], "es-US")
+    assert back_en["reason"] == messages.text(back_en["messageId"], "en-US")
+
+
+async def test_a_spanish_search_reads_its_chips_relaxations_and_reasons_in_spanish(
+    api: Api,
+) -> None:
+    found: dict[str, dict[str, Any]] = {}
+    for name, locale in (("es", "es-US"), ("en", None)):
+        session = await _Session.start(api, {"locale": locale} if locale else None)
+        await session.submit({"knows_vehicle": True})
+        await session.submit({"make": "Honda", "model": "Pilot", "fuel_type": "hybrid"})
+        assert session.step["stepId"] == "search_results", session.step
+        shown = await api.execute(RESULTS, {"sessionId": session.id}, session.token)
+        found[name] = shown["session"]
+    es, en = found["es"], found["en"]
+    assert es["total"] == en["total"] == 0
+    assert [(c["field"], c["removable"]) for c in es["chips"]] == [
+        (c["field"], c["removable"]) for c in en["chips"]
+    ]
+    assert [c["text"] for c in en["chips"]] == ["Make: Honda", "Model: Pilot", "Fuel type: Hybrid"]
+    assert [c["text"] for c in es["chips"]] == [
+        "Marca: Honda",
+        "Modelo: Pilot",
+        "Tipo de combustible: Híbrido",
+    ]
+    offers = {name: {r["field"]: r for r in shown["relaxations"]} for name, shown in found.items()}
+    assert offers["es"].keys() == offers["en"].keys() >= {"fuel_type"}
+    for field, offer in offers["en"].items():
+        spanish = offers["es"][field]
+        assert (spanish["matches"], spanish["drops"], spanish["answers"]) == (
+            offer["matches"],
+            offer["drops"],
+            offer["answers"],
+        )
+        assert spanish["label"] != offer["label"]
+    fuel = offers["es"]["fuel_type"]
+    count = fuel["matches"]
+    words = "1 resultado" if count == 1 else f"{count:,} resultados"
+    assert fuel["label"] == f"Cualquier tipo de combustible ({words})"
+
+    ranked: dict[str, list[dict[str, Any]]] = {}
+    for name, locale in (("es", "es-US"), ("en", None)):
+        session = await _Session.start(api, {"locale": locale} if locale else None)
+        await session.submit({"knows_vehicle": False})
+        await session.submit(answers.CARIN)
+        assert session.step["stepId"] == "carin_results", session.step
+        ranked[name] = session.step["vehicles"]
+    assert [(v["id"], v["matchScore"], len(v["matchReasons"])) for v in ranked["es"]] == [
+        (v["id"], v["matchScore"], len(v["matchReasons"])) for v in ranked["en"]
+    ]
+    english_reasons = {r for v in ranked["en"] for r in v["matchReasons"]}
+    spanish_reasons = [r for v in ranked["es"] for r in v["matchReasons"]]
+    assert spanish_reasons
+    assert english_reasons.isdisjoint(spanish_reasons)
+    assert any(reason.startswith("Dentro de tu presupuesto de $") for reason in spanish_reasons)
+
+
+async def _start_refused(api: Api, input_: dict[str, Any]) -> dict[str, Any]:
+    response = await api.http.post(
+        "/graphql", json={"query": START_REFUSED, "variables": {"input": input_}}
+    )
+    body = response.json()
+    assert body["data"] is None, body
+    (error,) = body["errors"]
+    return dict(error)
+
+
+async def test_a_refused_invitation_reads_in_the_language_of_the_starts_locale(api: Api) -> None:
+    _, to = await invite(api)
+    token = await invitation_token(api, to)
+    await apply(api, token)
+    refused: dict[tuple[str, str], dict[str, Any]] = {}
+    for case, invitation in (("used", token), ("unknown", "x" * 43)):
+        for name, context in (("es", {"locale": "es-MX"}), ("en", None)):
+            input_ = {"workflowType": "BUYER_FINANCING", "invitation": invitation}
+            refused[case, name] = await _start_refused(api, {**input_, "context": context})
+    for case in ("used", "unknown"):
+        es, en = refused[case, "es"], refused[case, "en"]
+        assert (
+            es["extensions"]
+            == en["extensions"]
+            == {
+                "field": "invitation",
+                "messageId": f"start.invitation.{case}",
+            }
+        )
+    assert refused["used", "en"]["message"] == (
+        "This invitation was already used. Ask the seller to send you a new one."
+    )
+    assert refused["used", "es"]["message"] == (
+        "Esta invitación ya se usó. Pídele al vendedor que te envíe una nueva."
+    )
+    assert refused["unknown", "es"]["message"].startswith("Este enlace de invitación no es válido")
+    assert "x" * 43 not in refused["unknown", "es"]["message"]
+
+    # The same over REST, with the id beside the message.
+    for context, said in (({"locale": "es"}, "Esta invitación ya se usó."), (None, "This")):
+        body: dict[str, Any] = {"workflowType": "buyer_financing", "invitation": token}
+        if context:
+            body["context"] = context
+        response = await _rest(api, "start", body)
+        assert response.status_code == 400, response.text
+        answer = response.json()
+        assert (answer["field"], answer["messageId"]) == ("invitation", "start.invitation.used")
+        assert answer["message"].startswith(said)

@@ -10,22 +10,32 @@ import string
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import cast
 
 import pytest
 
 from app.pipeline.visitor_words import _day, lead_locale, visitor_view
 from app.services.consents import consents_given, locale_of
 from app.services.effects import CONSENT_TEXT_ID
+from app.services.lead_limits import LeadLimits
 from app.services.records import LeadRecord, SessionRecord
-from app.services.step_views import _consent_data
+from app.services.rejections import RETRY_REFUSED, VEHICLE_TAKEN
+from app.services.replies import REUSED_KEY, rejected_in
+from app.services.step_views import _consent_data, _notice_text
+from vehicles.carin import rank
+from vehicles.criteria import chips
+from vehicles.demo_stock import generate_inventory
 from vehicles.models import Dealer
-from workflows import messages
+from vehicles.search import relaxation_label
+from workflows import messages, navigation
 from workflows.checker import check
 from workflows.engine import SessionState
 from workflows.estimate import remaining_text
 from workflows.financing import Decision, complete_of, result_of
 from workflows.model import FieldType, SessionStatus
+from workflows.outcomes import InvalidStart, StepView
 from workflows.registry import default
+from workflows.resume import LinkRefused
 from workflows.rules import validate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -345,3 +355,155 @@ def test_the_checker_refuses_a_fields_message_not_in_the_catalogue_or_for_no_rul
         "buyer_financing_invite: field 'buyer_email' has a message for unknown rule 'colour'",
     ]
     assert check(workflow) == []
+
+
+# What else the visitor reads: rejections, refusals before a session, the search's words ------
+
+BACK_REFUSALS = [
+    navigation.FORBIDDEN,
+    navigation.FIRST,
+    navigation.NOT_EARLIER,
+    navigation.COMMITTED,
+    navigation.PENDING,
+    navigation.ENDED,
+]
+
+
+def test_every_rejection_reads_in_spanish_with_its_code_and_id_unchanged() -> None:
+    limits = LeadLimits(3, 5, 48)
+    rejections = [
+        RETRY_REFUSED,
+        VEHICLE_TAKEN,
+        limits._too_many_holds(),
+        limits._too_many_leads(),
+    ]
+    assert [r.code for r in rejections] == [
+        "retry_not_needed",
+        "vehicle_unavailable",
+        "too_many_holds",
+        "too_many_leads",
+    ]
+    assert rejections[2].reason.startswith("You already have 3 vehicles on hold")
+    assert messages.text(rejections[2].message_id, "es-US", rejections[2].params).startswith(
+        "Ya tienes 3 vehículos reservados"
+    )
+    assert "5 solicitudes" in messages.text(rejections[3].message_id, "es-US", {"limit": 5})
+    said = [(r.message_id, r.params, r.reason) for r in rejections]
+    said += [(b.message_id, {}, b.reason) for b in BACK_REFUSALS]
+    said += [(REUSED_KEY, {}, messages.text(REUSED_KEY))]
+    for message_id, params, english in said:
+        assert english == messages.text(message_id, "en-US", params)
+        assert message_id in ES
+        assert messages.text(message_id, "es-US", params) != english, message_id
+    assert {b.code for b in BACK_REFUSALS} == {"cannot_go_back", "not_on_path"}
+
+
+def test_a_rejection_and_the_notice_it_leaves_read_in_the_sessions_locale() -> None:
+    view = cast(StepView, object())
+    spanish = rejected_in(
+        _record("es"), "too_many_holds", "rejection.too_many_holds", {"limit": 2}, view
+    )
+    english = rejected_in(
+        _record(None), "too_many_holds", "rejection.too_many_holds", {"limit": 2}, view
+    )
+    assert (
+        (spanish.code, spanish.message_id, spanish.params)
+        == (
+            english.code,
+            english.message_id,
+            english.params,
+        )
+        == ("too_many_holds", "rejection.too_many_holds", {"limit": 2})
+    )
+    assert spanish.reason.startswith("Ya tienes 2 vehículos")
+    assert english.reason.startswith("You already have 2 vehicles")
+    notice = {"step": "search_results", "text": VEHICLE_TAKEN.reason, "code": "vehicle_unavailable"}
+    with_id = {**notice, "message_id": VEHICLE_TAKEN.message_id, "params": {}}
+    assert _notice_text(with_id, "es-US") == messages.text("rejection.vehicle_unavailable", "es-US")
+    assert _notice_text(with_id, "en-US") == VEHICLE_TAKEN.reason
+    # A notice stored before the catalogue reads as it was stored.
+    assert _notice_text(notice, "es-US") == VEHICLE_TAKEN.reason
+
+
+def test_an_invitation_or_a_link_refused_reads_in_the_locale_asked_with_the_same_id() -> None:
+    refused = InvalidStart.said("start.invitation.used", "invitation")
+    assert str(refused) == "This invitation was already used. Ask the seller to send you a new one."
+    spanish = refused.localized("es-US")
+    assert (spanish.field, spanish.message_id) == ("invitation", "start.invitation.used")
+    assert str(spanish) == "Esta invitación ya se usó. Pídele al vendedor que te envíe una nueva."
+    assert refused.localized("en-US") is refused
+    integrator = InvalidStart("A publishable key (the X-Publishable-Key header) is required.")
+    assert integrator.localized("es-US") is integrator  # the integrator's: US English, no id
+    for code in ("unknown", "used", "expired"):
+        english, spanish_link = LinkRefused.said(code), LinkRefused.said(code, "es-US")
+        assert english.message_id == spanish_link.message_id == f"resume.link.{code}"
+        assert english.code == spanish_link.code == code
+        assert english.reason != spanish_link.reason
+    assert LinkRefused.said("used", "es-US").reason.startswith("Este enlace ya se usó")
+
+
+def test_chips_and_relaxations_read_in_spanish_with_the_same_fields() -> None:
+    answers = {
+        "make": "Ford",
+        "price_max": 25_000,
+        "mileage_max": 60_000,
+        "fuel_type": "petrol",
+        "body_type": "pickup",
+        "must_haves": ["awd", "heated_seats"],
+        "zip": "10001",
+    }
+    english, spanish = chips(answers, ("price_max",)), chips(answers, ("price_max",), "es-US")
+    assert [(c.field, c.removable) for c in spanish] == [(c.field, c.removable) for c in english]
+    assert [c.text for c in spanish] == [
+        "Marca: Ford",
+        "Precio máximo: $25,000",
+        "Millaje máximo: 60,000 mi",
+        "Tipo de combustible: Gasolina",
+        "Tipo de carrocería: Camioneta pickup",
+        "Imprescindibles: Tracción integral (AWD), Asientos con calefacción",
+        "Cerca del código postal: 10001",
+    ]
+    assert relaxation_label("fuel_type", 1) == "Any fuel type (1 match)"
+    assert (
+        relaxation_label("fuel_type", 1, "es-US") == "Cualquier tipo de combustible (1 resultado)"
+    )
+    assert relaxation_label("model", 12_345, "es-US") == "Cualquier modelo (12,345 resultados)"
+    assert relaxation_label("price_max", 2) == "Remove the maximum price (2 matches)"
+
+
+def test_carin_reasons_read_in_spanish_for_the_same_ranking() -> None:
+    stock = generate_inventory()
+    asked: dict[str, object] = {
+        "budget_max": 30_000,
+        "primary_use": "family",
+        "passengers": 5,
+        "fuel_preference": "hybrid",
+        "annual_miles": 15_000,
+        "must_haves": ["automatic", "third_row"],
+        "zip": "60601",
+    }
+    dealers = {dealer.id: dealer for dealer in stock.dealers}
+    english = rank(stock.vehicles, dealers, asked, page_size=30)
+    spanish = rank(stock.vehicles, dealers, asked, page_size=30, locale="es-US")
+    assert [(v.vehicle.id, v.match_score, len(v.match_reasons)) for v in spanish.vehicles] == [
+        (v.vehicle.id, v.match_score, len(v.match_reasons)) for v in english.vehicles
+    ]
+    said_en = {r for v in english.vehicles for r in v.match_reasons}
+    said_es = {r for v in spanish.vehicles for r in v.match_reasons}
+    assert said_en.isdisjoint(said_es)
+    assert any(r.startswith("Dentro de tu presupuesto de $") for r in said_es)
+    assert any(r.endswith("asientos: caben 5 pasajeros") for r in said_es)
+
+
+def test_a_rejected_leads_crm_reason_is_shown_only_in_us_english() -> None:
+    at = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
+    lead = LeadRecord("lead-1", "TRX-ABC234", "session-1", "buying", "REJECTED", at)
+    spanish = replace(lead, details={"consents": [{"field": "c", "locale": "es-US"}]})
+    detail = {"code": "duplicate", "reason": "Duplicate lead in the CRM."}
+    nowhere: dict[str, Dealer] = {}
+    assert visitor_view(lead, "REJECTED", detail, at, nowhere.get) == {
+        "text": "Duplicate lead in the CRM."
+    }
+    assert visitor_view(spanish, "REJECTED", detail, at, nowhere.get) == {
+        "text": messages.text("timeline.rejected", "es-US")
+    }
