@@ -16,6 +16,7 @@ import httpx
 
 from tests.e2e.client import Api, operation
 from tests.e2e.financing import apply, invitation_token, invite
+from tests.e2e.test_resume_links import delivered_link, token_of
 from tests.support import answers
 from workflows import messages
 
@@ -388,3 +389,63 @@ async def test_a_refused_invitation_reads_in_the_language_of_the_starts_locale(a
         answer = response.json()
         assert (answer["field"], answer["messageId"]) == ("invitation", "start.invitation.used")
         assert answer["message"].startswith(said)
+
+
+SEND_LINK = """
+mutation SendResumeLink($input: SendResumeLinkInput!) {
+  sendResumeLink(input: $input) {
+    __typename
+    ... on ResumeLinkInvalid { errors { field code message messageId } }
+  }
+}"""
+RESUME = """
+mutation ResumeSession($resumeToken: String!) {
+  resumeSession(resumeToken: $resumeToken) {
+    __typename
+    ... on SessionResumed { step { stepId title started { token } } }
+    ... on ResumeLinkRefused { code reason messageId }
+  }
+}"""
+
+
+async def _send_link(session: _Session, address: str, page: str) -> dict[str, Any]:
+    variables = {
+        "input": {
+            "sessionId": session.id,
+            "channel": "email",
+            "address": address,
+            "returnUrl": page,
+        }
+    }
+    result = await session.api.execute(SEND_LINK, variables, session.token)
+    return dict(result["sendResumeLink"])
+
+
+async def _resume(api: Api, token: str) -> dict[str, Any]:
+    return dict((await api.execute(RESUME, {"resumeToken": token}))["resumeSession"])
+
+
+async def test_a_spanish_sessions_resume_link_is_refused_in_spanish(api: Api) -> None:
+    spanish = await _Session.start(api, {"locale": "es-US"})
+    page = "http://127.0.0.1:5173/autos"
+    refused = await _send_link(spanish, "not-an-address@", "https://elsewhere.example/")
+    assert refused["__typename"] == "ResumeLinkInvalid", refused
+    errors = {e["field"]: (e["code"], e["messageId"], e["message"]) for e in refused["errors"]}
+    assert errors == {
+        "address": ("format", "error.format.email", messages.text("error.format.email", "es-US")),
+        "returnUrl": ("origin", "resume.bad_url", messages.text("resume.bad_url", "es-US")),
+    }
+    to = f"luego-{uuid.uuid4().hex[:10]}@mail.example"
+    assert (await _send_link(spanish, to, page))["__typename"] == "ResumeLinkSent"
+    link = await delivered_link(api.http, "/sandbox/communications/messages", to)
+    opened = await _resume(api, token_of(link))
+    assert opened["__typename"] == "SessionResumed", opened
+    assert opened["step"]["title"] == "¿Ya sabes qué vehículo quieres?"
+
+    used = await _resume(api, token_of(link))
+    unknown = await _resume(api, "x" * 43)
+    assert (used["code"], used["messageId"]) == ("used", "resume.link.used")
+    assert used["reason"] == ("Este enlace ya se usó. Envíate uno nuevo desde donde te quedaste.")
+    # A link that names no session reads in US English.
+    assert (unknown["code"], unknown["messageId"]) == ("unknown", "resume.link.unknown")
+    assert unknown["reason"] == messages.text("resume.link.unknown", "en-US")
