@@ -144,6 +144,9 @@ async def test_a_spanish_visitor_buys_on_a_phone(
     await fits_the_phone(widget)
     choose = widget.element.locator("[data-vehicle-id] button").first
     await expect(choose).to_have_text(es("results.choose"))
+    fuel = await widget.element.locator("[data-vehicle-id] .facts li").nth(1).inner_text()
+    fuels = ("gasoline", "diesel", "hybrid", "electric")
+    assert fuel in {es(f"vehicle.value.{f}") for f in fuels}, fuel
     await widget.shot()
     await choose.click()
     await widget.wait_for("vehicle_selection")

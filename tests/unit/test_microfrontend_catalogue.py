@@ -35,7 +35,13 @@ CODE_WORDS = {
 # Literals that are developers' messages (the console, an Error), never shown.
 DEVELOPER_CALLS = re.compile(r"(console\.\w+|new (Api)?Error|ws\.close)\(([^()]*,)?\s*$")
 # The same words in both languages.
-SAME_IN_BOTH = {"summary.no", "vehicle.spec.color", "vehicle.mileage", "results.sort_label"}
+SAME_IN_BOTH = {
+    "summary.no",
+    "vehicle.spec.color",
+    "vehicle.mileage",
+    "results.sort_label",
+    *(f"vehicle.value.{v}" for v in ("hatchback", "suv", "convertible", "manual", "beige")),
+}
 HTML_WORDS = {
     "input",
     "select",

@@ -1,5 +1,5 @@
 /** What the visitor is confirming or has sent (a step's `summary`), and a credit outcome. */
-import { h, humanize, money, number } from '../ui/dom.js';
+import { h, humanize, inWords, money, number } from '../ui/dom.js';
 import { card, specs } from '../ui/card.js';
 import { t } from '../i18n.js';
 
@@ -17,15 +17,6 @@ function shown(key, value) {
   return /^[a-z_]+$/.test(value) ? inWords('summary.value', value) : String(value);
 }
 
-/**
- * A field name or an enumerated value in the shown language (`summary.label.<key>`), else
- * humanized ("third_row" → "Third row"). @param {string} prefix @param {string} key
- */
-function inWords(prefix, key) {
-  const id = `${prefix}.${key}`;
-  const text = t(id);
-  return text === id ? humanize(key) : text;
-}
 
 /** @param {any} vehicle */
 const vehicleLine = (vehicle) =>

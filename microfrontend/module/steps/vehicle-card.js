@@ -1,5 +1,5 @@
 /** A vehicle as a card: the results list and the selection detail share it. */
-import { h, humanize, money, number } from '../ui/dom.js';
+import { h, inWords, money, number } from '../ui/dom.js';
 import { card, specs } from '../ui/card.js';
 import { bodyArt } from './vehicle-art.js';
 import { t } from '../i18n.js';
@@ -20,8 +20,8 @@ export const facts = (vehicle) =>
     { class: 'facts' },
     [
       t('vehicle.mileage', { miles: number(vehicle.mileage) }),
-      humanize(vehicle.fuelType),
-      humanize(vehicle.bodyType),
+      inWords('vehicle.value', vehicle.fuelType),
+      inWords('vehicle.value', vehicle.bodyType),
       vehicle.seats ? t('vehicle.seats', { seats: vehicle.seats }) : null,
     ]
       .filter(Boolean)
@@ -84,13 +84,19 @@ export function vehicleDetails(vehicle) {
     h('p', { class: 'price' }, money(vehicle.price)),
     specs([
       [t('vehicle.spec.mileage'), t('vehicle.mileage', { miles: number(vehicle.mileage) })],
-      [t('vehicle.spec.fuel'), humanize(vehicle.fuelType)],
-      [t('vehicle.spec.body'), humanize(vehicle.bodyType)],
+      [t('vehicle.spec.fuel'), inWords('vehicle.value', vehicle.fuelType)],
+      [t('vehicle.spec.body'), inWords('vehicle.value', vehicle.bodyType)],
       [t('vehicle.spec.seats'), vehicle.seats],
-      [t('vehicle.spec.transmission'), vehicle.transmission && humanize(vehicle.transmission)],
+      [
+        t('vehicle.spec.transmission'),
+        vehicle.transmission && inWords('vehicle.value', vehicle.transmission),
+      ],
       [t('vehicle.spec.drivetrain'), vehicle.drivetrain?.toUpperCase()],
-      [t('vehicle.spec.color'), vehicle.color && humanize(vehicle.color)],
-      [t('vehicle.spec.features'), vehicle.features?.map(humanize).join(', ')],
+      [t('vehicle.spec.color'), vehicle.color && inWords('vehicle.value', vehicle.color)],
+      [
+        t('vehicle.spec.features'),
+        vehicle.features?.map((/** @type {string} */ f) => inWords('vehicle.value', f)).join(', '),
+      ],
       [
         t('vehicle.spec.dealer'),
         `${vehicle.dealer.name}, ${vehicle.dealer.city}, ${vehicle.dealer.state} ${vehicle.dealer.zip}`,

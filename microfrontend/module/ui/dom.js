@@ -3,7 +3,7 @@
  * `h('button', {class: 'btn', onclick: go, disabled: true}, 'Go')`: `on…` keys add listeners,
  * `value` and `checked` set properties, `true` sets an empty attribute, `null`/`false` skip.
  */
-import { locale } from '../i18n.js';
+import { locale, t } from '../i18n.js';
 
 /** @typedef {Node | string | number | null | undefined | false | Child[]} Child */
 
@@ -64,6 +64,16 @@ export const humanize = (text) =>
     .map((word) => (ACRONYMS.has(word) ? word.toUpperCase() : word))
     .join(' ')
     .replace(/^./, (first) => first.toUpperCase());
+/**
+ * A code (a field name, an enumerated value) in the shown language: the catalogue's
+ * `<prefix>.<code>`, else humanized. @param {string} prefix @param {string} code
+ */
+export function inWords(prefix, code) {
+  const id = `${prefix}.${code}`;
+  const text = t(id);
+  return text === id ? humanize(code) : text;
+}
+
 /** @param {string} iso */
 export const clockTime = (iso) =>
   new Date(iso).toLocaleTimeString(locale(), {
