@@ -24,11 +24,11 @@ let plurals = new Intl.PluralRules(DEFAULT_LOCALE);
 /**
  * The locale an element shows: its `locale` attribute, else the page's <html lang>, mapped to
  * one the element ships (es, es-MX, es-US → es-US); anything else is US English.
- * @param {string | null | undefined} requested @param {string | null | undefined} [pageLang]
+ * @param {unknown} requested @param {string | null | undefined} [pageLang]
  */
 export function resolveLocale(requested, pageLang = document.documentElement.lang) {
-  const wanted = (requested || pageLang || '').trim().toLowerCase();
-  return /^es\b/.test(wanted) ? 'es-US' : DEFAULT_LOCALE;
+  const wanted = String(requested || pageLang || '').trim().toLowerCase();
+  return /^es(\b|_)/.test(wanted) ? 'es-US' : DEFAULT_LOCALE;
 }
 
 /** The locale shown now (for Intl formatters). */
