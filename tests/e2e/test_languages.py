@@ -220,13 +220,15 @@ async def _at_confirmation(api: Api, locale: str | None, vehicle_id: str | None)
     return session
 
 
-async def _rejected(session: _Session, data: dict[str, Any]) -> dict[str, Any]:
+async def _rejected(
+    session: _Session, data: dict[str, Any], key: str | None = None, step: str | None = None
+) -> dict[str, Any]:
     variables = {
         "input": {
             "sessionId": session.id,
-            "currentStep": session.step["stepId"],
+            "currentStep": step or session.step["stepId"],
             "data": data,
-            "idempotencyKey": str(uuid.uuid4()),
+            "idempotencyKey": key or str(uuid.uuid4()),
         }
     }
     result = (await session.api.execute(REJECTING, variables, session.token))["transition"]
@@ -257,8 +259,12 @@ async def test_a_rejection_reads_in_spanish_with_the_code_and_id_of_an_english_o
     assert english.step["stepId"] == "buying_complete"
 
     # The vehicle went to the first: both others are sent back to the results, told why.
-    taken_es = await _rejected(spanish, answers.CONTACT)
+    key = str(uuid.uuid4())
+    taken_es = await _rejected(spanish, answers.CONTACT, key)
     taken_en = await _rejected(late_english, answers.CONTACT)
+    # The same request again is answered as the first time, in Spanish too.
+    replayed = await _rejected(spanish, answers.CONTACT, key, "buying_confirmation")
+    assert (replayed["reason"], _said(replayed)) == (taken_es["reason"], _said(taken_es))
     assert _said(taken_es) == _said(taken_en)
     assert _said(taken_en) == ("vehicle_unavailable", "rejection.vehicle_unavailable", {})
     assert taken_en["reason"] == (
