@@ -14,7 +14,7 @@ from typing import Any
 
 from opentelemetry.instrumentation.sqlalchemy.engine import EngineTracer
 from opentelemetry.metrics import NoOpMeter
-from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider, get_current_span
+from opentelemetry.trace import SpanKind, Status, StatusCode, TracerProvider
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 
 from app import jsoncodec
 from app.db.sqlite_driver import OneTripDBAPI
+from app.telemetry.head_sampling import recording
 from app.telemetry.metrics import Metrics
 
 
@@ -68,21 +69,21 @@ class _StatementTracer(EngineTracer):
         """None of the instrumentation's own listeners (above)."""
 
     def _execute(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        if not get_current_span().is_recording():
+        if not recording():
             return False  # SQLAlchemy executes it as untraced
         with self._span(cursor, statement, parameters, context, False):
             context.dialect.do_execute(cursor, statement, parameters, context)
         return True
 
     def _execute_many(self, cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
-        if not get_current_span().is_recording():
+        if not recording():
             return False
         with self._span(cursor, statement, parameters, context, True):
             context.dialect.do_executemany(cursor, statement, parameters, context)
         return True
 
     def _execute_no_params(self, cursor: Any, statement: str, context: Any) -> bool:
-        if not get_current_span().is_recording():
+        if not recording():
             return False
         with self._span(cursor, statement, None, context, False):
             context.dialect.do_execute_no_params(cursor, statement, context)

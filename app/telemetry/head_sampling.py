@@ -11,13 +11,14 @@ request that brings a `traceparent` follows that parent, as before.
 Under a dropped request a span would be a non-recording child of a non-recording parent: the
 tracers of a `HeadSampledProvider` hand back that parent instead (no sampler call, no span, no
 change of context), so the GraphQL operation, the external calls and whatever else opens a span
-there cost one context lookup each.
+there cost one context lookup each. The relay continues a stored trace the same way
+(`continued`): a delivery of work an unsampled request wrote is a dropped trace too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from types import TracebackType
 from typing import Any
@@ -27,7 +28,15 @@ from opentelemetry.context import Context, attach, detach
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
-from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    SamplingResult,
+    TraceIdRatioBased,
+)
 from opentelemetry.trace import Link, Span, SpanKind, TraceState
 from opentelemetry.util.types import Attributes
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -65,53 +74,95 @@ class HeadSampler(Sampler):
         return f"HeadSampler{{{self.decides.get_description()}}}"
 
 
+Keeps = Callable[[int], bool]  # whether the trace of a request starting here, by its id, is kept
+
+
+def starting_here(sampler: Sampler) -> Keeps:
+    """`sampler`'s decision for a trace that starts with a request here (no parent): a
+    parent-based sampler's root sampler decides it. A ratio is its bound compared with the trace
+    id as the SDK's `TraceIdRatioBased` compares it, and always on or off a constant, without
+    the SDK's sampling result; any other sampler is asked."""
+    if isinstance(sampler, ParentBased):
+        sampler = sampler._root  # the SDK keeps the root sampler there, unexposed
+    if isinstance(sampler, TraceIdRatioBased):
+        bound, low_bits = sampler.bound, TraceIdRatioBased.TRACE_ID_LIMIT
+        return lambda trace_id: trace_id & low_bits < bound
+    if sampler is ALWAYS_ON or sampler is ALWAYS_OFF:
+        kept = sampler is ALWAYS_ON
+        return lambda _: kept
+    return lambda trace_id: (
+        sampler.should_sample(None, trace_id, "HTTP").decision is Decision.RECORD_AND_SAMPLE
+    )
+
+
 class HeadSampled:
-    """ASGI: the instrumentation only for the HTTP requests whose trace is kept."""
+    """ASGI: the instrumentation only for the HTTP requests whose trace is kept.
+
+    A dropped request costs an id, a comparison and the dropped parent made current: one
+    coroutine frame more around the app (each frame is walked again whenever the request
+    resumes after a wait)."""
 
     def __init__(self, app: ASGIApp, tracer_provider: trace.TracerProvider, **options: Any) -> None:
         self._app = app
         self._traced = OpenTelemetryMiddleware(app, tracer_provider=tracer_provider, **options)
         sampler = getattr(tracer_provider, "sampler", None)  # the SDK's provider has one
-        self._decides = sampler.decides if isinstance(sampler, HeadSampler) else None
-        self._untraced = tuple(str(options.get("excluded_urls", "")).split(","))
+        self._keeps = starting_here(sampler.decides) if isinstance(sampler, HeadSampler) else None
+        self._untraced = frozenset(str(options.get("excluded_urls", "")).split(","))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or self._decides is None:
+        keeps = self._keeps
+        if keeps is None or scope["type"] != "http":
             await self._traced(scope, receive, send)
             return
-        if scope["path"] in self._untraced:
-            marked = _KEPT.set(False)  # probes and scrapes: nothing under them records either
-            try:
-                await self._app(scope, receive, send)
-            finally:
-                _KEPT.reset(marked)
-            return
-        if any(name == b"traceparent" for name, _ in scope["headers"]):
-            await self._traced(scope, receive, send)  # the caller's sampling decides
-            return
-        trace_id = _IDS.generate_trace_id()
-        decision = self._decides.should_sample(None, trace_id, "HTTP").decision
-        kept = decision is Decision.RECORD_AND_SAMPLE
-        marked = _KEPT.set(kept)
-        try:
-            if kept:
-                await self._traced(scope, receive, send)
-            else:
-                await self._dropped(trace_id, scope, receive, send)
-        finally:
-            _KEPT.reset(marked)
-
-    async def _dropped(self, trace_id: int, scope: Scope, receive: Receive, send: Send) -> None:
-        """The app under a parent not sampled: what the request writes to the outbox carries
-        that decision on to its handlers."""
-        parent = trace.NonRecordingSpan(
-            trace.SpanContext(trace_id, _IDS.generate_span_id(), is_remote=True)
-        )
-        token = attach(trace.set_span_in_context(parent))
+        if scope["path"] in self._untraced:  # probes and scrapes: nothing under them records
+            marked, token = _KEPT.set(False), None
+        else:
+            for name, _ in scope["headers"]:
+                if name == b"traceparent":
+                    await self._traced(scope, receive, send)  # the caller's sampling decides
+                    return
+            trace_id = _IDS.generate_trace_id()
+            if keeps(trace_id):
+                marked = _KEPT.set(True)
+                try:
+                    await self._traced(scope, receive, send)
+                finally:
+                    _KEPT.reset(marked)
+                return
+            # The app under a parent not sampled: what the request writes to the outbox
+            # carries that decision on to its handlers.
+            marked = _KEPT.set(False)
+            parent = trace.NonRecordingSpan(
+                trace.SpanContext(trace_id, _IDS.generate_span_id(), is_remote=True)
+            )
+            token = attach(trace.set_span_in_context(parent))
         try:
             await self._app(scope, receive, send)
         finally:
-            detach(token)
+            if token is not None:
+                detach(token)
+            _KEPT.reset(marked)
+
+
+def recording() -> bool:
+    """Whether the current span records: under a request head sampling dropped, at once."""
+    return _KEPT.get() is not False and trace.get_current_span().is_recording()
+
+
+@contextmanager
+def continued(context: Context) -> Iterator[None]:
+    """`context` (a stored trace's) current while the block runs. A trace whose stored span was
+    not sampled was dropped at its head: what opens a span in the block gets that span back, as
+    under a dropped request; any other (sampled, or none) is for the sampler to decide."""
+    stored = trace.get_current_span(context).get_span_context()
+    token = attach(context)
+    marked = _KEPT.set(False) if stored.is_valid and not stored.trace_flags.sampled else None
+    try:
+        yield
+    finally:
+        if marked is not None:
+            _KEPT.reset(marked)
+        detach(token)
 
 
 def _dropped_parent() -> Span | None:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from opentelemetry import trace
-from opentelemetry.context import Context, attach, detach
+from opentelemetry.context import Context
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 from opentelemetry.sdk.resources import SERVICE_NAME, Resource
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
@@ -36,7 +36,7 @@ from opentelemetry.sdk.trace.sampling import (
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from starlette.middleware import Middleware
 
-from app.telemetry.head_sampling import HeadSampled, HeadSampledProvider, HeadSampler
+from app.telemetry.head_sampling import HeadSampled, HeadSampledProvider, HeadSampler, continued
 
 __all__ = [
     "TRACER",
@@ -141,13 +141,11 @@ def traceparent() -> str | None:
 @contextmanager
 def continuing(stored: str | None) -> Iterator[None]:
     """The trace `stored` (a `traceparent()`) names as the current context, else a new one:
-    never the caller's (the relay's loop, whose own statements are untraced)."""
+    never the caller's (the relay's loop, whose own statements are untraced). An unsampled
+    one stays dropped: the spans opened under it are its own span again (`head_sampling`)."""
     fresh = Context()
-    token = attach(_PROPAGATOR.extract({"traceparent": stored}, fresh) if stored else fresh)
-    try:
+    with continued(_PROPAGATOR.extract({"traceparent": stored}, fresh) if stored else fresh):
         yield
-    finally:
-        detach(token)
 
 
 def http_server_middleware(provider: trace.TracerProvider) -> Middleware:

@@ -10,12 +10,27 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased, Sampler
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
+from opentelemetry.sdk.trace.sampling import (
+    ALWAYS_OFF,
+    ALWAYS_ON,
+    Decision,
+    ParentBased,
+    Sampler,
+    TraceIdRatioBased,
+)
 
-from app.telemetry.head_sampling import HeadSampled, HeadSampledProvider, HeadSampler
-from app.telemetry.tracing import traceparent
+from app.telemetry.head_sampling import (
+    HeadSampled,
+    HeadSampledProvider,
+    HeadSampler,
+    recording,
+    starting_here,
+)
+from app.telemetry.tracing import continuing, traceparent
 
 SAMPLED_PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+DROPPED_PARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
 
 
 class App:
@@ -139,3 +154,59 @@ def test_outside_any_request_the_providers_sampler_decides() -> None:
     with provider.get_tracer("relay").start_as_current_span("relay lead.created"):
         pass
     assert [span.name for span in exported.get_finished_spans()] == ["relay lead.created"]
+
+
+def test_work_of_a_dropped_trace_continues_dropped_and_records_nothing() -> None:
+    """The relay's delivery of what an unsampled request wrote: no span of its own, and the
+    work it writes carries the same decision on."""
+    exported = InMemorySpanExporter()
+    provider = HeadSampledProvider(sampler=HeadSampler(ALWAYS_ON))  # a fresh trace: kept
+    provider.add_span_processor(SimpleSpanProcessor(exported))
+    tracer = provider.get_tracer("relay")
+    with continuing(DROPPED_PARENT), tracer.start_as_current_span("relay lead.created") as span:
+        parent = trace.get_current_span()
+        assert span is parent
+        assert not span.is_recording()
+        assert tracer.start_span("beside") is parent
+        assert traceparent() == DROPPED_PARENT
+    with continuing(SAMPLED_PARENT), tracer.start_as_current_span("relay lead.score"):
+        assert _sampled(traceparent())
+    with continuing(None), tracer.start_as_current_span("relay lead.route"):
+        pass
+    spans = exported.get_finished_spans()
+    assert [span.name for span in spans] == ["relay lead.score", "relay lead.route"]
+    assert format(spans[0].context.trace_id, "032x") == SAMPLED_PARENT[3:35]
+
+
+@pytest.mark.parametrize(
+    "sampler",
+    [
+        ParentBased(TraceIdRatioBased(0.3)),
+        TraceIdRatioBased(0.01),
+        ParentBased(ALWAYS_ON),
+        ParentBased(ALWAYS_OFF),
+        ALWAYS_ON,
+        ParentBased(TraceIdRatioBased(0.0)),
+    ],
+)
+def test_a_request_starting_a_trace_is_kept_as_the_sampler_decides(sampler: Sampler) -> None:
+    keeps = starting_here(sampler)
+    ids = RandomIdGenerator()
+    for trace_id in [ids.generate_trace_id() for _ in range(3000)]:
+        decision = sampler.should_sample(None, trace_id, "HTTP").decision
+        assert keeps(trace_id) is (decision is Decision.RECORD_AND_SAMPLE)
+
+
+async def test_nothing_records_under_a_dropped_request_and_a_kept_one_records() -> None:
+    seen: list[bool] = []
+
+    class Notes(App):
+        async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+            seen.append(recording())
+            await super().__call__(scope, receive, send)
+
+    for sampler in (ALWAYS_OFF, ALWAYS_ON):
+        provider = HeadSampledProvider(sampler=HeadSampler(sampler))
+        await _request(HeadSampled(Notes(provider), provider, exclude_spans=["receive", "send"]))
+    assert seen == [False, True]
+    assert not recording()  # outside any request, no span
