@@ -15,6 +15,19 @@ class Normalization:
     case: str | None = strawberry.field(description="`upper` or `lower`.")
 
 
+@strawberry.type(
+    description="The text the server gives when a rule fails, in the session's language."
+)
+class RuleMessage:
+    code: str = strawberry.field(
+        description="The rule's code, as a FieldError's `code` (`required`, `max_length`, "
+        "`format`...); a rule's other text is under `<code>.<variant>` (`format.vin_letters`)."
+    )
+    text: str = strawberry.field(
+        description="The FieldError's `message` for it, its parameters filled."
+    )
+
+
 @strawberry.type(description="The rules the server enforces on one field; null: no such rule.")
 class FieldRules:
     name: str = strawberry.field(description="The field's name, as in the step's `fields`.")
@@ -42,6 +55,10 @@ class FieldRules:
         description="How the value is normalised before its pattern is checked."
     )
     check_digit: str | None = strawberry.field(description="`vin`: the VIN's check digit.")
+    messages: list[RuleMessage] = strawberry.field(
+        description="For each rule the field has, the text the server gives when it fails, in "
+        "the session's language (the JSON's `messages`, code → text)."
+    )
 
     @staticmethod
     def of(name: str, rule: Mapping[str, object]) -> FieldRules:
@@ -82,6 +99,10 @@ class FieldRules:
             if normalize is None
             else Normalization(remove=normalize.get("remove"), case=normalize.get("case")),
             check_digit=text("checkDigit"),
+            messages=[
+                RuleMessage(code=code, text=said)
+                for code, said in cast(Mapping[str, str], rule.get("messages", {})).items()
+            ],
         )
 
 

@@ -291,8 +291,119 @@ def _order_errors(step: Step, values: Mapping[str, object]) -> list[FieldError]:
     return errors
 
 
-def describe_field(spec: Field, today: date) -> dict[str, object]:
-    """The client-side description of one field's rules (JSON-ready)."""
+# A rule whose failure reads in more than one way has its other texts under `<code>.<variant>`:
+# a VIN with I, O or Q; a choice whose options depend on a field not yet valid; a list's item of
+# the wrong type.
+VIN_LETTERS, DEPENDS, ITEM = "format.vin_letters", "unknown_option.depends", "type.item"
+
+_TYPE_IDS: Mapping[FieldType, str] = {
+    FieldType.INTEGER: "error.type.whole_number",
+    FieldType.NUMBER: "error.type.number",
+    FieldType.BOOLEAN: "error.type.boolean",
+    FieldType.ENUM: "error.type.choice",
+    FieldType.MULTI_ENUM: "error.type.list",
+}
+_TEXT_TYPES = frozenset(_CHECKERS) - frozenset(_TYPE_IDS)
+
+
+def _missing_rule(spec: Field) -> tuple[str, str, dict[str, object]] | None:
+    """The rule an empty field breaks, as `_missing` reports it: (code, message id, params)."""
+    if spec.required_unless:
+        alternatives: dict[str, object] = {"alternatives": list(spec.required_unless)}
+        message_id = spec.messages.get("one_of_required", "error.one_of_required")
+        return "one_of_required", message_id, alternatives
+    if spec.required:
+        return "required", spec.messages.get("required", _required_id(spec)), {}
+    if spec.required_when is not None:
+        message_id = spec.messages.get("required", "error.required_when")
+        return "required", message_id, {"when": spec.required_when.field}
+    return None
+
+
+def _value_rules(spec: Field, today: date) -> dict[str, tuple[str, dict[str, object]]]:
+    """The rules a given value of the field can break, as the checkers raise them:
+    key (code, or `<code>.<variant>`) → (message id, params)."""
+    found: dict[str, tuple[str, dict[str, object]]] = {}
+    kind = spec.type
+    if kind in _TEXT_TYPES:
+        found["type"] = ("error.type.text", {})
+        limit = spec.max_length or checks.DEFAULT_MAX_LENGTH.get(kind, 100)
+        found["max_length"] = ("error.max_length", {"limit": limit})
+        if spec.min_length is not None and spec.min_length > 1:
+            found["min_length"] = ("error.min_length", {"limit": spec.min_length})
+        found["invalid_characters"] = ("error.invalid_characters", {})
+        if spec.pattern is not None:
+            found["pattern"] = ("error.pattern", {})
+    else:
+        found["type"] = (_TYPE_IDS[kind], {})
+    if kind in checks.FORMAT_MESSAGE_IDS:
+        found["format"] = (checks.FORMAT_MESSAGE_IDS[kind], {})
+    if kind is FieldType.VIN:
+        found[VIN_LETTERS] = ("error.format.vin_letters", {})
+        found["vin_check_digit"] = ("error.vin_check_digit", {})
+    if kind is FieldType.SSN:
+        found["ssn_invalid"] = ("error.ssn_invalid", {})
+    if kind is FieldType.DATE:
+        if spec.min_age is not None:
+            found["min_age"] = ("error.min_age", {"min_age": spec.min_age})
+        if spec.max_age is not None:
+            found["max_age"] = ("error.max_age", {"max_age": spec.max_age})
+    if kind in (FieldType.INTEGER, FieldType.NUMBER):
+        maximum = today.year + 1 if spec.maximum_is_next_year else spec.maximum
+        if spec.exclusive_minimum is not None:
+            found["minimum"] = ("error.exclusive_minimum", {"minimum": spec.exclusive_minimum})
+        elif spec.minimum is not None:
+            found["minimum"] = ("error.minimum", {"minimum": spec.minimum})
+        if maximum is not None:
+            found["maximum"] = ("error.maximum", {"maximum": maximum})
+    if kind in (FieldType.ENUM, FieldType.MULTI_ENUM) and spec.options:
+        found["enum"] = ("error.enum", {"allowed": [option.value for option in spec.options]})
+    if kind is FieldType.MULTI_ENUM:
+        found[ITEM] = ("error.type.choice", {})
+        if spec.options:
+            found["max_items"] = ("error.max_items", {"max_items": len(spec.options)})
+        if len(spec.options) > 1:
+            found["duplicate"] = ("error.duplicate", {})
+    if spec.options_from is not None:
+        found["unknown_option"] = ("error.unknown_option", {})
+        found[DEPENDS] = ("error.unknown_option.depends", {})
+    if spec.must_be_true:
+        found["must_be_true"] = ("error.must_be_true", {})
+    # A definition's message for a rule replaces each of the rule's texts, as in `validate`.
+    return {
+        key: (spec.messages.get(key.split(".", 1)[0], message_id), params)
+        for key, (message_id, params) in found.items()
+    }
+
+
+def rule_messages(
+    spec: Field, today: date, locale: str = messages.DEFAULT_LOCALE, *, high_of: str | None = None
+) -> dict[str, str]:
+    """The texts `validate` gives for each rule the field has, in `locale`, by the rule's code
+    (a rule's other texts under `<code>.<variant>`); `high_of`: the field is the high end of a
+    `range_order` with that low field."""
+    found: dict[str, tuple[str, Mapping[str, object]]] = {}
+    missing = _missing_rule(spec)
+    if missing is not None:
+        found[missing[0]] = (missing[1], missing[2])
+    found.update(_value_rules(spec, today))
+    if high_of is not None:
+        found["range_order"] = ("error.range_order", {"low": high_of})
+    return {
+        key: messages.text(message_id, locale, params)
+        for key, (message_id, params) in found.items()
+    }
+
+
+def describe_field(
+    spec: Field,
+    today: date,
+    locale: str = messages.DEFAULT_LOCALE,
+    *,
+    high_of: str | None = None,
+) -> dict[str, object]:
+    """The client-side description of one field's rules (JSON-ready), with `messages`: each
+    rule's text in `locale`, the very one `validate` gives (`rule_messages`)."""
     rule: dict[str, object] = {"type": spec.type.value, "required": spec.required}
     maximum = today.year + 1 if spec.maximum_is_next_year else spec.maximum
     optional: dict[str, object | None] = {
@@ -314,6 +425,7 @@ def describe_field(spec: Field, today: date) -> dict[str, object]:
         "checkDigit": "vin" if spec.type is FieldType.VIN else None,
     }
     rule.update({key: value for key, value in optional.items() if value is not None})
+    rule["messages"] = rule_messages(spec, today, locale, high_of=high_of)
     return rule
 
 
@@ -326,10 +438,16 @@ def _plain_condition(when: Condition | None) -> dict[str, object] | None:
     return plain
 
 
-def describe(step: Step, today: date) -> dict[str, object]:
-    """`validationRules` for a step: per-field rules plus the cross-field ones."""
+def describe(step: Step, today: date, locale: str = messages.DEFAULT_LOCALE) -> dict[str, object]:
+    """`validationRules` for a step: per-field rules plus the cross-field ones, each field's
+    `messages` in `locale` (a cross-field rule's text in the messages of the field it is
+    reported on, its high end)."""
+    low_of = {high: low for low, high in step.ordered}
     return {
-        "fields": {spec.name: describe_field(spec, today) for spec in step.fields},
+        "fields": {
+            spec.name: describe_field(spec, today, locale, high_of=low_of.get(spec.name))
+            for spec in step.fields
+        },
         "crossField": [
             {"rule": "range_order", "low": low, "high": high} for low, high in step.ordered
         ],

@@ -32,7 +32,7 @@ from workflows.financing import (
     soft_check_text,
 )
 from workflows.messages import localized_step, text
-from workflows.model import Component, Option, Step, Summary
+from workflows.model import Component, Option, Step, Summary, Workflow
 from workflows.navigation import BackRefused
 from workflows.outcomes import (
     CompletionData,
@@ -74,7 +74,8 @@ class ViewBuilder:
         self._inventory = inventory
         self._storage = storage
         self._today = today
-        self._rules: dict[tuple[str, date], Mapping[str, object]] = {}
+        # By workflow, version, step, day and locale: the messages are in the session's locale.
+        self._rules: dict[tuple[str, int, str, date, str], Mapping[str, object]] = {}
         self._search_form = SearchFormData(inventory.makes, inventory.models)
 
     async def build(
@@ -106,7 +107,7 @@ class ViewBuilder:
             ),
             step=step,
             values=values,
-            validation_rules=self._rules_for(step),
+            validation_rules=self._rules_for(engine.workflow, step, locale),
             navigation=Navigation(
                 can_go_back=step.id == state.current_step and engine.can_go_back(state),
                 next_step_id=engine.next_step_id(step),
@@ -139,10 +140,10 @@ class ViewBuilder:
                 found[spec.name] = options
         return found
 
-    def _rules_for(self, step: Step) -> Mapping[str, object]:
-        key = (step.id, self._today())
+    def _rules_for(self, workflow: Workflow, step: Step, locale: str) -> Mapping[str, object]:
+        key = (workflow.name, workflow.version, step.id, self._today(), locale)
         if key not in self._rules:
-            self._rules[key] = describe(step, key[1])
+            self._rules[key] = describe(step, key[3], locale)
         return self._rules[key]
 
     async def _data(self, record: SessionRecord, step: Step, locale: str) -> StepData:

@@ -125,7 +125,12 @@ STEP = {
         "title": {"type": "string"},
         "data": {**JSON_OBJECT, "description": "What the step shows (vehicles, dealers…)."},
         "values": {**JSON_OBJECT, "description": "The answers given to this step before."},
-        "validationRules": {**JSON_OBJECT, "description": "The rules its answers must meet."},
+        "validationRules": {
+            **JSON_OBJECT,
+            "description": "The rules its answers must meet: `fields` by name, each with "
+            "`messages` (rule code → the text the server gives when it fails, in the session's "
+            "language), and `crossField`.",
+        },
         "navigationOptions": {
             "type": "object",
             "required": ["canGoBack", "nextStepId", "progress"],
@@ -277,7 +282,13 @@ KNOWLEDGE_STEP: dict[str, Any] = {
     "data": {},
     "values": {},
     "validationRules": {
-        "fields": {_FIRST_FIELD: {"type": "boolean", "required": True}},
+        "fields": {
+            _FIRST_FIELD: {
+                "type": "boolean",
+                "required": True,
+                "messages": {"required": "Choose one.", "type": "Choose yes or no."},
+            }
+        },
         "crossField": [],
     },
     "navigationOptions": {
@@ -301,7 +312,17 @@ SEARCH_STEP: dict[str, Any] = {
     "componentName": _SEARCH.component.value,
     "title": _SEARCH.title,
     "validationRules": {
-        "fields": {"make": {"type": "string", "required": True}},
+        "fields": {
+            "make": {
+                "type": "string",
+                "required": True,
+                "maxLength": 100,
+                "messages": {
+                    "required": "Fill this in.",
+                    "max_length": "Use 100 characters or fewer.",
+                },
+            }
+        },
         "crossField": [],
     },
     "navigationOptions": {

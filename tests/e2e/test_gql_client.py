@@ -34,6 +34,7 @@ query Rules($sessionId: ID!) {
         fields {
           name type required requiredUnless minimum exclusiveMinimum maximum minLength maxLength
           pattern enum optionsFrom mustBeTrue minAge maxAge normalize { remove case } checkDigit
+          messages { code text }
         }
         crossField { rule low high }
       }
@@ -49,8 +50,10 @@ def request(name_or_text: str, variables: Mapping[str, Any]) -> GraphQLRequest:
 
 
 def as_json_rule(typed: Mapping[str, Any]) -> dict[str, Any]:
-    """A typed FieldRules as describe_field's JSON: nulls left out, the name dropped."""
+    """A typed FieldRules as describe_field's JSON: nulls left out, the name dropped, the
+    messages an object of code → text."""
     rule = {k: v for k, v in typed.items() if v is not None and k != "name"}
+    rule["messages"] = {m["code"]: m["text"] for m in rule["messages"]}
     if "normalize" in rule:
         rule["normalize"] = {k: v for k, v in rule["normalize"].items() if v is not None}
     return rule
@@ -140,6 +143,10 @@ async def test_gql_walks_the_flow_validating_against_the_fetched_schema(
         assert typed == {n: same_numbers(r) for n, r in described["fields"].items()}
         # A phone's separators are removed before its pattern is checked (the rule's own list).
         assert set(" ().-") <= set(typed["phone"]["normalize"]["remove"])
+        # Each rule's text is the server's own, in the session's language.
+        assert typed["email"]["messages"]["format"] == (
+            "Enter a valid e-mail address, like name@example.com."
+        )
         assert rules["rules"]["crossField"] == described["crossField"]
 
         variables = {

@@ -59,13 +59,23 @@ class _Session:
 
 
 def _shape(step: dict[str, Any]) -> object:
-    """What does not depend on the language: ids, names, values, rules."""
+    """What does not depend on the language: ids, names, values, rules (their messages' codes,
+    not their texts)."""
+    rules = step["validationRules"]
+    fields = {
+        name: {**rule, "messages": sorted(rule["messages"])}
+        for name, rule in rules["fields"].items()
+    }
     return (
         step["stepId"],
         step["componentName"],
         [(f["name"], f["type"], [o["value"] for o in f["options"] or []]) for f in step["fields"]],
-        step["validationRules"],
+        {**rules, "fields": fields},
     )
+
+
+def _rule_message(step: dict[str, Any], field: str, code: str) -> str:
+    return str(step["validationRules"]["fields"][field]["messages"][code])
 
 
 def _errors(result: dict[str, Any]) -> dict[str, tuple[str, str, object]]:
@@ -95,6 +105,9 @@ async def test_a_spanish_session_reads_in_spanish_with_the_ids_of_an_english_one
     assert _errors(refused_en) == {"knows_vehicle": ("required", "error.required.choice", {})}
     assert _messages(refused_en) == {"knows_vehicle": "Choose one."}
     assert _messages(refused_es) == {"knows_vehicle": "Elige una opción."}
+    # The rules a client checks before submit carry the same texts, in the session's language.
+    assert _rule_message(english.step, "knows_vehicle", "required") == "Choose one."
+    assert _rule_message(spanish.step, "knows_vehicle", "required") == "Elige una opción."
 
     for session in (spanish, english):
         await session.submit({"knows_vehicle": True})
