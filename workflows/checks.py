@@ -17,8 +17,8 @@ PATTERNS: dict[FieldType, str] = {
     FieldType.DATE: r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
 }
 
-# The catalogue's message for a value not in its type's format (`error.format.<type>`); the
-# widget's inline hints say the same in US English.
+# The catalogue's message for a value not in its type's format (`error.format.<type>`); sent to
+# clients in each field's `validationRules.messages` (workflows.rules.describe_field).
 FORMAT_MESSAGE_IDS: dict[FieldType, str] = {kind: f"error.format.{kind.value}" for kind in PATTERNS}
 
 DEFAULT_MAX_LENGTH: dict[FieldType, int] = {

@@ -2,7 +2,8 @@
 
 `validate` reports every failing field at once, each with a stable `code`; it never raises on
 input, however malformed. `describe` turns the very same field definitions into the
-`validationRules` JSON the client uses for inline hints.
+`validationRules` JSON the client uses for inline hints, with each rule's text as `validate`
+gives it (`messages`), so a client's hint is the server's message.
 """
 
 from __future__ import annotations

@@ -153,7 +153,7 @@ export function fieldForm(
     if (event.type === 'input' && !byName.get(name)?.element.querySelector('.error:not(:empty)'))
       return;
     touched.add(name);
-    show(checkAll(rules, read(), labelOf, [...touched]), touched);
+    show(checkAll(rules, read(), [...touched]), touched);
   };
   const form = h(
     'form',
@@ -180,7 +180,7 @@ export function fieldForm(
     event.preventDefault();
     pressingSubmit = false;
     const values = read();
-    const errors = checkAll(rules, values, labelOf, [...byName.keys()]);
+    const errors = checkAll(rules, values, [...byName.keys()]);
     show(errors, byName.keys());
     if (errors.length) {
       byName.get(errors[0].field)?.focus();

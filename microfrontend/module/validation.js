@@ -1,21 +1,33 @@
 /**
  * Inline hints from a step's `validationRules`: the very rules the server enforces, checked
- * before submit so most mistakes show at once. The server stays the judge; its errors are shown
- * at their fields the same way.
+ * before submit so most mistakes show at once, each in the server's own words for the rule (the
+ * field's `messages`), so the hint is the message the server gives after submit. The server
+ * stays the judge; its errors are shown at their fields the same way.
  */
 
 /** @typedef {{field: string, code: string, message: string}} FieldError */
 
 import { locale, t } from './i18n.js';
 
-/** The types with a message of their own for a wrong format (validation.format.<type>). */
-const FORMATS = new Set(['email', 'phone', 'zip', 'vin', 'ssn', 'date']);
-const TEXT_TYPES = new Set(['string', 'text', ...FORMATS]);
+const TEXT_TYPES = new Set(['string', 'text', 'email', 'phone', 'zip', 'vin', 'ssn', 'date']);
 // Thousands separators for amounts, not for years.
 const fmt = (/** @type {number} */ n) =>
   Math.abs(n) >= 10000 ? n.toLocaleString(locale()) : String(n);
 /** "A or B or C" in the shown language. @param {string[]} labels */
 const either = (labels) => labels.join(` ${t('validation.or')} `);
+
+/**
+ * A broken rule with the server's own text for it: the field's `messages` (rule code → the
+ * text the server gives, in the session's language), else a generic one.
+ * @param {Record<string, any>} rule @param {string} code @param {string} [variant]
+ */
+const broken = (rule, code, variant) => ({
+  code,
+  message:
+    (variant && rule.messages?.[`${code}.${variant}`]) ||
+    rule.messages?.[code] ||
+    t('validation.check_field'),
+});
 
 /** Empty, as the server sees it. @param {any} value */
 export const isMissing = (value) =>
@@ -27,40 +39,27 @@ export const isMissing = (value) =>
  * The first rule `value` breaks, or null.
  * @param {Record<string, any>} rule  one field's entry of validationRules.fields
  * @param {any} value  as read from its control (typed; a string when it could not be parsed)
- * @param {(name: string) => string} labelOf
  * @param {Record<string, any>} values  every field's value, for requiredUnless
- * @param {string} name
  * @returns {{code: string, message: string} | null}
  */
-export function checkField(rule, value, labelOf, values, name, today = new Date()) {
-  const label = labelOf(name);
+export function checkField(rule, value, values, today = new Date()) {
   if (isMissing(value)) {
     const others = rule.requiredUnless ?? [];
     if (others.length) {
       const given = others.some(
         (/** @type {string} */ o) => !isMissing(values[o]) && values[o] !== false,
       );
-      return given
-        ? null
-        : {
-            code: 'one_of_required',
-            message: t('validation.one_of_required', { label, others: either(others.map(labelOf)) }),
-          };
+      return given ? null : broken(rule, 'one_of_required');
     }
     const required = rule.required || holds(rule.requiredWhen, values);
-    return required ? { code: 'required', message: t('validation.required', { label }) } : null;
+    return required ? broken(rule, 'required') : null;
   }
-  if (rule.type === 'integer' || rule.type === 'number') return checkNumber(rule, value, label);
-  if (TEXT_TYPES.has(rule.type)) return checkText(rule, value, label, today);
+  if (rule.type === 'integer' || rule.type === 'number') return checkNumber(rule, value);
+  if (TEXT_TYPES.has(rule.type)) return checkText(rule, value, today);
   if (rule.type === 'enum' && rule.enum && !rule.enum.includes(value)) {
-    return {
-      code: 'enum',
-      message: t('validation.enum', { label, options: rule.enum.join(', ') }),
-    };
+    return broken(rule, 'enum');
   }
-  if (rule.mustBeTrue && value !== true) {
-    return { code: 'must_be_true', message: t('validation.must_be_true') };
-  }
+  if (rule.mustBeTrue && value !== true) return broken(rule, 'must_be_true');
   return null;
 }
 
@@ -85,62 +84,40 @@ export function holds(when, values) {
   }
 }
 
-/** @param {Record<string, any>} rule @param {any} value @param {string} label */
-function checkNumber(rule, value, label) {
+/** @param {Record<string, any>} rule @param {any} value */
+function checkNumber(rule, value) {
   const integral = rule.type === 'integer';
   if (
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     (integral && !Number.isInteger(value))
   ) {
-    return {
-      code: 'type',
-      message: t(integral ? 'validation.whole_number' : 'validation.number', { label }),
-    };
+    return broken(rule, 'type');
   }
   if (rule.exclusiveMinimum != null && value <= rule.exclusiveMinimum) {
-    return {
-      code: 'minimum',
-      message: t('validation.more_than', { label, minimum: fmt(rule.exclusiveMinimum) }),
-    };
+    return broken(rule, 'minimum');
   }
-  if (rule.minimum != null && value < rule.minimum) {
-    return {
-      code: 'minimum',
-      message: t('validation.at_least', { label, minimum: fmt(rule.minimum) }),
-    };
-  }
-  if (rule.maximum != null && value > rule.maximum) {
-    return {
-      code: 'maximum',
-      message: t('validation.at_most', { label, maximum: fmt(rule.maximum) }),
-    };
-  }
+  if (rule.minimum != null && value < rule.minimum) return broken(rule, 'minimum');
+  if (rule.maximum != null && value > rule.maximum) return broken(rule, 'maximum');
   return null;
 }
 
-/** @param {Record<string, any>} rule @param {any} value @param {string} label @param {Date} today */
-function checkText(rule, value, label, today) {
+/** @param {Record<string, any>} rule @param {any} value @param {Date} today */
+function checkText(rule, value, today) {
   const text = String(value).trim();
-  if (rule.maxLength != null && text.length > rule.maxLength) {
-    return {
-      code: 'max_length',
-      message: t('validation.max_length', { label, maxLength: rule.maxLength }),
-    };
-  }
+  if (rule.maxLength != null && text.length > rule.maxLength) return broken(rule, 'max_length');
+  if (rule.minLength != null && text.length < rule.minLength) return broken(rule, 'min_length');
   const normalized = normalize(rule, text);
   if (rule.pattern && !new RegExp(rule.pattern).test(normalized)) {
-    return FORMATS.has(rule.type)
-      ? { code: 'format', message: t(`validation.format.${rule.type}`) }
-      : { code: 'pattern', message: t('validation.pattern', { label }) };
+    if (rule.type === 'string' || rule.type === 'text') return broken(rule, 'pattern');
+    // A VIN with I, O or Q reads as the server says it: check for a 1 or a 0.
+    const letters = rule.type === 'vin' && /[IOQ]/.test(normalized);
+    return broken(rule, 'format', letters ? 'vin_letters' : undefined);
   }
   if (rule.checkDigit === 'vin' && !vinCheckDigitOk(normalized)) {
-    return {
-      code: 'vin_check_digit',
-      message: t('validation.vin_check_digit'),
-    };
+    return broken(rule, 'vin_check_digit');
   }
-  if (rule.minAge != null || rule.maxAge != null) return checkAge(rule, normalized, label, today);
+  if (rule.minAge != null || rule.maxAge != null) return checkAge(rule, normalized, today);
   return null;
 }
 
@@ -151,22 +128,17 @@ export function normalize(rule, text) {
   return letterCase === 'upper' ? kept.toUpperCase() : kept;
 }
 
-/** @param {Record<string, any>} rule @param {string} iso @param {string} label @param {Date} today */
-function checkAge(rule, iso, label, today) {
+/** @param {Record<string, any>} rule @param {string} iso @param {Date} today */
+function checkAge(rule, iso, today) {
   const [year, month, day] = iso.split('-').map(Number);
   const born = new Date(year, month - 1, day);
-  if (born.getMonth() !== month - 1)
-    return { code: 'format', message: t('validation.format.date') };
+  if (born.getMonth() !== month - 1) return broken(rule, 'format');
   const birthdayPassed =
     today.getMonth() > born.getMonth() ||
     (today.getMonth() === born.getMonth() && today.getDate() >= born.getDate());
   const age = today.getFullYear() - year - (birthdayPassed ? 0 : 1);
-  if (rule.minAge != null && age < rule.minAge) {
-    return { code: 'min_age', message: t('validation.min_age', { minAge: rule.minAge }) };
-  }
-  if (rule.maxAge != null && age > rule.maxAge) {
-    return { code: 'max_age', message: t('validation.max_age', { label, maxAge: rule.maxAge }) };
-  }
+  if (rule.minAge != null && age < rule.minAge) return broken(rule, 'min_age');
+  if (rule.maxAge != null && age > rule.maxAge) return broken(rule, 'max_age');
   return null;
 }
 
@@ -189,20 +161,20 @@ export function vinCheckDigitOk(vin) {
 }
 
 /**
- * Every field's first error, then the cross-field rules (on fields that are fine alone).
+ * Every field's first error, then the cross-field rules (on fields that are fine alone), each
+ * with the server's text for its rule.
  * @param {{fields?: Record<string, any>, crossField?: any[]}} rules
  * @param {Record<string, any>} values
- * @param {(name: string) => string} labelOf
  * @param {string[]} [only]  check just these fields (the ones the visitor has touched)
  * @returns {FieldError[]}
  */
-export function checkAll(rules, values, labelOf, only) {
+export function checkAll(rules, values, only) {
   const names = only ?? Object.keys(rules.fields ?? {});
   /** @type {FieldError[]} */
   const errors = [];
   for (const name of names) {
     const rule = rules.fields?.[name];
-    const error = rule && checkField(rule, values[name], labelOf, values, name);
+    const error = rule && checkField(rule, values[name], values);
     if (error) errors.push({ field: name, ...error });
   }
   for (const cross of rules.crossField ?? []) {
@@ -216,15 +188,7 @@ export function checkAll(rules, values, labelOf, only) {
       typeof high === 'number' &&
       low > high
     ) {
-      errors.push({
-        field: cross.high,
-        code: 'range_order',
-        message: t('validation.range_order', {
-          high: labelOf(cross.high),
-          low: labelOf(cross.low),
-          value: fmt(low),
-        }),
-      });
+      errors.push({ field: cross.high, ...broken(rules.fields?.[cross.high] ?? {}, 'range_order') });
     }
   }
   return errors;

@@ -128,7 +128,10 @@ async def test_the_buyer_prequalifies_and_the_seller_is_told_by_push(
         for i in range(await radios.count()):
             await expect(radios.nth(i)).not_to_be_checked()
         await buyer.submit()
-        await expect(buyer.field("share_with_seller").locator(".error")).not_to_be_empty()
+        # In the page, in the server's words for it (the definition's message for the rule).
+        await expect(buyer.field("share_with_seller").locator(".error")).to_have_text(
+            "Choose what the seller may know."
+        )
         await buyer.shot()
         await UI[("financing_result", "financing_complete")](buyer)
         await buyer.wait_for("financing_complete")

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 
 from workflows import messages
-from workflows.checks import FORMAT_MESSAGE_IDS
 
 MODULE = Path(__file__).resolve().parents[2] / "microfrontend" / "module"
 LOCALES = ("en-US", "es-US")
@@ -225,15 +224,15 @@ def test_the_scan_finds_visible_english() -> None:
     assert flagged == ["Continue", "Waiting for ", ", since ", "a few seconds"]
 
 
-def test_the_widgets_format_messages_are_the_servers_in_spanish_too() -> None:
-    """The inline hint before submit says what the server says after it, in either locale."""
+def test_the_widget_keeps_no_copy_of_the_servers_rule_texts() -> None:
+    """A rule's text comes from the server (each field's `validationRules.messages`), so the
+    hint before submit is the server's message after it, in either locale: the catalogues hold
+    none of the server's error texts, and their one text for a rule is generic, with no label."""
     for locale in LOCALES:
-        widget = {
-            k.removeprefix("validation.format."): v
-            for k, v in catalogue(locale).items()
-            if k.startswith("validation.format.")
-        }
-        server = {
-            kind.value: messages.text(mid, locale) for kind, mid in FORMAT_MESSAGE_IDS.items()
-        }
-        assert widget == server, locale
+        widget = catalogue(locale)
+        server = {t for mid, t in messages.catalogue(locale).items() if mid.startswith("error.")}
+        assert server, locale
+        assert sorted(i for i, t in widget.items() if t in server) == [], locale
+        rule_texts = {i: t for i, t in widget.items() if i.startswith("validation.")}
+        assert set(rule_texts) == {"validation.check_field", "validation.or"}, locale
+        assert placeholders(rule_texts["validation.check_field"]) == set(), locale

@@ -131,7 +131,15 @@ export function financingResult(step, ctx) {
     values: {},
     validationRules: {
       ...rules,
-      fields: { share_with_seller: { ...share, required: true, requiredUnless: [] } },
+      fields: {
+        share_with_seller: {
+          ...share,
+          required: true,
+          requiredUnless: [],
+          // Left empty, it reads as the server's refusal of it: "Choose what the seller may know."
+          messages: { ...share.messages, required: share.messages?.one_of_required },
+        },
+      },
     },
   };
   const form = fieldForm(shareStep, ctx, {
