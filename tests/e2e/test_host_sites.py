@@ -92,6 +92,7 @@ async def test_a_publishable_key_starts_sessions_only_from_its_origins(
             "message": "This publishable key is not valid from this origin.",
             "locations": [{"line": 4, "column": 3}],
             "path": ["startWorkflow"],
+            "extensions": {"field": "publishableKey", "messageId": None},  # the integrator's
         }
     ]
 
