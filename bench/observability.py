@@ -10,10 +10,14 @@ exporter to a collector stand-in on loopback (`OtlpSink`: it reads each export a
 as a collector does, so the exporter's serialisation and sending are all paid), the other has
 tracing off. The two get the same load at the same moment (a core each), so that whatever else
 the machine does weighs on both alike and their databases grow alike; REST and GraphQL
-alternate in `slices` stretches (`seconds` per protocol in all). Each ratio is reported three
+alternate in `slices` stretches (`seconds` per protocol in all). Half of them run with the traced
+server started (and warmed up) first, half with it started second: of two identical servers,
+the one started first used 2–5% more CPU per transition, and one order alone would count that
+as tracing's (the line shows the two halves apart). Each ratio is reported three
 ways: throughput over all its stretches; the median of the stretch-by-stretch ratios; and the
 server's CPU per transition (which other load moves least). A control pair, both untraced, shows
-what this machine's noise alone makes of "the same".
+what this machine's noise alone makes of "the same". The collector stand-in decodes what it
+receives and counts the traces (spans without a parent) and spans each ratio's server sent.
 Writes var/bench/observability.json.
 """
 
@@ -30,6 +34,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
+
 from bench.harness import sqlite_server
 from bench.protocols import PROTOCOLS, Tally, Used, load_stretch, merge_stretches, warm_up
 from tests.support.loopback import free_port
@@ -40,11 +46,32 @@ RATIOS = (0.0, 0.1, 1.0)
 
 
 class OtlpSink:
-    """A collector stand-in: HTTP/1.1 keep-alive, every request read whole and answered 200."""
+    """A collector stand-in: HTTP/1.1 keep-alive, every request read whole and answered 200.
+
+    Each export is decoded, and its spans and traces counted (a trace: a span without a parent,
+    here the server span of a request that was kept): what a sampled request costs the exporter,
+    and whether the share sampled is the ratio's."""
 
     def __init__(self) -> None:
         self.exports = 0
         self.bytes = 0
+        self.spans = 0
+        self.traces = 0
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "exports": self.exports,
+            "bytes": self.bytes,
+            "spans": self.spans,
+            "traces": self.traces,
+        }
+
+    def _count(self, body: bytes) -> None:
+        export = ExportTraceServiceRequest.FromString(body)
+        for resource in export.resource_spans:
+            for scope in resource.scope_spans:
+                self.spans += len(scope.spans)
+                self.traces += sum(1 for span in scope.spans if not span.parent_span_id)
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -53,8 +80,10 @@ class OtlpSink:
                 for line in head.split(b"\r\n"):
                     if line.lower().startswith(b"content-length:"):
                         length = int(line.split(b":", 1)[1])
-                self.bytes += len(await reader.readexactly(length))
+                body = await reader.readexactly(length)
+                self.bytes += len(body)
                 self.exports += 1
+                self._count(body)
                 writer.write(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n")
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -102,12 +131,26 @@ async def compare(
     """Each of `ratios` against tracing off; None, a second untraced server: the control, whose
     ratio shows what this machine's noise alone makes of "the same"."""
     async with otlp_sink() as (endpoint, sink):
-        runs = {
-            label(ratio): await _pair(
-                folder, tracing_env(endpoint, ratio), visitors, seconds, slices
-            )
-            for ratio in ratios
-        }
+        runs: dict[str, dict[str, list[tuple[Stretch, Stretch]]]] = {}
+        exported: dict[str, dict[str, int]] = {}
+        by_order: dict[str, dict[str, dict[str, float]]] = {}
+        for ratio in ratios:
+            before = sink.counts()
+            env = tracing_env(endpoint, ratio)
+            # Half the time with the traced server started first, half with it started second:
+            # the server started first of a pair uses more CPU per transition (the control pair
+            # showed +2% to +5% whichever the server), which one order alone counts as tracing's.
+            halves = [
+                await _pair(folder, env, visitors, seconds / 2, max(1, slices // 2), first)
+                for first in (True, False)
+            ]
+            runs[label(ratio)] = {p: halves[0][p] + halves[1][p] for p in PROTOCOLS}
+            by_order[label(ratio)] = {
+                order: {p: _against_off(p, visitors, half[p])["cpu_ratio"] for p in PROTOCOLS}
+                for order, half in zip(("traced_first", "traced_second"), halves, strict=True)
+            }
+            # The pair has stopped: the traced server's last spans went out at its shutdown.
+            exported[label(ratio)] = {k: v - before[k] for k, v in sink.counts().items()}
         result: dict[str, Any] = {
             "visitors": visitors,
             "seconds": seconds,
@@ -115,6 +158,8 @@ async def compare(
             "exports": sink.exports,
             "bytes": sink.bytes,
             "rates": {},
+            "exported": exported,
+            "cpu_ratio_by_start_order": by_order,
         }
         for name, by_protocol in runs.items():
             result["rates"][name] = {
@@ -125,17 +170,25 @@ async def compare(
 
 
 async def _pair(
-    folder: Path, env: dict[str, str], visitors: int, seconds: float, slices: int
+    folder: Path,
+    env: dict[str, str],
+    visitors: int,
+    seconds: float,
+    slices: int,
+    traced_first: bool = True,
 ) -> dict[str, list[tuple[Stretch, Stretch]]]:
     """A server with `env` beside one without, on fresh databases that grow alike: the same load
     at the same moment (a core each on two), so that what else the machine does weighs on both
-    alike; the protocols alternate in `slices` stretches."""
+    alike; the protocols alternate in `slices` stretches. `traced_first`: which of the two is
+    started (and warmed up) first."""
     async with AsyncExitStack() as stack:
-        pair = [
-            await stack.enter_async_context(sqlite_server(folder, name, None, **extra))
-            for name, extra in (("traced", env), ("untraced", {}))
-        ]
-        for server in pair:
+        order = [("traced", env), ("untraced", {})]
+        started = {
+            name: await stack.enter_async_context(sqlite_server(folder, name, None, **extra))
+            for name, extra in (order if traced_first else order[::-1])
+        }
+        pair = [started["traced"], started["untraced"]]
+        for server in started.values():
             await warm_up(server.urls)
         runs: dict[str, list[tuple[Stretch, Stretch]]] = {protocol: [] for protocol in PROTOCOLS}
         for turn in range(slices):
@@ -183,13 +236,29 @@ def line(result: dict[str, Any]) -> str:
     lines = []
     for name, protocols in result["rates"].items():
         parts = []
+        orders = result.get("cpu_ratio_by_start_order", {}).get(name, {})
         for protocol, pair in protocols.items():
+            halves = "/".join(f"{orders[o][protocol] - 1:+.0%}" for o in orders)
             parts.append(
                 f"{protocol} {pair['traced']['per_second']:.0f} vs {pair['off']['per_second']:.0f}"
                 f" tr/s ({pair['ratio']:.2f}×, stretch by stretch {pair['paired_median']:.2f}×,"
-                f" CPU per transition {pair['cpu_ratio'] - 1:+.0%})"
+                f" CPU per transition {pair['cpu_ratio'] - 1:+.0%}"
+                + (f", started first/second {halves})" if halves else ")")
             )
         what = "untraced control" if name == CONTROL else f"traces sampled {name} over OTLP"
+        sent = result.get("exported", {}).get(name)
+        if sent and name != CONTROL:
+            # Every session is a start and then the transitions timed: requests ≈ 4/3 of those.
+            moved = sum(
+                pair["traced"]["per_second"] * pair["traced"]["elapsed_s"]
+                for pair in protocols.values()
+            )
+            share = sent["traces"] / max(moved * 4 / 3, 1)
+            spans = sent["spans"] / max(sent["traces"], 1)
+            parts.append(
+                f"{sent['traces']} traces ({share:.1%} of the requests, warm-ups counted),"
+                f" {spans:.1f} spans each"
+            )
         lines.append(f"{what} / off: " + ", ".join(parts))
     sent = f"{result['exports']} exports, {result['bytes'] / 1024:.0f} KiB"
     return (

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
+from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExportResult
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from app.settings import Settings
 from bench import report
 from bench.abuse import DEFAULT_LIMITS
+from bench.observability import otlp_sink
 from bench.stats import percentile, summary_ms
 from bench.wsclient import CLOSE, PING, TEXT, decode_frames, encode_frame
 from tests.stack import UNREFUSING_LIMITS
@@ -239,3 +245,28 @@ def test_the_report_checks_what_the_limits_cost_and_the_visitor_under_abuse() ->
     assert rows[("(g)", "GraphQL: tr/s with rates counted in memory / rates off")] is False
     assert rows[("(h)", "visitor's transition p99 while: startWorkflow flood")] is True
     assert rows[("(h)", "visitor's transition p99 while: 26 KB repeated-field document")] is False
+
+
+async def test_the_collector_stand_in_counts_the_spans_and_traces_it_is_sent() -> None:
+    """What the OTLP/HTTP exporter sends, decoded: two traces (spans without a parent), one of
+    them with two spans under its root, in one export."""
+    async with otlp_sink() as (endpoint, sink):
+        provider = TracerProvider()
+        finished = InMemorySpanExporter()
+        provider.add_span_processor(SimpleSpanProcessor(finished))
+        tracer = provider.get_tracer("test")
+        with tracer.start_as_current_span("POST /api/workflow/transition"):
+            for statement in ("SELECT", "UPDATE"):
+                with tracer.start_as_current_span(statement):
+                    pass
+        with tracer.start_as_current_span("POST /api/workflow/start"):
+            pass
+        exporter = OTLPSpanExporter(endpoint=f"{endpoint}/v1/traces")
+        try:
+            sent = await asyncio.to_thread(exporter.export, finished.get_finished_spans())
+        finally:
+            exporter.shutdown()  # type: ignore[no-untyped-call]
+            provider.shutdown()
+        assert sent is SpanExportResult.SUCCESS
+        assert sink.counts()["exports"] == 1
+        assert (sink.spans, sink.traces) == (4, 2)
