@@ -319,10 +319,11 @@ export class WorkflowProvider extends EventTarget {
     const shown = this.#step;
     if (shown && cause !== 'stale') {
       const [seq, shownSeq] = [step.session.seq, shown.session.seq];
-      // An older answer than what is on screen, or the same step once more from the other channel.
+      // An older answer than what is on screen, or the same step once more from the other
+      // channel (unless it brings a notice to show, such as a refused Back's reason).
       if (seq < shownSeq) return;
       const same = seq === shownSeq && step.stepId === shown.stepId;
-      if (same && (cause === 'push' || this.#shownBy === 'push')) return;
+      if (same && !notice && (cause === 'push' || this.#shownBy === 'push')) return;
     }
     this.#step = step;
     this.#shownBy = cause;
