@@ -32,8 +32,9 @@ from tests.e2e.conftest import (
     start_sandbox,
     start_server,
 )
+from workflows import messages
 
-HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+HOST_PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <title>Partner Motors</title><link rel="icon" href="data:,">
 <script type="module" src="{trex}/mf/v1/trex-workflow.js"></script></head>
 <body><main><h1>Partner Motors</h1>
@@ -59,13 +60,16 @@ async def host_page_server(trex: RunningServer) -> HostPage:
     (and `/mistyped`, the same page with a publishable key that is not the site's)."""
     keys: list[str] = []
 
-    async def home(_: HttpRequest) -> HTMLResponse:
-        return HTMLResponse(HOST_PAGE.format(trex=trex.base_url, key=html.escape(keys[0])))
+    async def home(request: HttpRequest) -> HTMLResponse:
+        lang = "es" if request.url.path == "/es" else "en"  # /es: the partner's Spanish page
+        key = html.escape(keys[0])
+        return HTMLResponse(HOST_PAGE.format(trex=trex.base_url, key=key, lang=lang))
 
     async def mistyped(_: HttpRequest) -> HTMLResponse:
-        return HTMLResponse(HOST_PAGE.format(trex=trex.base_url, key="pk_mistyped"))
+        return HTMLResponse(HOST_PAGE.format(trex=trex.base_url, key="pk_mistyped", lang="en"))
 
-    server = await serve(Starlette(routes=[Route("/", home), Route("/mistyped", mistyped)]))
+    routes = [Route("/", home), Route("/es", home), Route("/mistyped", mistyped)]
+    server = await serve(Starlette(routes=routes))
     site = await trex.container.sites.create("Partner Motors", [server.base_url])
     keys.append(site.publishable_key)
     return HostPage(server, trex, site.publishable_key)
@@ -120,6 +124,30 @@ async def test_the_same_embedding_in_the_production_profile(
     page: Page, production: RunningServer, shots: Path
 ) -> None:
     await embedded_selling_flow(page, production, shots)
+
+
+async def test_a_spanish_page_on_another_origin_in_the_production_profile(
+    page: Page, production: RunningServer
+) -> None:
+    """The partner's Spanish page: the element's catalogue and the step modules come from the
+    server's origin, and the server's step reads in Spanish."""
+    host = await host_page_server(production)
+    try:
+        traffic = Traffic()
+        traffic.watch(page)
+        widget = Widget(page, host.origin, Path())
+        assert await widget.open("/es") == FLOW[0]
+        spanish = messages.catalogue("es-US")
+        await expect(widget.heading).to_have_text(spanish["trex.has_buyer.title"])
+        await expect(widget.element.locator("[lang='es-US']").first).to_be_attached()
+        fetched = [r.url for r in traffic.requests if r.url.endswith("/i18n/es-US.js")]
+        assert fetched
+        assert all(url.startswith(production.base_url) for url in fetched)
+        await widget.choose("true")
+        await widget.wait_for(FLOW[1])
+        await expect(widget.heading).to_have_text(spanish[f"trex.{FLOW[1]}.title"])
+    finally:
+        await host.server.stop()
 
 
 async def test_a_refusal_on_another_origin_shows_its_reference(
