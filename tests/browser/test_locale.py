@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route as HttpRoute
 
 from tests.browser.conftest import DESKTOP, FrontendServer
-from tests.browser.test_phone import PHONE, fits_the_phone
+from tests.browser.test_phone import fits_the_phone, phone_context
 from tests.browser.widget import RECORD_STEPS, Widget
 from tests.unit.test_microfrontend_catalogue import catalogue
 from workflows import messages
@@ -58,12 +58,8 @@ def serve_locale_pages(server: FrontendServer) -> None:
 
 @pytest.fixture
 async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
-    context = await browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
-    )
-    await context.add_init_script(RECORD_STEPS)
-    yield context
-    await context.close()
+    async with phone_context(browser) as context:
+        yield context
 
 
 def es(message_id: str, **params: object) -> str:

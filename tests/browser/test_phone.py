@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, ViewportSize
@@ -13,14 +14,23 @@ from tests.browser.widget import RECORD_STEPS, Widget
 PHONE: ViewportSize = {"width": 375, "height": 740}
 
 
-@pytest.fixture
-async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
+@asynccontextmanager
+async def phone_context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    """A 375-px touch phone's browser context, recording the steps shown."""
     context = await browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True
     )
     await context.add_init_script(RECORD_STEPS)
-    yield context
-    await context.close()
+    try:
+        yield context
+    finally:
+        await context.close()
+
+
+@pytest.fixture
+async def context(browser: Browser) -> AsyncIterator[BrowserContext]:
+    async with phone_context(browser) as phone:
+        yield phone
 
 
 async def fits_the_phone(w: Widget) -> None:
