@@ -7,6 +7,7 @@ end (SIGKILL 15 s later), and is measured through /proc (resident memory, CPU se
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import subprocess
@@ -70,7 +71,12 @@ class Processes:
     folder: Path
     started: list[tuple[str, asyncio.subprocess.Process]] = field(default_factory=list)
 
-    async def spawn(self, name: str, *command: str, env: dict[str, str]) -> int:
+    async def spawn(
+        self, name: str, *command: str, env: dict[str, str], cpus: frozenset[int] | None = None
+    ) -> int:
+        """`command` started with `env`, its output in `<name>.log`; on `cpus` only (every
+        thread it starts too) when given."""
+        pinned = None if cpus is None else functools.partial(os.sched_setaffinity, 0, cpus)
         with (self.folder / f"{name}.log").open("wb") as log:
             process = await asyncio.create_subprocess_exec(
                 *command,
@@ -78,6 +84,7 @@ class Processes:
                 stdout=log,
                 stderr=log,
                 stdin=subprocess.DEVNULL,
+                preexec_fn=pinned,
             )
         self.started.append((name, process))
         return process.pid
@@ -131,10 +138,14 @@ class Stack:
 
 @asynccontextmanager
 async def sqlite_server(
-    folder: Path, name: str = "sqlite", database: Path | None = None, **env: str
+    folder: Path,
+    name: str = "sqlite",
+    database: Path | None = None,
+    cpus: frozenset[int] | None = None,
+    **env: str,
 ) -> AsyncIterator[Stack]:
     """One `trex serve` on a fresh SQLite file (or `database`): the embedded default
-    (in-process events, workers and sandbox unless `env` says otherwise)."""
+    (in-process events, workers and sandbox unless `env` says otherwise); on `cpus` if given."""
     os.makedirs(folder, exist_ok=True)
     database = database or folder / f"{name}-{uuid.uuid4().hex[:6]}.db"
     port = free_port()
@@ -144,6 +155,7 @@ async def sqlite_server(
             name,
             *trex("serve"),
             env=base_env(PORT=str(port), DATABASE_URL=f"sqlite+aiosqlite:///{database}", **env),
+            cpus=cpus,
         )
         url = f"http://127.0.0.1:{port}"
         await children.ready([url], [name])

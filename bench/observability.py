@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -105,6 +106,18 @@ async def otlp_sink() -> AsyncIterator[tuple[str, OtlpSink]]:
 Stretch = tuple[Tally, Used]
 
 
+def _split_cpus() -> tuple[frozenset[int] | None, frozenset[int] | None]:
+    """The load generator's CPU and the servers': the first of those this process may use, and
+    the rest (None, None: one CPU, or no affinity on this system)."""
+    mine = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if len(mine) < 2:
+        return None, None
+    return frozenset(mine[:1]), frozenset(mine[1:])
+
+
+LOAD_CPUS, SERVER_CPUS = _split_cpus()
+
+
 def tracing_env(endpoint: str, ratio: float | None) -> dict[str, str]:
     """The traced server's `OTEL_*` variables; none for the control (`ratio` None)."""
     if ratio is None:
@@ -127,39 +140,43 @@ async def compare(
     seconds: float,
     slices: int,
     ratios: tuple[float | None, ...] = (*RATIOS, None),
+    rounds: int = 2,
 ) -> dict[str, Any]:
-    """Each of `ratios` against tracing off; None, a second untraced server: the control, whose
-    ratio shows what this machine's noise alone makes of "the same"."""
+    """Each of `ratios` against tracing off, over `rounds` fresh pairs of servers; None, a second
+    untraced server: the control, whose ratio shows what this machine's noise alone makes of
+    "the same"."""
     async with otlp_sink() as (endpoint, sink):
         runs: dict[str, dict[str, list[tuple[Stretch, Stretch]]]] = {}
         exported: dict[str, dict[str, int]] = {}
-        by_order: dict[str, dict[str, dict[str, float]]] = {}
+        by_round: dict[str, list[dict[str, float]]] = {}
         for ratio in ratios:
             before = sink.counts()
             env = tracing_env(endpoint, ratio)
-            # Half the time with the traced server started first, half with it started second:
-            # the server started first of a pair uses more CPU per transition (the control pair
-            # showed +2% to +5% whichever the server), which one order alone counts as tracing's.
-            halves = [
-                await _pair(folder, env, visitors, seconds / 2, max(1, slices // 2), first)
-                for first in (True, False)
+            # Every other round with the traced server started first: of two identical
+            # servers, the one started first used 2% to 5% more CPU per transition.
+            pairs = [
+                await _pair(
+                    folder, env, visitors, seconds / rounds, max(1, slices // rounds), n % 2 == 0
+                )
+                for n in range(rounds)
             ]
-            runs[label(ratio)] = {p: halves[0][p] + halves[1][p] for p in PROTOCOLS}
-            by_order[label(ratio)] = {
-                order: {p: _against_off(p, visitors, half[p])["cpu_ratio"] for p in PROTOCOLS}
-                for order, half in zip(("traced_first", "traced_second"), halves, strict=True)
-            }
-            # The pair has stopped: the traced server's last spans went out at its shutdown.
+            runs[label(ratio)] = {p: [s for pair in pairs for s in pair[p]] for p in PROTOCOLS}
+            by_round[label(ratio)] = [
+                {p: _against_off(p, visitors, pair[p])["cpu_ratio"] for p in PROTOCOLS}
+                for pair in pairs
+            ]
+            # The pairs have stopped: the traced servers' last spans went out at their shutdown.
             exported[label(ratio)] = {k: v - before[k] for k, v in sink.counts().items()}
         result: dict[str, Any] = {
             "visitors": visitors,
             "seconds": seconds,
             "slices": slices,
+            "rounds": rounds,
             "exports": sink.exports,
             "bytes": sink.bytes,
             "rates": {},
             "exported": exported,
-            "cpu_ratio_by_start_order": by_order,
+            "cpu_ratio_by_round": by_round,
         }
         for name, by_protocol in runs.items():
             result["rates"][name] = {
@@ -177,34 +194,55 @@ async def _pair(
     slices: int,
     traced_first: bool = True,
 ) -> dict[str, list[tuple[Stretch, Stretch]]]:
-    """A server with `env` beside one without, on fresh databases that grow alike: the same load
-    at the same moment (a core each on two), so that what else the machine does weighs on both
-    alike; the protocols alternate in `slices` stretches. `traced_first`: which of the two is
-    started (and warmed up) first."""
+    """A server with `env` beside one without, on fresh databases that grow alike, loaded one
+    at a time (the load generator on one core, the server on the other, as `make bench` runs a
+    server): in each of `slices` turns and for each protocol a stretch of the traced server and
+    one of the other, in the order ABBA, BAAB, … so that a drift in the machine or in the
+    databases weighs on both alike. `traced_first`: which of the two is started (and warmed
+    up) first."""
     async with AsyncExitStack() as stack:
+        # Of servers started one after another, the first used 3% to 10% more CPU per REST
+        # transition than the later ones for as long as they all ran (its user time, not the
+        # system's; the same when the first of them had been stopped before the others began),
+        # and 1% or less once an idle server had been started before them: so one is.
+        await stack.enter_async_context(sqlite_server(folder, "spare", None, SERVER_CPUS))
         order = [("traced", env), ("untraced", {})]
         started = {
-            name: await stack.enter_async_context(sqlite_server(folder, name, None, **extra))
+            name: await stack.enter_async_context(
+                sqlite_server(folder, name, None, SERVER_CPUS, **extra)
+            )
             for name, extra in (order if traced_first else order[::-1])
         }
-        pair = [started["traced"], started["untraced"]]
         for server in started.values():
             await warm_up(server.urls)
+        pair = [started["traced"], started["untraced"]]
         runs: dict[str, list[tuple[Stretch, Stretch]]] = {protocol: [] for protocol in PROTOCOLS}
         for turn in range(slices):
             for protocol in PROTOCOLS:
-                first = pair if turn % 2 == 0 else pair[::-1]  # whose visitors start first
-                stretches = await asyncio.gather(
-                    *(
-                        load_stretch(
-                            server.urls, protocol, visitors, seconds / slices, server.server_pids
-                        )
-                        for server in first
+                stretches: dict[int, Stretch] = {}
+                for index in (0, 1, 1, 0) if turn % 2 == 0 else (1, 0, 0, 1):
+                    server = pair[index]
+                    stretch = await load_stretch(
+                        server.urls, protocol, visitors, seconds / slices / 2, server.server_pids
                     )
-                )
-                traced, off = stretches if turn % 2 == 0 else stretches[::-1]
-                runs[protocol].append((traced, off))
+                    stretches[index] = (
+                        _joined(stretches[index], stretch) if index in stretches else stretch
+                    )
+                runs[protocol].append((stretches[0], stretches[1]))
         return runs
+
+
+def _joined(one: Stretch, other: Stretch) -> Stretch:
+    """Two stretches of one server as one: timings and failures together, CPU weighted by time."""
+    tally = Tally(one[0].timings + other[0].timings, one[0].errors + other[0].errors)
+    tally.examples = (one[0].examples + other[0].examples)[:3]
+    elapsed = one[1]["elapsed_s"] + other[1]["elapsed_s"]
+    used = {
+        key: (one[1][key] * one[1]["elapsed_s"] + other[1][key] * other[1]["elapsed_s"]) / elapsed
+        for key in one[1]
+        if key != "elapsed_s"
+    }
+    return tally, {**used, "elapsed_s": elapsed}
 
 
 def _against_off(
@@ -236,14 +274,14 @@ def line(result: dict[str, Any]) -> str:
     lines = []
     for name, protocols in result["rates"].items():
         parts = []
-        orders = result.get("cpu_ratio_by_start_order", {}).get(name, {})
+        rounds = result.get("cpu_ratio_by_round", {}).get(name, [])
         for protocol, pair in protocols.items():
-            halves = "/".join(f"{orders[o][protocol] - 1:+.0%}" for o in orders)
+            each = "/".join(f"{one[protocol] - 1:+.0%}" for one in rounds)
             parts.append(
                 f"{protocol} {pair['traced']['per_second']:.0f} vs {pair['off']['per_second']:.0f}"
                 f" tr/s ({pair['ratio']:.2f}×, stretch by stretch {pair['paired_median']:.2f}×,"
                 f" CPU per transition {pair['cpu_ratio'] - 1:+.0%}"
-                + (f", started first/second {halves})" if halves else ")")
+                + (f", by round {each})" if len(rounds) > 1 else ")")
             )
         what = "untraced control" if name == CONTROL else f"traces sampled {name} over OTLP"
         sent = result.get("exported", {}).get(name)
@@ -260,10 +298,37 @@ def line(result: dict[str, Any]) -> str:
                 f" {spans:.1f} spans each"
             )
         lines.append(f"{what} / off: " + ", ".join(parts))
+    lines.extend(mixture_lines(result))
     sent = f"{result['exports']} exports, {result['bytes'] / 1024:.0f} KiB"
     return (
-        "\n".join(lines) + f"\n({sent}; {result['visitors']} visitors, {result['slices']} slices)"
+        "\n".join(lines) + f"\n({sent}; {result['visitors']} visitors, {result['slices']} slices,"
+        f" {result.get('rounds', 1)} rounds)"
     )
+
+
+def mixture(result: dict[str, Any], protocol: str, ratio: float) -> float | None:
+    """The CPU per transition at `ratio`, against off, that the 0% and 100% runs predict: each
+    request is either dropped (0%'s cost) or kept (100%'s), so the cost is their mixture."""
+    rates = result["rates"]
+    if "0%" not in rates or "100%" not in rates:
+        return None
+    dropped, kept = (rates[name][protocol]["cpu_ratio"] for name in ("0%", "100%"))
+    return float(dropped + ratio * (kept - dropped))
+
+
+def mixture_lines(result: dict[str, Any]) -> list[str]:
+    lines = []
+    for name in result["rates"]:
+        if name in (CONTROL, "0%", "100%"):
+            continue
+        ratio = float(name.rstrip("%")) / 100
+        predicted = {p: mixture(result, p, ratio) for p in PROTOCOLS}
+        if all(value is not None for value in predicted.values()):
+            lines.append(
+                f"{name} as the mixture of 0% and 100% predicts it: CPU per transition "
+                + ", ".join(f"{p} {value - 1:+.1%}" for p, value in predicted.items() if value)
+            )
+    return lines
 
 
 def cli() -> int:
@@ -274,6 +339,7 @@ def cli() -> int:
     parser.add_argument(
         "--ratios", default=",".join(f"{r:g}" for r in RATIOS), help="sampling ratios, e.g. 0.1"
     )
+    parser.add_argument("--rounds", type=int, default=2, help="fresh pairs of servers per ratio")
     parser.add_argument(
         "--no-control", action="store_true", help="without the second untraced server"
     )
@@ -283,9 +349,14 @@ def cli() -> int:
     if not all(0.0 <= ratio <= 1.0 for ratio in sampled):
         parser.error(f"--ratios {args.ratios}: each a ratio between 0 and 1")
     ratios: tuple[float | None, ...] = sampled if args.no_control else (*sampled, None)
+    if LOAD_CPUS is not None:
+        # The load generator on a CPU of its own, the server loaded on the other: the
+        # scheduler's placement of the two (sharing a core or not) moved a server's CPU per
+        # transition by several percent from one run to the next.
+        os.sched_setaffinity(0, LOAD_CPUS)
     with tempfile.TemporaryDirectory(prefix="trex-traces-") as scratch:
         result = asyncio.run(
-            compare(Path(scratch), args.visitors, args.seconds, args.slices, ratios)
+            compare(Path(scratch), args.visitors, args.seconds, args.slices, ratios, args.rounds)
         )
     print(line(result))
     args.out.mkdir(parents=True, exist_ok=True)
