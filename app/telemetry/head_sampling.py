@@ -44,6 +44,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 # True: this request was kept (every span of it is); False: dropped; None: the sampler decides.
 _KEPT: ContextVar[bool | None] = ContextVar("trex_trace_kept", default=None)
 _IDS = RandomIdGenerator()
+_CLIENT = "trex.client"  # the scope's client while the instrumentation reads the scope
 
 
 class HeadSampler(Sampler):
@@ -104,10 +105,25 @@ class HeadSampled:
 
     def __init__(self, app: ASGIApp, tracer_provider: trace.TracerProvider, **options: Any) -> None:
         self._app = app
-        self._traced = OpenTelemetryMiddleware(app, tracer_provider=tracer_provider, **options)
+        self._instrumentation = OpenTelemetryMiddleware(
+            self._with_client, tracer_provider=tracer_provider, **options
+        )
         sampler = getattr(tracer_provider, "sampler", None)  # the SDK's provider has one
         self._keeps = starting_here(sampler.decides) if isinstance(sampler, HeadSampler) else None
         self._untraced = frozenset(str(options.get("excluded_urls", "")).split(","))
+
+    async def _traced(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The instrumentation, not shown the client's address and port (it would put them on
+        the server span, and a visitor's address is personal data here); the app below gets
+        them back."""
+        if "client" in scope:
+            scope[_CLIENT], scope["client"] = scope["client"], None
+        await self._instrumentation(scope, receive, send)
+
+    async def _with_client(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if _CLIENT in scope:
+            scope["client"] = scope.pop(_CLIENT)
+        await self._app(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         keeps = self._keeps

@@ -19,6 +19,7 @@ from opentelemetry.sdk.trace.sampling import (
     Sampler,
     TraceIdRatioBased,
 )
+from opentelemetry.trace import SpanKind
 
 from app.telemetry.head_sampling import (
     HeadSampled,
@@ -41,8 +42,10 @@ class App:
         self.seen: list[str | None] = []
         self.opened: list[trace.Span] = []
         self.parents: list[trace.Span] = []
+        self.clients: list[Any] = []
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.clients.append(scope.get("client"))
         parent = trace.get_current_span()
         with self.tracer.start_as_current_span("inside") as span:
             self.seen.append(traceparent())
@@ -59,7 +62,7 @@ async def _request(app: Any, path: str = "/graphql", headers: list[Any] | None =
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-        "headers": headers or [], "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+        "headers": headers or [], "client": ("203.0.113.9", 5000), "server": ("127.0.0.1", 8000),
     }  # fmt: skip
     sent: list[dict[str, Any]] = []
 
@@ -108,6 +111,23 @@ async def test_a_kept_request_records_its_server_span_and_everything_under_it() 
     assert {span.name for span in spans} == {"inside", "beside", "POST /graphql"}
     assert len({span.context.trace_id for span in spans}) == 1
     assert _sampled(inner.seen[0])
+
+
+@pytest.mark.parametrize("traceparent", [None, SAMPLED_PARENT])
+async def test_no_span_holds_the_clients_address_and_the_app_still_gets_it(
+    traceparent: str | None,
+) -> None:
+    """A visitor's address is personal data: the server span has neither it nor the port, kept
+    by the sampler or following a caller's trace; the app below sees the client as sent."""
+    inner, app, exported = _stack(ParentBased(ALWAYS_ON))
+    await _request(app, headers=[(b"traceparent", traceparent.encode())] if traceparent else [])
+    [server] = [span for span in exported.get_finished_spans() if span.kind is SpanKind.SERVER]
+    values = [str(value) for value in (server.attributes or {}).values()]
+    assert not [value for value in values if "203.0.113.9" in value or value == "5000"], values
+    assert not {"net.peer.ip", "net.peer.port", "client.address", "client.port"} & set(
+        server.attributes or {}
+    )
+    assert inner.clients == [("203.0.113.9", 5000)]
 
 
 async def test_a_callers_sampled_traceparent_is_followed() -> None:
