@@ -43,7 +43,7 @@ from tests.support.loopback import free_port
 
 OFF = "off"
 CONTROL = "control"
-RATIOS = (0.0, 0.1, 1.0)
+RATIOS = (0.0, 0.01, 0.1, 1.0)
 
 
 class OtlpSink:

@@ -15,7 +15,8 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from app.settings import Settings
 from bench import report
 from bench.abuse import DEFAULT_LIMITS
-from bench.observability import otlp_sink
+from bench.observability import Stretch, _joined, mixture, mixture_lines, otlp_sink
+from bench.protocols import Tally
 from bench.stats import percentile, summary_ms
 from bench.wsclient import CLOSE, PING, TEXT, decode_frames, encode_frame
 from tests.stack import UNREFUSING_LIMITS
@@ -270,3 +271,28 @@ async def test_the_collector_stand_in_counts_the_spans_and_traces_it_is_sent() -
         assert sent is SpanExportResult.SUCCESS
         assert sink.counts()["exports"] == 1
         assert (sink.spans, sink.traces) == (4, 2)
+
+
+def _stretch(transitions: int, elapsed: float, server_cpu: float, errors: int = 0) -> Stretch:
+    tally = Tally([0.002] * transitions, errors=errors, examples=[f"e{transitions}"])
+    return tally, {"elapsed_s": elapsed, "client_cpu": 0.5, "server_cpu": server_cpu}
+
+
+def test_two_stretches_of_a_server_join_into_one_weighted_by_time() -> None:
+    tally, used = _joined(_stretch(300, 1.0, 0.9, 1), _stretch(100, 3.0, 0.5, 2))
+    assert len(tally.timings) == 400
+    assert (tally.errors, tally.examples) == (3, ["e300", "e100"])
+    assert used["elapsed_s"] == 4.0
+    assert used["server_cpu"] == pytest.approx((0.9 * 1 + 0.5 * 3) / 4)
+
+
+def test_a_ratio_is_predicted_as_the_mixture_of_the_dropped_and_the_kept_cost() -> None:
+    def rates(rest: float, graphql: float) -> dict[str, dict[str, float]]:
+        return {"rest": {"cpu_ratio": rest}, "graphql": {"cpu_ratio": graphql}}
+
+    result = {"rates": {"0%": rates(1.01, 1.02), "100%": rates(1.41, 1.22), "1%": rates(1, 1)}}
+    assert mixture(result, "rest", 0.01) == pytest.approx(1.014)
+    assert mixture(result, "graphql", 0.1) == pytest.approx(1.04)
+    [line] = mixture_lines(result)
+    assert line.endswith("rest +1.4%, graphql +1.2%")
+    assert mixture({"rates": {"0%": rates(1, 1)}}, "rest", 0.5) is None
