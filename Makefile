@@ -33,8 +33,8 @@ test: lint types layers $(NODE_TESTS)
 # Benchmarks (bench/): every part in one run of about ten minutes, each level bounded in time,
 # the load from a separate process on loopback; results in var/bench/ and the README's section.
 # `make bench BENCH_ARGS=--quick` is a one-minute smoke run (it leaves the README alone).
-# Then (i) what tracing costs, sampled at 0, 10 and 100%, against tracing off and a control pair
-# (`bench.observability`, about two minutes; OBSERVABILITY_ARGS, e.g. `--seconds 2`).
+# Then (i) what tracing costs, sampled at 0, 1, 10 and 100%, against tracing off and a control
+# pair (`bench.observability`, about five minutes; OBSERVABILITY_ARGS, e.g. `--seconds 2 --rounds 1`).
 bench: $(STAMP)
 	$(BIN)/python -m bench --readme README.md $(BENCH_ARGS)
 	$(BIN)/python -m bench.observability $(OBSERVABILITY_ARGS)

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -136,16 +136,23 @@ class Stack:
     all_pids: list[int]  # servers, and the worker, sandbox and Redis when there are
 
 
-@asynccontextmanager
-async def sqlite_server(
-    folder: Path,
-    name: str = "sqlite",
-    database: Path | None = None,
-    cpus: frozenset[int] | None = None,
-    **env: str,
-) -> AsyncIterator[Stack]:
+def sqlite_server(
+    folder: Path, name: str = "sqlite", database: Path | None = None, **env: str
+) -> AbstractAsyncContextManager[Stack]:
     """One `trex serve` on a fresh SQLite file (or `database`): the embedded default
-    (in-process events, workers and sandbox unless `env` says otherwise); on `cpus` if given."""
+    (in-process events, workers and sandbox unless `env` says otherwise)."""
+    return pinned_sqlite_server(folder, name, database, env)
+
+
+@asynccontextmanager
+async def pinned_sqlite_server(
+    folder: Path,
+    name: str,
+    database: Path | None,
+    env: dict[str, str],
+    cpus: frozenset[int] | None = None,
+) -> AsyncIterator[Stack]:
+    """`sqlite_server`, its process (every thread of it) on `cpus` if given."""
     os.makedirs(folder, exist_ok=True)
     database = database or folder / f"{name}-{uuid.uuid4().hex[:6]}.db"
     port = free_port()

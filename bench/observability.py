@@ -2,23 +2,21 @@
 against the same server with tracing off (metrics and logs are on in all: they always are).
 
     .venv/bin/python -m bench.observability [--seconds 8] [--slices 8] [--visitors 32]
-        [--ratios 0,0.1,1] [--no-control]
+        [--ratios 0,0.01,0.1,1] [--rounds 2] [--no-control]
 
-For each sampling ratio a pair of `trex serve` on fresh SQLite files, identical but for
-`OTEL_*`: one samples that ratio of the traces (parent-based) and exports them with the OTLP/HTTP
-exporter to a collector stand-in on loopback (`OtlpSink`: it reads each export and answers 200,
-as a collector does, so the exporter's serialisation and sending are all paid), the other has
-tracing off. The two get the same load at the same moment (a core each), so that whatever else
-the machine does weighs on both alike and their databases grow alike; REST and GraphQL
-alternate in `slices` stretches (`seconds` per protocol in all). Half of them run with the traced
-server started (and warmed up) first, half with it started second: of two identical servers,
-the one started first used 2–5% more CPU per transition, and one order alone would count that
-as tracing's (the line shows the two halves apart). Each ratio is reported three
-ways: throughput over all its stretches; the median of the stretch-by-stretch ratios; and the
-server's CPU per transition (which other load moves least). A control pair, both untraced, shows
-what this machine's noise alone makes of "the same". The collector stand-in decodes what it
-receives and counts the traces (spans without a parent) and spans each ratio's server sent.
-Writes var/bench/observability.json.
+For each sampling ratio, `rounds` fresh pairs of `trex serve` on fresh SQLite files, identical
+but for `OTEL_*`: one samples that ratio of the traces (parent-based) and exports them with the
+OTLP/HTTP exporter to a collector stand-in on loopback (`OtlpSink`: it reads and decodes each
+export and answers 200, as a collector does, so the exporter's serialisation and sending are all
+paid), the other has tracing off. The two of a pair are loaded one at a time, the protocols in
+turn, in the order ABBA, BAAB, … (`seconds` per protocol and server in all), so that a drift of
+the machine or of the growing databases weighs on both alike; the load generator runs on one CPU
+and the servers on the others; an idle spare server is started before each pair, and every other
+round starts the traced server first (see `_pair`). Each ratio is reported three ways:
+throughput over all its stretches; the median of the stretch-by-stretch ratios; and the server's
+CPU per transition (which the load generator moves least), also round by round. A control pair,
+both untraced, shows what this machine's noise alone makes of "the same"; 1% and 10% are also
+predicted as the mixture of the 0% and 100% costs. Writes var/bench/observability.json.
 """
 
 from __future__ import annotations
@@ -37,7 +35,7 @@ from typing import Any
 
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
-from bench.harness import sqlite_server
+from bench.harness import pinned_sqlite_server
 from bench.protocols import PROTOCOLS, Tally, Used, load_stretch, merge_stretches, warm_up
 from tests.support.loopback import free_port
 
@@ -205,11 +203,13 @@ async def _pair(
         # transition than the later ones for as long as they all ran (its user time, not the
         # system's; the same when the first of them had been stopped before the others began),
         # and 1% or less once an idle server had been started before them: so one is.
-        await stack.enter_async_context(sqlite_server(folder, "spare", None, SERVER_CPUS))
+        await stack.enter_async_context(
+            pinned_sqlite_server(folder, "spare", None, {}, SERVER_CPUS)
+        )
         order = [("traced", env), ("untraced", {})]
         started = {
             name: await stack.enter_async_context(
-                sqlite_server(folder, name, None, SERVER_CPUS, **extra)
+                pinned_sqlite_server(folder, name, None, extra, SERVER_CPUS)
             )
             for name, extra in (order if traced_first else order[::-1])
         }

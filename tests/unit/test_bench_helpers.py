@@ -294,5 +294,5 @@ def test_a_ratio_is_predicted_as_the_mixture_of_the_dropped_and_the_kept_cost() 
     assert mixture(result, "rest", 0.01) == pytest.approx(1.014)
     assert mixture(result, "graphql", 0.1) == pytest.approx(1.04)
     [line] = mixture_lines(result)
-    assert line.endswith("rest +1.4%, graphql +1.2%")
+    assert line.endswith("rest +1.4%, graphql +2.2%")
     assert mixture({"rates": {"0%": rates(1, 1)}}, "rest", 0.5) is None
