@@ -150,8 +150,9 @@ async def compare(
         for ratio in ratios:
             before = sink.counts()
             env = tracing_env(endpoint, ratio)
-            # Every other round with the traced server started first: of two identical
-            # servers, the one started first used 2% to 5% more CPU per transition.
+            # Every other round with the traced server started first: the spare started before
+            # each pair (`_pair`) takes the first-started server's extra CPU, and what is left
+            # of it weighs on both alike.
             pairs = [
                 await _pair(
                     folder, env, visitors, seconds / rounds, max(1, slices // rounds), n % 2 == 0
